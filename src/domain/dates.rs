@@ -1,0 +1,45 @@
+//! Dates as people type them: RFC 3339, or a plain calendar date for a piece's publication day.
+use chrono::{DateTime, NaiveDate, Utc};
+
+/// Parses `2020-01-13T09:30:00-05:00` or `2020-01-13` (taken as midnight UTC, since a newsroom
+/// often knows only the day a piece ran).
+pub fn parse_datetime(input: &str) -> Option<DateTime<Utc>> {
+    let input = input.trim();
+    if let Ok(at) = DateTime::parse_from_rfc3339(input) {
+        return Some(at.with_timezone(&Utc));
+    }
+    NaiveDate::parse_from_str(input, "%Y-%m-%d")
+        .ok()
+        .and_then(|day| day.and_hms_opt(0, 0, 0))
+        .map(|midnight| midnight.and_utc())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_rfc3339_with_offset_as_utc() {
+        let at = parse_datetime("2020-01-13T09:30:00-05:00").unwrap();
+        assert_eq!(at.to_rfc3339(), "2020-01-13T14:30:00+00:00");
+    }
+
+    #[test]
+    fn reads_a_plain_date_as_midnight_utc() {
+        let at = parse_datetime(" 2020-01-13 ").unwrap();
+        assert_eq!(at.to_rfc3339(), "2020-01-13T00:00:00+00:00");
+    }
+
+    #[test]
+    fn refuses_what_is_not_a_date() {
+        for bad in [
+            "",
+            "13/01/2020",
+            "2020-02-30",
+            "yesterday",
+            "2020-01-13T25:00:00Z",
+        ] {
+            assert_eq!(parse_datetime(bad), None, "{bad:?}");
+        }
+    }
+}

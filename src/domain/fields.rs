@@ -1,0 +1,171 @@
+//! Validation of what people type, collected field by field so one answer can list every problem.
+use url::Url;
+
+/// The documented limits on every text a client sends (in Unicode characters).
+pub mod limits {
+    pub const TITLE: usize = 500;
+    pub const OUTLET: usize = 200;
+    pub const URL: usize = 2048;
+    pub const AUTHOR: usize = 200;
+    pub const AUTHORS: usize = 50;
+    pub const BODY: usize = 200_000;
+    pub const QUOTE: usize = 2_000;
+    pub const CLAIMANT: usize = 500;
+    pub const SUMMARY: usize = 2_000;
+    pub const REASON: usize = 5_000;
+    pub const PUBLISHER: usize = 200;
+    pub const EVIDENCE_NOTE: usize = 5_000;
+    pub const NOTE: usize = 20_000;
+    pub const SEARCH: usize = 200;
+    pub const PAGE_SIZE: i64 = 100;
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+/// Collects field errors; each check returns a usable value (empty on error) so a form is read
+/// through once and every mistake is reported together.
+#[derive(Debug, Default)]
+pub struct Fields {
+    errors: Vec<FieldError>,
+}
+
+impl Fields {
+    pub fn error(&mut self, field: &str, message: impl Into<String>) {
+        self.errors.push(FieldError {
+            field: field.to_owned(),
+            message: message.into(),
+        });
+    }
+
+    /// A required text: trimmed, not empty, at most `max` characters.
+    pub fn text(&mut self, field: &str, value: &str, max: usize) -> String {
+        let value = value.trim();
+        let length = value.chars().count();
+        if length == 0 {
+            self.error(field, "must not be empty");
+        } else if length > max {
+            self.error(
+                field,
+                format!("is {length} characters long; the limit is {max}"),
+            );
+        }
+        value.to_owned()
+    }
+
+    /// A text kept exactly as sent (a piece's body, a quote): not empty, at most `max` characters.
+    pub fn verbatim(&mut self, field: &str, value: &str, max: usize) -> String {
+        self.text(field, value, max);
+        value.to_owned()
+    }
+
+    /// An optional text: when given, the same rules as a required one (send nothing rather than "").
+    pub fn optional_text(
+        &mut self,
+        field: &str,
+        value: Option<&str>,
+        max: usize,
+    ) -> Option<String> {
+        value.map(|value| self.text(field, value, max))
+    }
+
+    /// An absolute http or https address.
+    pub fn url(&mut self, field: &str, value: &str) -> String {
+        let value = self.text(field, value, limits::URL);
+        if value.is_empty() {
+            return value;
+        }
+        match Url::parse(&value) {
+            Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => {
+                url.into()
+            }
+            Ok(url) => {
+                self.error(
+                    field,
+                    format!("must be an http or https address, not `{}:`", url.scheme()),
+                );
+                value
+            }
+            Err(_) => {
+                self.error(
+                    field,
+                    "must be an absolute http or https address, such as https://example.org/page",
+                );
+                value
+            }
+        }
+    }
+
+    pub fn optional_url(&mut self, field: &str, value: Option<&str>) -> Option<String> {
+        value.map(|value| self.url(field, value))
+    }
+
+    /// A value of one of the domain's enumerations (status, priority, stance).
+    pub fn parse<T: std::str::FromStr>(&mut self, field: &str, value: &str) -> Option<T>
+    where
+        T::Err: std::fmt::Display,
+    {
+        value
+            .parse()
+            .map_err(|e: T::Err| self.error(field, e.to_string()))
+            .ok()
+    }
+
+    pub fn finish(self) -> Result<(), Vec<FieldError>> {
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(self.errors)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn collects_every_error() {
+        let mut fields = Fields::default();
+        assert_eq!(fields.text("title", "  Soleimani  ", 20), "Soleimani");
+        fields.text("outlet", "   ", 20);
+        fields.text("summary", &"é".repeat(21), 20);
+        let errors = fields.finish().unwrap_err();
+        assert_eq!(
+            errors,
+            vec![
+                FieldError {
+                    field: "outlet".into(),
+                    message: "must not be empty".into()
+                },
+                FieldError {
+                    field: "summary".into(),
+                    message: "is 21 characters long; the limit is 20".into()
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn accepts_only_absolute_web_addresses() {
+        let mut fields = Fields::default();
+        assert_eq!(
+            fields.url("url", "https://www.nbcnews.com/politics"),
+            "https://www.nbcnews.com/politics"
+        );
+        fields.url("a", "javascript:alert(1)");
+        fields.url("b", "/relative/path");
+        fields.url("c", "ftp://example.org/file");
+        fields.url("d", "data:text/html,hi");
+        let fields_in_error: Vec<_> = fields
+            .finish()
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(fields_in_error, ["a", "b", "c", "d"]);
+    }
+}

@@ -1,0 +1,22 @@
+//! Factdesk: a fact-check claim tracker for newsrooms.
+//!
+//! `domain` holds the pure rules, `store` the Diesel queries, `web` the Rocket routes; arrows
+//! point inward only. [`rocket`] is the one place the app is assembled, for the binary and the
+//! tests alike.
+pub mod config;
+pub mod domain;
+pub mod store;
+pub mod web;
+
+pub use config::{Config, Settings};
+
+use rocket::{Build, Rocket};
+
+pub fn rocket(config: Config) -> Rocket<Build> {
+    let pool = store::database::pool(&config.settings.database_url, config.settings.pool_size);
+    rocket::custom(config.figment)
+        .manage(pool)
+        .mount("/", web::health::routes())
+        .mount("/api/v1", web::api::routes())
+        .register("/", web::error::catchers())
+}

@@ -1,0 +1,76 @@
+//! The `factdesk` command: a thin CLI over the library.
+use clap::{Parser, Subcommand};
+use factdesk::store::{self, database};
+use factdesk::{Config, rocket};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(version, about = "Factdesk: a fact-check claim tracker for newsrooms")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create and migrate the database if needed, load the demo into an empty one, and serve (the default).
+    Serve,
+    /// Create the database if needed and apply pending migrations, then exit.
+    Migrate,
+    /// Replace the demo piece with a fresh copy (its claims back to unchecked).
+    Demo,
+}
+
+#[rocket::main]
+async fn main() -> ExitCode {
+    match run(Cli::parse().command.unwrap_or(Command::Serve)).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("factdesk: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command) -> Result<(), String> {
+    let config = Config::from_env().map_err(|e| format!("bad configuration: {e}"))?;
+    let url = config.settings.database_url.clone();
+    database::prepare(&url).await.map_err(|e| e.to_string())?;
+    match command {
+        Command::Migrate => {
+            println!("factdesk: {} is migrated", database::redacted(&url));
+            Ok(())
+        }
+        Command::Demo => {
+            let mut conn = connect(&url).await?;
+            let piece = store::demo::reload(&mut conn)
+                .await
+                .map_err(|e| format!("could not load the demo: {e}"))?;
+            println!("factdesk: demo piece reloaded as /api/v1/pieces/{piece}");
+            Ok(())
+        }
+        Command::Serve => {
+            if config.settings.load_demo {
+                let mut conn = connect(&url).await?;
+                if store::demo::load_if_empty(&mut conn)
+                    .await
+                    .map_err(|e| format!("could not load the demo: {e}"))?
+                {
+                    println!("factdesk: the database was empty, so the demo piece has been loaded");
+                }
+            }
+            rocket(config)
+                .launch()
+                .await
+                .map(drop)
+                .map_err(|e| e.to_string())
+        }
+    }
+}
+
+async fn connect(url: &str) -> Result<store::Conn, String> {
+    use diesel_async::AsyncConnection;
+    store::Conn::establish(url)
+        .await
+        .map_err(|e| format!("cannot connect to {}: {e}", database::redacted(url)))
+}

@@ -1,0 +1,130 @@
+//! Getting a database ready: create it when missing, migrate it under a lock, open the pool.
+use super::{Conn, Pool};
+use diesel::ConnectionError;
+use diesel::connection::SimpleConnection;
+use diesel_async::AsyncConnection;
+use diesel_async::async_connection_wrapper::AsyncConnectionWrapper;
+use diesel_async::pooled_connection::AsyncDieselConnectionManager;
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+use std::time::Duration;
+use url::Url;
+
+pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
+
+/// Any constant will do, as long as every instance of Factdesk uses the same one.
+const MIGRATION_LOCK: i64 = 0x4661_6374_6465_736b; // "Factdesk"
+
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    #[error(
+        "cannot reach PostgreSQL at {url} ({reason}). Start it (on Debian: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start) or point DATABASE_URL at a running server."
+    )]
+    Unreachable { url: String, reason: String },
+    #[error("DATABASE_URL `{0}` is not a postgres:// URL with a database name")]
+    BadUrl(String),
+    #[error("could not create the database {name} at {url}: {reason}")]
+    Create {
+        name: String,
+        url: String,
+        reason: String,
+    },
+    #[error("could not migrate the database at {url}: {reason}")]
+    Migrate { url: String, reason: String },
+}
+
+/// The URL with any password hidden, for messages and logs.
+pub fn redacted(url: &str) -> String {
+    match Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.into()
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// Builds the pool; no connection is made until one is needed, so a server can start (and
+/// answer /healthz) before the database is back.
+pub fn pool(url: &str, size: usize) -> Pool {
+    let manager = AsyncDieselConnectionManager::<Conn>::new(url);
+    Pool::builder(manager)
+        .max_size(size)
+        .runtime(deadpool::Runtime::Tokio1)
+        .wait_timeout(Some(Duration::from_secs(5)))
+        .create_timeout(Some(Duration::from_secs(5)))
+        .recycle_timeout(Some(Duration::from_secs(5)))
+        .build()
+        .expect("a runtime and timeouts are set, which is all deadpool's builder checks")
+}
+
+/// Makes sure the database exists and carries every migration.
+pub async fn prepare(url: &str) -> Result<(), SetupError> {
+    match Conn::establish(url).await {
+        Ok(_) => {}
+        Err(error) if is_missing_database(&error) => create_database(url).await?,
+        Err(error) => return Err(unreachable(url, &error)),
+    }
+    migrate(url).await
+}
+
+fn unreachable(url: &str, error: &ConnectionError) -> SetupError {
+    SetupError::Unreachable {
+        url: redacted(url),
+        reason: error.to_string().trim().to_owned(),
+    }
+}
+
+fn is_missing_database(error: &ConnectionError) -> bool {
+    // SQLSTATE 3D000 (invalid_catalog_name) reaches us only as text through tokio-postgres.
+    let text = error.to_string();
+    text.contains("database") && text.contains("does not exist")
+}
+
+async fn create_database(url: &str) -> Result<(), SetupError> {
+    let bad_url = || SetupError::BadUrl(redacted(url));
+    let mut maintenance = Url::parse(url).map_err(|_| bad_url())?;
+    let name = maintenance.path().trim_start_matches('/').to_owned();
+    if name.is_empty() {
+        return Err(bad_url());
+    }
+    maintenance.set_path("/postgres");
+    let mut conn = Conn::establish(maintenance.as_str())
+        .await
+        .map_err(|e| unreachable(url, &e))?;
+    let statement = format!("CREATE DATABASE \"{}\"", name.replace('"', "\"\""));
+    match diesel_async::SimpleAsyncConnection::batch_execute(&mut conn, &statement).await {
+        // Another instance starting at the same moment may have won the race: that is fine.
+        Err(error) if !error.to_string().contains("already exists") => Err(SetupError::Create {
+            name,
+            url: redacted(url),
+            reason: error.to_string(),
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// Runs pending migrations. diesel_migrations is synchronous, so it runs on a blocking thread
+/// through diesel-async's wrapper, under an advisory lock so two instances never race.
+pub async fn migrate(url: &str) -> Result<(), SetupError> {
+    let owned = url.to_owned();
+    let failed = |reason: String| SetupError::Migrate {
+        url: redacted(url),
+        reason,
+    };
+    tokio::task::spawn_blocking(move || -> Result<(), String> {
+        let mut conn = <AsyncConnectionWrapper<Conn> as diesel::Connection>::establish(&owned)
+            .map_err(|e| e.to_string())?;
+        conn.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK})"))
+            .map_err(|e| e.to_string())?;
+        let outcome = conn
+            .run_pending_migrations(MIGRATIONS)
+            .map(drop)
+            .map_err(|e| e.to_string());
+        conn.batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})"))
+            .map_err(|e| e.to_string())?;
+        outcome
+    })
+    .await
+    .map_err(|e| failed(e.to_string()))?
+    .map_err(failed)
+}

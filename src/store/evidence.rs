@@ -1,0 +1,155 @@
+//! Evidence links and their stance. Removing evidence marks it removed: the row stays, so the
+//! history can always say what a verdict once rested on.
+use super::claims;
+use super::events::{self, Change, Kind};
+use super::models::{EvidenceRow, NewEvidenceRow};
+use super::schema::evidence;
+use super::{Conn, StoreError, StoreResult};
+use crate::domain::workflow::Stance;
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncConnection, RunQueryDsl};
+use serde::Serialize;
+use uuid::Uuid;
+
+#[derive(Debug, Clone)]
+pub struct NewEvidence {
+    pub url: String,
+    pub title: String,
+    pub publisher: String,
+    pub stance: Stance,
+    pub note: String,
+    pub archived_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Evidence {
+    pub id: Uuid,
+    pub claim_id: Uuid,
+    pub url: String,
+    pub title: String,
+    pub publisher: String,
+    pub stance: String,
+    pub note: String,
+    pub archived_url: Option<String>,
+    pub added_at: DateTime<Utc>,
+    pub added_by: Uuid,
+}
+
+impl From<EvidenceRow> for Evidence {
+    fn from(row: EvidenceRow) -> Self {
+        Evidence {
+            id: row.id,
+            claim_id: row.claim_id,
+            url: row.url,
+            title: row.title,
+            publisher: row.publisher,
+            stance: row.stance,
+            note: row.note,
+            archived_url: row.archived_url,
+            added_at: row.added_at,
+            added_by: row.added_by,
+        }
+    }
+}
+
+pub async fn add(
+    conn: &mut Conn,
+    actor: Uuid,
+    claim: Uuid,
+    new: &NewEvidence,
+) -> StoreResult<Evidence> {
+    conn.transaction(async move |conn| {
+        claims::touch(conn, claim, actor).await?;
+        let row: EvidenceRow = diesel::insert_into(evidence::table)
+            .values(NewEvidenceRow {
+                id: Uuid::new_v4(),
+                claim_id: claim,
+                url: &new.url,
+                title: &new.title,
+                publisher: &new.publisher,
+                stance: new.stance.as_str(),
+                note: &new.note,
+                archived_url: new.archived_url.as_deref(),
+                added_by: actor,
+            })
+            .returning(EvidenceRow::as_returning())
+            .get_result(conn)
+            .await?;
+        let change = Change {
+            to: Some(&row.url),
+            subject: Some(row.id),
+            ..Change::default()
+        };
+        events::record(conn, claim, actor, Kind::EvidenceAdded, change).await?;
+        Ok(row.into())
+    })
+    .await
+}
+
+pub async fn remove(conn: &mut Conn, actor: Uuid, id: Uuid) -> StoreResult<()> {
+    conn.transaction(async move |conn| {
+        let row: EvidenceRow = evidence::table
+            .find(id)
+            .select(EvidenceRow::as_select())
+            .first(conn)
+            .await
+            .optional()?
+            .ok_or(StoreError::NotFound {
+                kind: "evidence",
+                id,
+            })?;
+        claims::touch(conn, row.claim_id, actor).await?;
+        let removed = diesel::update(
+            evidence::table
+                .find(id)
+                .filter(evidence::removed_at.is_null()),
+        )
+        .set((
+            evidence::removed_at.eq(diesel::dsl::now),
+            evidence::removed_by.eq(actor),
+        ))
+        .execute(conn)
+        .await?;
+        if removed == 0 {
+            return Err(StoreError::Gone(format!(
+                "evidence `{id}` has already been removed"
+            )));
+        }
+        let change = Change {
+            from: Some(&row.url),
+            subject: Some(id),
+            ..Change::default()
+        };
+        events::record(conn, row.claim_id, actor, Kind::EvidenceRemoved, change).await
+    })
+    .await
+}
+
+/// The evidence a claim rests on now (removed links left out), oldest first.
+pub(super) async fn current_for_claim(conn: &mut Conn, claim: Uuid) -> StoreResult<Vec<Evidence>> {
+    let rows: Vec<EvidenceRow> = evidence::table
+        .filter(
+            evidence::claim_id
+                .eq(claim)
+                .and(evidence::removed_at.is_null()),
+        )
+        .order((evidence::added_at.asc(), evidence::id.asc()))
+        .select(EvidenceRow::as_select())
+        .load(conn)
+        .await?;
+    Ok(rows.into_iter().map(Evidence::from).collect())
+}
+
+pub(super) async fn current_count(conn: &mut Conn, claim: Uuid) -> StoreResult<usize> {
+    let count: i64 = evidence::table
+        .filter(
+            evidence::claim_id
+                .eq(claim)
+                .and(evidence::removed_at.is_null()),
+        )
+        .count()
+        .get_result(conn)
+        .await?;
+    Ok(count as usize)
+}

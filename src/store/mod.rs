@@ -1,0 +1,56 @@
+//! Diesel queries. Each public function is one unit of work (one transaction where it writes),
+//! applies the rules of `domain`, and knows nothing about HTTP.
+pub mod claims;
+pub mod database;
+pub mod demo;
+pub mod events;
+pub mod evidence;
+mod models;
+pub mod notes;
+pub mod pieces;
+#[rustfmt::skip]
+pub mod schema;
+
+use crate::domain::{anchor::AnchorError, fields::FieldError, workflow::TransitionError};
+use uuid::Uuid;
+
+pub use diesel_async::AsyncPgConnection as Conn;
+pub type Pool = diesel_async::pooled_connection::deadpool::Pool<Conn>;
+
+/// The actor of changes made by the demo loader and migrations (and, until accounts exist, of all).
+pub const SYSTEM_USER: Uuid = Uuid::nil();
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("no {kind} with id `{id}`")]
+    NotFound { kind: &'static str, id: Uuid },
+    #[error("invalid fields")]
+    Invalid(Vec<FieldError>),
+    #[error(transparent)]
+    Transition(#[from] TransitionError),
+    #[error("the claim has changed since it was read: it is now at version {current}")]
+    Stale { current: i32 },
+    #[error("{0}")]
+    Gone(String),
+    #[error(transparent)]
+    Db(#[from] diesel::result::Error),
+}
+
+impl StoreError {
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        StoreError::Invalid(vec![FieldError {
+            field: field.into(),
+            message: message.into(),
+        }])
+    }
+
+    fn from_anchor(error: AnchorError) -> Self {
+        let field = match error {
+            AnchorError::StartMismatch { .. } => "start",
+            _ => "quote",
+        };
+        StoreError::invalid(field, error.to_string())
+    }
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;

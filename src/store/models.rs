@@ -1,0 +1,156 @@
+//! Rows as Diesel reads and writes them. Insert forms are separate from rows (as in Lemmy), so a
+//! row always means "as stored" and a form "as about to be written".
+use super::schema::{claims, events, evidence, notes, pieces};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = pieces, check_for_backend(diesel::pg::Pg))]
+pub struct PieceRow {
+    pub id: Uuid,
+    pub title: String,
+    pub outlet: Option<String>,
+    pub url: Option<String>,
+    pub authors: Vec<Option<String>>,
+    pub published_at: DateTime<Utc>,
+    pub body: String,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub created_by: Uuid,
+    pub updated_at: DateTime<Utc>,
+    pub updated_by: Uuid,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = pieces)]
+pub struct NewPieceRow<'a> {
+    pub id: Uuid,
+    pub title: &'a str,
+    pub outlet: Option<&'a str>,
+    pub url: Option<&'a str>,
+    pub authors: &'a [String],
+    pub published_at: DateTime<Utc>,
+    pub body: &'a str,
+    pub created_by: Uuid,
+    pub updated_by: Uuid,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = claims, check_for_backend(diesel::pg::Pg))]
+pub struct ClaimRow {
+    pub id: Uuid,
+    pub piece_id: Uuid,
+    pub quote_exact: String,
+    pub quote_prefix: String,
+    pub quote_suffix: String,
+    pub quote_start: i32,
+    pub quote_end: i32,
+    pub claimant: String,
+    pub summary: String,
+    pub status: String,
+    pub status_reason: Option<String>,
+    pub priority: String,
+    pub assignee_id: Option<Uuid>,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub created_by: Uuid,
+    pub updated_at: DateTime<Utc>,
+    pub updated_by: Uuid,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = claims)]
+pub struct NewClaimRow<'a> {
+    pub id: Uuid,
+    pub piece_id: Uuid,
+    pub quote_exact: &'a str,
+    pub quote_prefix: &'a str,
+    pub quote_suffix: &'a str,
+    pub quote_start: i32,
+    pub quote_end: i32,
+    pub claimant: &'a str,
+    pub summary: &'a str,
+    pub priority: &'a str,
+    pub created_by: Uuid,
+    pub updated_by: Uuid,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = evidence, check_for_backend(diesel::pg::Pg))]
+pub struct EvidenceRow {
+    pub id: Uuid,
+    pub claim_id: Uuid,
+    pub url: String,
+    pub title: String,
+    pub publisher: String,
+    pub stance: String,
+    pub note: String,
+    pub archived_url: Option<String>,
+    pub added_at: DateTime<Utc>,
+    pub added_by: Uuid,
+    pub removed_at: Option<DateTime<Utc>>,
+    pub removed_by: Option<Uuid>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = evidence)]
+pub struct NewEvidenceRow<'a> {
+    pub id: Uuid,
+    pub claim_id: Uuid,
+    pub url: &'a str,
+    pub title: &'a str,
+    pub publisher: &'a str,
+    pub stance: &'a str,
+    pub note: &'a str,
+    pub archived_url: Option<&'a str>,
+    pub added_by: Uuid,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = notes, check_for_backend(diesel::pg::Pg))]
+pub struct NoteRow {
+    pub id: Uuid,
+    pub claim_id: Uuid,
+    pub author_id: Uuid,
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = notes)]
+pub struct NewNoteRow<'a> {
+    pub id: Uuid,
+    pub claim_id: Uuid,
+    pub author_id: Uuid,
+    pub body: &'a str,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = events, check_for_backend(diesel::pg::Pg))]
+pub struct EventRow {
+    pub id: Uuid,
+    pub claim_id: Uuid,
+    pub actor_id: Uuid,
+    pub at: DateTime<Utc>,
+    pub kind: String,
+    pub field: Option<String>,
+    pub from_value: Option<String>,
+    pub to_value: Option<String>,
+    pub reason: Option<String>,
+    pub subject_id: Option<Uuid>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = events)]
+pub struct NewEventRow<'a> {
+    pub id: Uuid,
+    pub claim_id: Uuid,
+    pub actor_id: Uuid,
+    pub kind: &'a str,
+    pub field: Option<&'a str>,
+    pub from_value: Option<&'a str>,
+    pub to_value: Option<&'a str>,
+    pub reason: Option<&'a str>,
+    pub subject_id: Option<Uuid>,
+}

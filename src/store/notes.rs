@@ -1,0 +1,82 @@
+//! Reviewer notes: Markdown stored as written, shown sanitised.
+use super::claims;
+use super::events::{self, Actor, Change, Kind};
+use super::models::{NewNoteRow, NoteRow};
+use super::schema::{notes, users};
+use super::{Conn, StoreResult};
+use crate::domain::markdown::render_note;
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncConnection, RunQueryDsl};
+use serde::Serialize;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Note {
+    pub id: Uuid,
+    pub claim_id: Uuid,
+    pub author: Actor,
+    /// Markdown, exactly as written.
+    pub body: String,
+    /// The Markdown rendered and sanitised: safe to put in a page.
+    pub body_html: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl Note {
+    fn from_row(row: NoteRow, author_name: String) -> Self {
+        Note {
+            id: row.id,
+            claim_id: row.claim_id,
+            author: Actor {
+                id: row.author_id,
+                name: author_name,
+            },
+            body_html: render_note(&row.body),
+            body: row.body,
+            created_at: row.created_at,
+        }
+    }
+}
+
+pub async fn add(conn: &mut Conn, actor: Uuid, claim: Uuid, body: &str) -> StoreResult<Note> {
+    conn.transaction(async move |conn| {
+        claims::touch(conn, claim, actor).await?;
+        let row: NoteRow = diesel::insert_into(notes::table)
+            .values(NewNoteRow {
+                id: Uuid::new_v4(),
+                claim_id: claim,
+                author_id: actor,
+                body,
+            })
+            .returning(NoteRow::as_returning())
+            .get_result(conn)
+            .await?;
+        let change = Change {
+            subject: Some(row.id),
+            ..Change::default()
+        };
+        events::record(conn, claim, actor, Kind::NoteAdded, change).await?;
+        let name: String = users::table
+            .find(actor)
+            .select(users::name)
+            .first(conn)
+            .await?;
+        Ok(Note::from_row(row, name))
+    })
+    .await
+}
+
+pub(super) async fn for_claim(conn: &mut Conn, claim: Uuid) -> StoreResult<Vec<Note>> {
+    let rows: Vec<(NoteRow, String)> = notes::table
+        .inner_join(users::table)
+        .filter(notes::claim_id.eq(claim))
+        .order((notes::created_at.asc(), notes::id.asc()))
+        .select((NoteRow::as_select(), users::name))
+        .load(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(row, name)| Note::from_row(row, name))
+        .collect())
+}

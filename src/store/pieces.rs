@@ -1,0 +1,163 @@
+//! Pieces: the published texts that claims are anchored in.
+use super::claims::{self, Claim};
+use super::models::{NewPieceRow, PieceRow};
+use super::schema::{claims as claims_table, pieces};
+use super::{Conn, StoreError, StoreResult};
+use crate::domain::workflow::Status;
+use chrono::{DateTime, Utc};
+use diesel::dsl::count_star;
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+use uuid::Uuid;
+
+/// A validated piece, ready to store.
+#[derive(Debug, Clone)]
+pub struct NewPiece {
+    pub title: String,
+    pub outlet: Option<String>,
+    pub url: Option<String>,
+    pub authors: Vec<String>,
+    pub published_at: DateTime<Utc>,
+    pub body: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Piece {
+    pub id: Uuid,
+    pub title: String,
+    pub outlet: Option<String>,
+    pub url: Option<String>,
+    pub authors: Vec<String>,
+    pub published_at: DateTime<Utc>,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub created_by: Uuid,
+    pub updated_at: DateTime<Utc>,
+    pub updated_by: Uuid,
+}
+
+impl From<PieceRow> for Piece {
+    fn from(row: PieceRow) -> Self {
+        Piece {
+            id: row.id,
+            title: row.title,
+            outlet: row.outlet,
+            url: row.url,
+            authors: row.authors.into_iter().flatten().collect(),
+            published_at: row.published_at,
+            version: row.version,
+            created_at: row.created_at,
+            created_by: row.created_by,
+            updated_at: row.updated_at,
+            updated_by: row.updated_by,
+        }
+    }
+}
+
+/// A piece in a listing, with how many of its claims are at each status.
+#[derive(Debug, Clone, Serialize)]
+pub struct PieceSummary {
+    #[serde(flatten)]
+    pub piece: Piece,
+    pub claim_count: i64,
+    pub claims_by_status: BTreeMap<&'static str, i64>,
+}
+
+/// A piece with its full text and its claims in text order.
+#[derive(Debug, Clone, Serialize)]
+pub struct PieceDetail {
+    #[serde(flatten)]
+    pub piece: Piece,
+    pub body: String,
+    pub claims: Vec<Claim>,
+}
+
+pub async fn create(conn: &mut Conn, actor: Uuid, new: &NewPiece) -> StoreResult<PieceDetail> {
+    let row: PieceRow = diesel::insert_into(pieces::table)
+        .values(NewPieceRow {
+            id: Uuid::new_v4(),
+            title: &new.title,
+            outlet: new.outlet.as_deref(),
+            url: new.url.as_deref(),
+            authors: &new.authors,
+            published_at: new.published_at,
+            body: &new.body,
+            created_by: actor,
+            updated_by: actor,
+        })
+        .returning(PieceRow::as_returning())
+        .get_result(conn)
+        .await?;
+    Ok(PieceDetail {
+        body: row.body.clone(),
+        piece: row.into(),
+        claims: Vec::new(),
+    })
+}
+
+/// Every piece, newest publication first, with its claim counts: two queries whatever the size.
+pub async fn list(conn: &mut Conn) -> StoreResult<Vec<PieceSummary>> {
+    let rows: Vec<PieceRow> = pieces::table
+        .order((pieces::published_at.desc(), pieces::id.desc()))
+        .select(PieceRow::as_select())
+        .load(conn)
+        .await?;
+    let counts: Vec<(Uuid, String, i64)> = claims_table::table
+        .group_by((claims_table::piece_id, claims_table::status))
+        .select((claims_table::piece_id, claims_table::status, count_star()))
+        .load(conn)
+        .await?;
+    let mut by_piece: HashMap<Uuid, BTreeMap<&'static str, i64>> = HashMap::new();
+    for (piece, status, count) in counts {
+        if let Ok(status) = status.parse::<Status>() {
+            *by_piece
+                .entry(piece)
+                .or_default()
+                .entry(status.as_str())
+                .or_default() += count;
+        }
+    }
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let mut claims_by_status: BTreeMap<&'static str, i64> =
+                Status::ALL.iter().map(|s| (s.as_str(), 0)).collect();
+            claims_by_status.extend(by_piece.remove(&row.id).unwrap_or_default());
+            PieceSummary {
+                claim_count: claims_by_status.values().sum(),
+                claims_by_status,
+                piece: row.into(),
+            }
+        })
+        .collect())
+}
+
+pub async fn get(conn: &mut Conn, id: Uuid) -> StoreResult<PieceDetail> {
+    let row: PieceRow = pieces::table
+        .find(id)
+        .select(PieceRow::as_select())
+        .first(conn)
+        .await
+        .optional()?
+        .ok_or(StoreError::NotFound { kind: "piece", id })?;
+    let claims = claims::for_piece(conn, &row).await?;
+    Ok(PieceDetail {
+        body: row.body.clone(),
+        piece: row.into(),
+        claims,
+    })
+}
+
+/// The piece's text, locked against concurrent change while a claim is anchored in it.
+pub(super) async fn body_for_anchoring(conn: &mut Conn, id: Uuid) -> StoreResult<(String, String)> {
+    pieces::table
+        .find(id)
+        .select((pieces::title, pieces::body))
+        .for_share()
+        .first(conn)
+        .await
+        .optional()?
+        .ok_or(StoreError::NotFound { kind: "piece", id })
+}

@@ -1,0 +1,102 @@
+// @generated automatically by Diesel CLI.
+
+diesel::table! {
+    claims (id) {
+        id -> Uuid,
+        piece_id -> Uuid,
+        quote_exact -> Text,
+        quote_prefix -> Text,
+        quote_suffix -> Text,
+        quote_start -> Int4,
+        quote_end -> Int4,
+        claimant -> Text,
+        summary -> Text,
+        status -> Text,
+        status_reason -> Nullable<Text>,
+        priority -> Text,
+        assignee_id -> Nullable<Uuid>,
+        version -> Int4,
+        created_at -> Timestamptz,
+        created_by -> Uuid,
+        updated_at -> Timestamptz,
+        updated_by -> Uuid,
+    }
+}
+
+diesel::table! {
+    events (id) {
+        id -> Uuid,
+        seq -> Int8,
+        claim_id -> Uuid,
+        actor_id -> Uuid,
+        at -> Timestamptz,
+        kind -> Text,
+        field -> Nullable<Text>,
+        from_value -> Nullable<Text>,
+        to_value -> Nullable<Text>,
+        reason -> Nullable<Text>,
+        subject_id -> Nullable<Uuid>,
+    }
+}
+
+diesel::table! {
+    evidence (id) {
+        id -> Uuid,
+        claim_id -> Uuid,
+        url -> Text,
+        title -> Text,
+        publisher -> Text,
+        stance -> Text,
+        note -> Text,
+        archived_url -> Nullable<Text>,
+        added_at -> Timestamptz,
+        added_by -> Uuid,
+        removed_at -> Nullable<Timestamptz>,
+        removed_by -> Nullable<Uuid>,
+    }
+}
+
+diesel::table! {
+    notes (id) {
+        id -> Uuid,
+        claim_id -> Uuid,
+        author_id -> Uuid,
+        body -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    pieces (id) {
+        id -> Uuid,
+        title -> Text,
+        outlet -> Nullable<Text>,
+        url -> Nullable<Text>,
+        authors -> Array<Nullable<Text>>,
+        published_at -> Timestamptz,
+        body -> Text,
+        version -> Int4,
+        created_at -> Timestamptz,
+        created_by -> Uuid,
+        updated_at -> Timestamptz,
+        updated_by -> Uuid,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Uuid,
+        name -> Text,
+        email -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(claims -> pieces (piece_id));
+diesel::joinable!(events -> claims (claim_id));
+diesel::joinable!(events -> users (actor_id));
+diesel::joinable!(evidence -> claims (claim_id));
+diesel::joinable!(notes -> claims (claim_id));
+diesel::joinable!(notes -> users (author_id));
+
+diesel::allow_tables_to_appear_in_same_query!(claims, events, evidence, notes, pieces, users,);

@@ -1,0 +1,155 @@
+use crate::domain::fields::{Fields, limits};
+use crate::domain::workflow::{Priority, Status};
+use crate::store::claims::{ClaimChanges, ClaimDetail, ClaimFilter, ClaimPage, Cursor};
+use crate::store::{self, events::Event};
+use crate::web::api::Tagged;
+use crate::web::error::AppError;
+use crate::web::guards::{Actor, Db, IfMatch, Input, parse_id};
+use rocket::serde::json::Json;
+use rocket::{Route, get, patch, routes};
+use serde::{Deserialize, Deserializer};
+use uuid::Uuid;
+
+const DEFAULT_PAGE: i64 = 50;
+
+#[allow(clippy::too_many_arguments)]
+#[get("/claims?<piece>&<status>&<assignee>&<q>&<limit>&<cursor>")]
+async fn list(
+    mut db: Db,
+    piece: Option<&str>,
+    status: Option<&str>,
+    assignee: Option<&str>,
+    q: Option<&str>,
+    limit: Option<&str>,
+    cursor: Option<&str>,
+) -> Result<Json<ClaimPage>, AppError> {
+    let mut fields = Fields::default();
+    let mut uuid = |field: &str, value: Option<&str>| {
+        value.and_then(|v| {
+            Uuid::try_parse(v)
+                .map_err(|_| fields.error(field, format!("`{v}` is not a UUID")))
+                .ok()
+        })
+    };
+    let piece = uuid("piece", piece);
+    let assignee = uuid("assignee", assignee);
+    let status = status.and_then(|s| fields.parse::<Status>("status", s));
+    let words = q.map(|q| fields.text("q", q, limits::SEARCH));
+    let limit = match limit.map(str::parse::<i64>) {
+        None => DEFAULT_PAGE,
+        Some(Ok(n)) if (1..=limits::PAGE_SIZE).contains(&n) => n,
+        Some(_) => {
+            fields.error(
+                "limit",
+                format!("must be a whole number from 1 to {}", limits::PAGE_SIZE),
+            );
+            DEFAULT_PAGE
+        }
+    };
+    let after = cursor.and_then(|c| {
+        Cursor::decode(c).or_else(|| {
+            fields.error(
+                "cursor",
+                "is not a cursor this API gave out; use `next_cursor` from the previous page",
+            );
+            None
+        })
+    });
+    fields.finish().map_err(AppError::invalid)?;
+    let filter = ClaimFilter {
+        piece,
+        status,
+        assignee,
+        words,
+        limit,
+        after,
+    };
+    Ok(Json(store::claims::list(&mut db, &filter).await?))
+}
+
+#[get("/claims/<id>")]
+async fn show(mut db: Db, id: &str) -> Result<Tagged<Json<ClaimDetail>>, AppError> {
+    let claim = store::claims::get(&mut db, parse_id("claim", id)?).await?;
+    let version = claim.claim.version;
+    Ok(Tagged(Json(claim), version))
+}
+
+/// Tells "absent" (leave as is) from `null` (clear it).
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ChangesInput {
+    status: Option<String>,
+    reason: Option<String>,
+    summary: Option<String>,
+    claimant: Option<String>,
+    priority: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    assignee: Option<Option<Uuid>>,
+}
+
+impl ChangesInput {
+    fn validate(self) -> Result<ClaimChanges, AppError> {
+        let mut fields = Fields::default();
+        let changes = ClaimChanges {
+            status: self
+                .status
+                .as_deref()
+                .and_then(|s| fields.parse::<Status>("status", s)),
+            reason: fields.optional_text("reason", self.reason.as_deref(), limits::REASON),
+            summary: fields.optional_text("summary", self.summary.as_deref(), limits::SUMMARY),
+            claimant: fields.optional_text("claimant", self.claimant.as_deref(), limits::CLAIMANT),
+            priority: self
+                .priority
+                .as_deref()
+                .and_then(|p| fields.parse::<Priority>("priority", p)),
+            assignee: self.assignee,
+        };
+        let nothing = self.status.is_none()
+            && self.summary.is_none()
+            && self.claimant.is_none()
+            && self.priority.is_none()
+            && self.assignee.is_none();
+        if nothing {
+            fields.error("status", "nothing to change: send at least one of status, summary, claimant, priority, assignee");
+        }
+        fields.finish().map_err(AppError::invalid)?;
+        Ok(changes)
+    }
+}
+
+#[patch("/claims/<id>", data = "<input>")]
+async fn update(
+    mut db: Db,
+    actor: Actor,
+    id: &str,
+    if_match: IfMatch,
+    input: Input<ChangesInput>,
+) -> Result<Tagged<Json<ClaimDetail>>, AppError> {
+    let id = parse_id("claim", id)?;
+    let changes = input.0.validate()?;
+    let expected = if_match.version()?;
+    let claim = store::claims::update(&mut db, actor.0, id, expected, &changes).await?;
+    let version = claim.claim.version;
+    Ok(Tagged(Json(claim), version))
+}
+
+#[get("/claims/<id>/history")]
+async fn history(mut db: Db, id: &str) -> Result<Json<Vec<Event>>, AppError> {
+    let id = parse_id("claim", id)?;
+    let events = store::events::for_claim(&mut db, id).await?;
+    if events.is_empty() {
+        // Every claim has at least its `created` event, so no events means no claim.
+        return Err(AppError::NotFound(format!("no claim with id `{id}`")));
+    }
+    Ok(Json(events))
+}
+
+pub fn routes() -> Vec<Route> {
+    routes![list, show, update, history]
+}

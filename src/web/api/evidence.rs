@@ -1,0 +1,65 @@
+use crate::domain::fields::{Fields, limits};
+use crate::domain::workflow::Stance;
+use crate::store::{self, evidence::Evidence, evidence::NewEvidence};
+use crate::web::error::AppError;
+use crate::web::guards::{Actor, Db, Input, parse_id};
+use rocket::http::Status;
+use rocket::response::status::Created;
+use rocket::serde::json::Json;
+use rocket::{Route, delete, post, routes};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EvidenceInput {
+    url: String,
+    title: String,
+    stance: String,
+    publisher: Option<String>,
+    note: Option<String>,
+    archived_url: Option<String>,
+}
+
+impl EvidenceInput {
+    fn validate(self) -> Result<NewEvidence, AppError> {
+        let mut fields = Fields::default();
+        let url = fields.url("url", &self.url);
+        let title = fields.text("title", &self.title, limits::TITLE);
+        let stance = fields.parse::<Stance>("stance", &self.stance);
+        let publisher =
+            fields.optional_text("publisher", self.publisher.as_deref(), limits::PUBLISHER);
+        let note = fields.optional_text("note", self.note.as_deref(), limits::EVIDENCE_NOTE);
+        let archived_url = fields.optional_url("archived_url", self.archived_url.as_deref());
+        fields.finish().map_err(AppError::invalid)?;
+        Ok(NewEvidence {
+            url,
+            title,
+            stance: stance.expect("finish() refuses a missing stance"),
+            publisher: publisher.unwrap_or_default(),
+            note: note.unwrap_or_default(),
+            archived_url,
+        })
+    }
+}
+
+#[post("/claims/<id>/evidence", data = "<input>")]
+async fn add(
+    mut db: Db,
+    actor: Actor,
+    id: &str,
+    input: Input<EvidenceInput>,
+) -> Result<Created<Json<Evidence>>, AppError> {
+    let claim = parse_id("claim", id)?;
+    let evidence = store::evidence::add(&mut db, actor.0, claim, &input.0.validate()?).await?;
+    Ok(Created::new(format!("/api/v1/claims/{claim}")).body(Json(evidence)))
+}
+
+#[delete("/evidence/<id>")]
+async fn remove(mut db: Db, actor: Actor, id: &str) -> Result<Status, AppError> {
+    store::evidence::remove(&mut db, actor.0, parse_id("evidence", id)?).await?;
+    Ok(Status::NoContent)
+}
+
+pub fn routes() -> Vec<Route> {
+    routes![add, remove]
+}

@@ -1,0 +1,30 @@
+//! The JSON API under /api/v1.
+mod claims;
+mod evidence;
+mod notes;
+mod pieces;
+
+use rocket::http::Header;
+use rocket::response::{self, Responder};
+use rocket::{Request, Route};
+
+pub fn routes() -> Vec<Route> {
+    [
+        pieces::routes(),
+        claims::routes(),
+        evidence::routes(),
+        notes::routes(),
+    ]
+    .concat()
+}
+
+/// An answer that carries the version of what it shows as a strong ETag.
+pub struct Tagged<R>(pub R, pub i32);
+
+impl<'r, R: Responder<'r, 'static>> Responder<'r, 'static> for Tagged<R> {
+    fn respond_to(self, request: &'r Request<'_>) -> response::Result<'static> {
+        let mut response = self.0.respond_to(request)?;
+        response.set_header(Header::new("ETag", super::guards::etag(self.1)));
+        Ok(response)
+    }
+}

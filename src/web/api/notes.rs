@@ -1,0 +1,33 @@
+use crate::domain::fields::{Fields, limits};
+use crate::store::{self, notes::Note};
+use crate::web::error::AppError;
+use crate::web::guards::{Actor, Db, Input, parse_id};
+use rocket::response::status::Created;
+use rocket::serde::json::Json;
+use rocket::{Route, post, routes};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NoteInput {
+    body: String,
+}
+
+#[post("/claims/<id>/notes", data = "<input>")]
+async fn add(
+    mut db: Db,
+    actor: Actor,
+    id: &str,
+    input: Input<NoteInput>,
+) -> Result<Created<Json<Note>>, AppError> {
+    let claim = parse_id("claim", id)?;
+    let mut fields = Fields::default();
+    let body = fields.text("body", &input.0.body, limits::NOTE);
+    fields.finish().map_err(AppError::invalid)?;
+    let note = store::notes::add(&mut db, actor.0, claim, &body).await?;
+    Ok(Created::new(format!("/api/v1/claims/{claim}")).body(Json(note)))
+}
+
+pub fn routes() -> Vec<Route> {
+    routes![add]
+}

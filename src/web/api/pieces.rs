@@ -1,0 +1,134 @@
+use crate::domain::dates::parse_datetime;
+use crate::domain::fields::{Fields, limits};
+use crate::store::claims::NewClaim;
+use crate::store::pieces::{NewPiece, PieceDetail, PieceSummary};
+use crate::store::{self, claims::Claim};
+use crate::web::api::Tagged;
+use crate::web::error::AppError;
+use crate::web::guards::{Actor, Db, Input, parse_id};
+use rocket::response::status::Created;
+use rocket::serde::json::Json;
+use rocket::{Route, get, post, routes};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PieceInput {
+    title: String,
+    body: String,
+    outlet: Option<String>,
+    url: Option<String>,
+    authors: Option<Vec<String>>,
+    published_at: String,
+}
+
+impl PieceInput {
+    fn validate(self) -> Result<NewPiece, AppError> {
+        let mut fields = Fields::default();
+        let title = fields.text("title", &self.title, limits::TITLE);
+        let body = fields.verbatim("body", &self.body, limits::BODY);
+        let outlet = fields.optional_text("outlet", self.outlet.as_deref(), limits::OUTLET);
+        let url = fields.optional_url("url", self.url.as_deref());
+        let authors = self.authors.unwrap_or_default();
+        if authors.len() > limits::AUTHORS {
+            fields.error(
+                "authors",
+                format!(
+                    "lists {} authors; the limit is {}",
+                    authors.len(),
+                    limits::AUTHORS
+                ),
+            );
+        }
+        let authors = authors
+            .iter()
+            .map(|author| fields.text("authors", author, limits::AUTHOR))
+            .collect();
+        let published_at = parse_datetime(&self.published_at);
+        if published_at.is_none() {
+            fields.error(
+                "published_at",
+                "must be a date (2020-01-13) or an RFC 3339 time (2020-01-13T09:30:00-05:00)",
+            );
+        }
+        fields.finish().map_err(AppError::invalid)?;
+        Ok(NewPiece {
+            title,
+            body,
+            outlet,
+            url,
+            authors,
+            published_at: published_at.unwrap_or_default(),
+        })
+    }
+}
+
+#[post("/pieces", data = "<input>")]
+async fn create(
+    mut db: Db,
+    actor: Actor,
+    input: Input<PieceInput>,
+) -> Result<Created<Json<PieceDetail>>, AppError> {
+    let piece = store::pieces::create(&mut db, actor.0, &input.0.validate()?).await?;
+    Ok(Created::new(format!("/api/v1/pieces/{}", piece.piece.id)).body(Json(piece)))
+}
+
+#[get("/pieces")]
+async fn list(mut db: Db) -> Result<Json<Vec<PieceSummary>>, AppError> {
+    Ok(Json(store::pieces::list(&mut db).await?))
+}
+
+#[get("/pieces/<id>")]
+async fn show(mut db: Db, id: &str) -> Result<Json<PieceDetail>, AppError> {
+    Ok(Json(
+        store::pieces::get(&mut db, parse_id("piece", id)?).await?,
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClaimInput {
+    quote: String,
+    start: Option<usize>,
+    claimant: Option<String>,
+    summary: Option<String>,
+    priority: Option<String>,
+}
+
+impl ClaimInput {
+    fn validate(self) -> Result<NewClaim, AppError> {
+        let mut fields = Fields::default();
+        let quote = fields.verbatim("quote", &self.quote, limits::QUOTE);
+        let claimant = fields.optional_text("claimant", self.claimant.as_deref(), limits::CLAIMANT);
+        let summary = fields.optional_text("summary", self.summary.as_deref(), limits::SUMMARY);
+        let priority = self
+            .priority
+            .as_deref()
+            .map(|p| fields.parse("priority", p));
+        fields.finish().map_err(AppError::invalid)?;
+        Ok(NewClaim {
+            quote,
+            start: self.start,
+            claimant: claimant.unwrap_or_default(),
+            summary: summary.unwrap_or_default(),
+            priority: priority.flatten().unwrap_or_default(),
+        })
+    }
+}
+
+#[post("/pieces/<id>/claims", data = "<input>")]
+async fn add_claim(
+    mut db: Db,
+    actor: Actor,
+    id: &str,
+    input: Input<ClaimInput>,
+) -> Result<Created<Tagged<Json<Claim>>>, AppError> {
+    let piece = parse_id("piece", id)?;
+    let claim = store::claims::create(&mut db, actor.0, piece, &input.0.validate()?).await?;
+    let version = claim.version;
+    Ok(Created::new(format!("/api/v1/claims/{}", claim.id)).body(Tagged(Json(claim), version)))
+}
+
+pub fn routes() -> Vec<Route> {
+    routes![create, list, show, add_claim]
+}

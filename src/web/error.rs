@@ -1,0 +1,176 @@
+//! The one error type of the web layer and its mapping to answers.
+//!
+//! Policy: store functions return `StoreError`; handlers turn it into `AppError` with `?`. Each
+//! case has its status; database failures answer 503 when the database is unreachable and 500
+//! otherwise, with the cause logged and never shown. Every error answer is
+//! `application/problem+json` (RFC 9457).
+use crate::domain::fields::FieldError;
+use crate::domain::workflow::TransitionError;
+use crate::store::StoreError;
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use rocket::http::{ContentType, Header, Status};
+use rocket::response::{self, Responder};
+use rocket::serde::json::serde_json;
+use rocket::{Catcher, Request, Response, catch, catchers};
+use serde::Serialize;
+use std::io::Cursor;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    Validation(String, Vec<FieldError>),
+    #[error(transparent)]
+    Transition(#[from] TransitionError),
+    #[error("{0}")]
+    Gone(String),
+    #[error("{0}")]
+    PreconditionRequired(String),
+    #[error("{0}")]
+    PreconditionFailed(String),
+    #[error("the database is unavailable; try again shortly")]
+    Unavailable(String),
+    #[error("something went wrong on our side; it has been logged")]
+    Internal(String),
+}
+
+impl AppError {
+    pub fn invalid(errors: Vec<FieldError>) -> Self {
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        AppError::Validation(format!("check these fields: {}", fields.join(", ")), errors)
+    }
+
+    fn status(&self) -> Status {
+        match self {
+            AppError::NotFound(_) => Status::NotFound,
+            AppError::BadRequest(_) => Status::BadRequest,
+            AppError::Validation(..) => Status::UnprocessableEntity,
+            AppError::Transition(_) => Status::Conflict,
+            AppError::Gone(_) => Status::Gone,
+            AppError::PreconditionRequired(_) => Status::PreconditionRequired,
+            AppError::PreconditionFailed(_) => Status::PreconditionFailed,
+            AppError::Unavailable(_) => Status::ServiceUnavailable,
+            AppError::Internal(_) => Status::InternalServerError,
+        }
+    }
+
+    pub fn problem(&self) -> Problem {
+        let errors = match self {
+            AppError::Validation(_, errors) => errors.clone(),
+            _ => Vec::new(),
+        };
+        Problem::new(self.status(), self.to_string()).with_errors(errors)
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::NotFound { .. } => AppError::NotFound(error.to_string()),
+            StoreError::Invalid(errors) => AppError::invalid(errors),
+            StoreError::Transition(error) => AppError::Transition(error),
+            StoreError::Stale { .. } => {
+                AppError::PreconditionFailed(format!("{error}; read it again, then retry"))
+            }
+            StoreError::Gone(message) => AppError::Gone(message),
+            StoreError::Db(error) => error.into(),
+        }
+    }
+}
+
+impl From<DieselError> for AppError {
+    fn from(error: DieselError) -> Self {
+        match &error {
+            DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, _)
+            | DieselError::BrokenTransactionManager => AppError::Unavailable(error.to_string()),
+            _ => AppError::Internal(error.to_string()),
+        }
+    }
+}
+
+impl<'r> Responder<'r, 'static> for AppError {
+    fn respond_to(self, request: &'r Request<'_>) -> response::Result<'static> {
+        if let AppError::Unavailable(cause) | AppError::Internal(cause) = &self {
+            rocket::error!("{} {}: {cause}", request.method(), request.uri());
+        }
+        self.problem().respond_to(request)
+    }
+}
+
+/// An RFC 9457 problem document.
+#[derive(Debug, Clone, Serialize)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+impl Problem {
+    pub fn new(status: Status, detail: impl Into<String>) -> Self {
+        let title = status.reason().unwrap_or("Error").to_owned();
+        let slug = title.to_lowercase().replace(' ', "-");
+        Problem {
+            kind: format!("urn:factdesk:problem:{slug}"),
+            title,
+            status: status.code,
+            detail: detail.into(),
+            errors: Vec::new(),
+        }
+    }
+
+    pub fn with_errors(mut self, errors: Vec<FieldError>) -> Self {
+        self.errors = errors;
+        self
+    }
+}
+
+impl<'r> Responder<'r, 'static> for Problem {
+    fn respond_to(self, _: &'r Request<'_>) -> response::Result<'static> {
+        let body = serde_json::to_vec(&self).map_err(|_| Status::InternalServerError)?;
+        Response::build()
+            .status(Status::new(self.status))
+            .header(ContentType::new("application", "problem+json"))
+            .header(Header::new("Cache-Control", "no-store"))
+            .sized_body(body.len(), Cursor::new(body))
+            .ok()
+    }
+}
+
+/// A request guard that fails leaves its problem here, so the catcher can answer with it.
+pub(crate) struct GuardProblem(pub Option<Problem>);
+
+pub(crate) fn fail_guard(request: &Request<'_>, problem: Problem) {
+    request.local_cache(|| GuardProblem(Some(problem)));
+}
+
+#[catch(default)]
+fn default_catcher(status: Status, request: &Request<'_>) -> Problem {
+    if let Some(problem) = &request.local_cache(|| GuardProblem(None)).0 {
+        return problem.clone();
+    }
+    let detail = match status.code {
+        404 => format!(
+            "there is nothing at {} {}; the API lives under /api/v1",
+            request.method(),
+            request.uri().path()
+        ),
+        405 => "this address does not accept that method".to_owned(),
+        500 => "something went wrong on our side; it has been logged".to_owned(),
+        _ => status
+            .reason()
+            .unwrap_or("the request could not be handled")
+            .to_owned(),
+    };
+    Problem::new(status, detail)
+}
+
+pub fn catchers() -> Vec<Catcher> {
+    catchers![default_catcher]
+}

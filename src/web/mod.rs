@@ -1,0 +1,5 @@
+//! Rocket routes, guards and the one error type. Handlers parse, call one store function, render.
+pub mod api;
+pub mod error;
+pub mod guards;
+pub mod health;
