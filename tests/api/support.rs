@@ -1,0 +1,251 @@
+#![allow(dead_code)] // Each test module uses its own part of the kit.
+//! Each test gets its own database, cloned from a template that is migrated once per schema
+//! version, and the app built by `factdesk::rocket` exactly as production builds it.
+use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
+use factdesk::Config;
+use rocket::http::{ContentType, Header, Status};
+use rocket::local::asynchronous::{Client, LocalResponse};
+use serde_json::Value;
+use std::hash::{Hash, Hasher};
+use tokio::sync::OnceCell;
+use url::Url;
+use uuid::Uuid;
+
+/// The server the tests use: `FACTDESK_TEST_DATABASE_URL`, else the local Postgres.
+pub fn server_url() -> Url {
+    let url = std::env::var("FACTDESK_TEST_DATABASE_URL").unwrap_or_else(|_| "postgres://localhost/postgres".into());
+    Url::parse(&url).expect("FACTDESK_TEST_DATABASE_URL is a postgres:// URL")
+}
+
+pub fn database_url(name: &str) -> String {
+    let mut url = server_url();
+    url.set_path(&format!("/{name}"));
+    url.into()
+}
+
+async fn admin() -> AsyncPgConnection {
+    AsyncPgConnection::establish(server_url().as_str())
+        .await
+        .expect("the tests need a running PostgreSQL (see README)")
+}
+
+/// Named after the migrations it holds, so a changed migration gets a fresh template.
+fn template_name() -> String {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+    let mut entries: Vec<_> = walk(&dir);
+    entries.sort();
+    for path in entries {
+        path.to_string_lossy().hash(&mut hasher);
+        std::fs::read(&path).unwrap().hash(&mut hasher);
+    }
+    format!("factdesk_template_{:016x}", hasher.finish())
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .flat_map(|entry| {
+            let path = entry.unwrap().path();
+            if path.is_dir() { walk(&path) } else { vec![path] }
+        })
+        .collect()
+}
+
+static TEMPLATE: OnceCell<String> = OnceCell::const_new();
+
+/// Creates and migrates the template once; an advisory lock keeps concurrent test runs apart.
+async fn template() -> &'static str {
+    TEMPLATE
+        .get_or_init(|| async {
+            let name = template_name();
+            let mut conn = admin().await;
+            conn.batch_execute("SELECT pg_advisory_lock(7034)").await.unwrap();
+            let ready: Vec<i32> = {
+                use diesel_async::RunQueryDsl;
+                diesel::sql_query("SELECT 1 AS one FROM pg_database WHERE datname = $1 AND datistemplate")
+                    .bind::<diesel::sql_types::Text, _>(&name)
+                    .load::<One>(&mut conn)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(|row| row.one)
+                    .collect()
+            };
+            if ready.is_empty() {
+                // A run that died half-way may have left an unfinished template behind.
+                conn.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await.unwrap();
+                conn.batch_execute(&format!("CREATE DATABASE {name}")).await.unwrap();
+                factdesk::store::database::migrate(&database_url(&name)).await.unwrap();
+                conn.batch_execute(&format!("ALTER DATABASE {name} WITH IS_TEMPLATE true")).await.unwrap();
+            }
+            conn.batch_execute("SELECT pg_advisory_unlock(7034)").await.unwrap();
+            name
+        })
+        .await
+}
+
+#[derive(diesel::QueryableByName)]
+struct One {
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    one: i32,
+}
+
+/// A database of the test's own, dropped when the test ends (pass or fail).
+pub struct TestDb {
+    pub name: String,
+    pub url: String,
+}
+
+impl TestDb {
+    pub async fn new() -> TestDb {
+        let template = template().await;
+        let name = format!("factdesk_test_{}", Uuid::new_v4().simple());
+        admin().await.batch_execute(&format!("CREATE DATABASE {name} TEMPLATE {template}")).await.unwrap();
+        TestDb { url: database_url(&name), name }
+    }
+
+    /// A direct connection, for looking behind the API's back.
+    pub async fn conn(&self) -> AsyncPgConnection {
+        AsyncPgConnection::establish(&self.url).await.unwrap()
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let statement = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
+        // Drop cannot await, and may run inside the test's runtime: use a thread of its own.
+        let dropped = std::thread::spawn(move || {
+            tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async move {
+                admin().await.batch_execute(&statement).await
+            })
+        })
+        .join();
+        if !matches!(dropped, Ok(Ok(()))) {
+            eprintln!("could not drop test database {}", self.name);
+        }
+    }
+}
+
+pub struct TestApp {
+    pub client: Client,
+    pub db: TestDb,
+}
+
+/// The app on a fresh, migrated, empty database.
+pub async fn spawn_app() -> TestApp {
+    let db = TestDb::new().await;
+    let config = Config::from_env().unwrap().with_database_url(&db.url).unwrap();
+    let client = Client::tracked(factdesk::rocket(config)).await.expect("a valid rocket");
+    TestApp { client, db }
+}
+
+/// The app with the demo piece loaded; returns the demo piece's id too.
+pub async fn spawn_app_with_demo() -> (TestApp, Uuid) {
+    let app = spawn_app().await;
+    let piece = factdesk::store::demo::reload(&mut app.db.conn().await).await.unwrap();
+    (app, piece)
+}
+
+/// A response read whole: status, headers of interest, and JSON body (Null when empty).
+#[derive(Debug)]
+pub struct Answer {
+    pub status: Status,
+    pub content_type: Option<String>,
+    pub etag: Option<String>,
+    pub location: Option<String>,
+    pub body: Value,
+}
+
+impl Answer {
+    async fn read(response: LocalResponse<'_>) -> Answer {
+        let status = response.status();
+        let header = |name: &str| response.headers().get_one(name).map(str::to_owned);
+        let (content_type, etag, location) = (header("Content-Type"), header("ETag"), header("Location"));
+        let text = response.into_string().await.unwrap_or_default();
+        let body = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
+        Answer { status, content_type, etag, location, body }
+    }
+
+    /// Asserts an RFC 9457 problem with this status, and returns its detail.
+    #[track_caller]
+    pub fn assert_problem(&self, status: u16) -> &str {
+        assert_eq!(self.status.code, status, "expected {status}, got {self:#?}");
+        assert_eq!(self.content_type.as_deref(), Some("application/problem+json"), "{self:#?}");
+        assert_eq!(self.body["status"], status, "{self:#?}");
+        for key in ["type", "title", "detail"] {
+            assert!(self.body[key].as_str().is_some_and(|s| !s.is_empty()), "problem without {key}: {self:#?}");
+        }
+        self.body["detail"].as_str().unwrap()
+    }
+
+    /// The field names listed in a 422's `errors`.
+    pub fn error_fields(&self) -> Vec<String> {
+        self.body["errors"].as_array().into_iter().flatten().map(|e| e["field"].as_str().unwrap().to_owned()).collect()
+    }
+}
+
+impl TestApp {
+    pub async fn get(&self, path: &str) -> Answer {
+        Answer::read(self.client.get(path.to_owned()).dispatch().await).await
+    }
+
+    pub async fn post(&self, path: &str, body: &Value) -> Answer {
+        self.post_raw(path, &body.to_string()).await
+    }
+
+    pub async fn post_raw(&self, path: &str, body: &str) -> Answer {
+        let request = self.client.post(path.to_owned()).header(ContentType::JSON).body(body);
+        Answer::read(request.dispatch().await).await
+    }
+
+    /// PATCH with an optional If-Match header.
+    pub async fn patch(&self, path: &str, if_match: Option<&str>, body: &Value) -> Answer {
+        let mut request = self.client.patch(path.to_owned()).header(ContentType::JSON).body(body.to_string());
+        if let Some(tag) = if_match {
+            request = request.header(Header::new("If-Match", tag.to_owned()));
+        }
+        Answer::read(request.dispatch().await).await
+    }
+
+    pub async fn delete(&self, path: &str) -> Answer {
+        Answer::read(self.client.delete(path.to_owned()).dispatch().await).await
+    }
+
+    /// Creates a piece with `body` as its text; returns its id.
+    pub async fn create_piece(&self, body: &str) -> String {
+        let answer = self
+            .post("/api/v1/pieces", &serde_json::json!({ "title": "A test piece", "body": body, "published_at": "2020-01-13" }))
+            .await;
+        assert_eq!(answer.status, Status::Created, "{answer:#?}");
+        answer.body["id"].as_str().unwrap().to_owned()
+    }
+
+    /// Creates a claim on `piece` quoting `quote`; returns (claim id, ETag).
+    pub async fn create_claim(&self, piece: &str, quote: &str) -> (String, String) {
+        let answer = self.post(&format!("/api/v1/pieces/{piece}/claims"), &serde_json::json!({ "quote": quote })).await;
+        assert_eq!(answer.status, Status::Created, "{answer:#?}");
+        (answer.body["id"].as_str().unwrap().to_owned(), answer.etag.unwrap())
+    }
+
+    /// Adds an evidence link with `stance` to a claim; returns its id.
+    pub async fn add_evidence(&self, claim: &str, stance: &str) -> String {
+        let body = serde_json::json!({ "url": "https://www.state.gov/", "title": "A source", "stance": stance });
+        let answer = self.post(&format!("/api/v1/claims/{claim}/evidence"), &body).await;
+        assert_eq!(answer.status, Status::Created, "{answer:#?}");
+        answer.body["id"].as_str().unwrap().to_owned()
+    }
+
+    /// Rows in a table, counted behind the API's back (to prove a refused request wrote nothing).
+    pub async fn count(&self, table: &str) -> i64 {
+        use diesel::prelude::*;
+        use diesel_async::RunQueryDsl;
+        #[derive(QueryableByName)]
+        struct Count {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let query = format!("SELECT count(*) AS n FROM {table}");
+        diesel::sql_query(query).get_result::<Count>(&mut self.db.conn().await).await.unwrap().n
+    }
+}
