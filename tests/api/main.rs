@@ -2,3 +2,5 @@
 mod support;
 
 mod health;
+mod migrations;
+mod startup;

@@ -23,7 +23,7 @@ pub fn database_url(name: &str) -> String {
     url.into()
 }
 
-async fn admin() -> AsyncPgConnection {
+pub async fn admin() -> AsyncPgConnection {
     AsyncPgConnection::establish(server_url().as_str())
         .await
         .expect("the tests need a running PostgreSQL (see README)")

@@ -1,0 +1,67 @@
+use crate::support::{TestDb, admin, database_url};
+use diesel::prelude::*;
+use diesel_async::async_connection_wrapper::AsyncConnectionWrapper;
+use diesel_async::{AsyncPgConnection, SimpleAsyncConnection};
+use diesel_migrations::MigrationHarness;
+use factdesk::store::database::MIGRATIONS;
+use uuid::Uuid;
+
+#[derive(QueryableByName)]
+struct Name {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    name: String,
+}
+
+/// Tables, functions and types in the public schema: what a migration leaves behind.
+fn objects(conn: &mut AsyncConnectionWrapper<AsyncPgConnection>) -> Vec<String> {
+    diesel::sql_query(
+        "SELECT 'table ' || table_name AS name FROM information_schema.tables WHERE table_schema = 'public'
+         UNION ALL SELECT 'function ' || routine_name FROM information_schema.routines WHERE routine_schema = 'public'
+         UNION ALL SELECT 'index ' || indexname FROM pg_indexes WHERE schemaname = 'public'
+         ORDER BY 1",
+    )
+    .load::<Name>(conn)
+    .unwrap()
+    .into_iter()
+    .map(|n| n.name)
+    .filter(|n| !n.contains("__diesel_schema_migrations"))
+    .collect()
+}
+
+#[rocket::async_test]
+async fn every_migration_runs_up_then_down_to_nothing_then_up_again() {
+    let name = format!("factdesk_test_{}", Uuid::new_v4().simple());
+    admin().await.batch_execute(&format!("CREATE DATABASE {name}")).await.unwrap();
+    // Dropped at the end like any test database, even when an assertion fails.
+    let _db = TestDb { url: database_url(&name), name };
+    let url = _db.url.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut conn = <AsyncConnectionWrapper<AsyncPgConnection> as Connection>::establish(&url).unwrap();
+        assert!(objects(&mut conn).is_empty());
+        conn.run_pending_migrations(MIGRATIONS).unwrap();
+        let migrated = objects(&mut conn);
+        for table in ["users", "pieces", "claims", "evidence", "notes", "events"] {
+            assert!(migrated.contains(&format!("table {table}")), "{table} missing from {migrated:?}");
+        }
+        conn.revert_all_migrations(MIGRATIONS).unwrap();
+        assert_eq!(objects(&mut conn), Vec::<String>::new(), "down.sql left objects behind");
+        conn.run_pending_migrations(MIGRATIONS).unwrap();
+        assert_eq!(objects(&mut conn), migrated, "up after down differs from the first up");
+    })
+    .await
+    .unwrap();
+}
+
+#[rocket::async_test]
+async fn the_database_refuses_to_change_or_delete_history() {
+    let db = TestDb::new().await;
+    let mut conn = db.conn().await;
+    let piece = factdesk::store::demo::reload(&mut conn).await.unwrap();
+    for statement in ["UPDATE events SET reason = 'rewritten'", "DELETE FROM events", "DELETE FROM claims"] {
+        let error = conn.batch_execute(statement).await.expect_err(statement);
+        assert!(error.to_string().contains("append-only"), "{statement}: {error}");
+    }
+    // Reloading the demo is the one sanctioned purge, and it leaves a complete new history.
+    let reloaded = factdesk::store::demo::reload(&mut conn).await.unwrap();
+    assert_ne!(piece, reloaded);
+}
