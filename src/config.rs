@@ -23,6 +23,9 @@ impl Default for Settings {
     }
 }
 
+/// A setting that is missing or of the wrong type (boxed: figment's error is large).
+pub type ConfigError = Box<rocket::figment::Error>;
+
 /// Everything the app is built from: Rocket's own settings and ours, from one figment.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -32,20 +35,20 @@ pub struct Config {
 
 impl Config {
     /// Reads Rocket.toml (found from the working directory up) and the environment.
-    pub fn from_env() -> Result<Self, rocket::figment::Error> {
+    pub fn from_env() -> Result<Self, ConfigError> {
         let figment = Figment::from(Serialized::defaults(Settings::default()))
             .merge(rocket::Config::figment())
             .merge(Env::raw().only(&["DATABASE_URL"]).profile(Profile::Global));
         Self::from_figment(figment)
     }
 
-    pub fn from_figment(figment: Figment) -> Result<Self, rocket::figment::Error> {
-        let settings = figment.extract()?;
+    pub fn from_figment(figment: Figment) -> Result<Self, ConfigError> {
+        let settings = figment.extract().map_err(Box::new)?;
         Ok(Config { figment, settings })
     }
 
     /// The same configuration pointed at another database (tests, tools).
-    pub fn with_database_url(self, url: &str) -> Result<Self, rocket::figment::Error> {
+    pub fn with_database_url(self, url: &str) -> Result<Self, ConfigError> {
         Self::from_figment(self.figment.merge(Serialized::global("database_url", url)))
     }
 }

@@ -1,5 +1,5 @@
 //! Dates as people type them: RFC 3339, or a plain calendar date for a piece's publication day.
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
 /// Parses `2020-01-13T09:30:00-05:00` or `2020-01-13` (taken as midnight UTC, since a newsroom
 /// often knows only the day a piece ran).
@@ -10,6 +10,9 @@ pub fn parse_datetime(input: &str) -> Option<DateTime<Utc>> {
     }
     NaiveDate::parse_from_str(input, "%Y-%m-%d")
         .ok()
+        // `%Y` also takes signed years of any length, some before the 4713 BC Postgres starts at:
+        // keep to the four-digit years RFC 3339 allows.
+        .filter(|day| (0..=9999).contains(&day.year()))
         .and_then(|day| day.and_hms_opt(0, 0, 0))
         .map(|midnight| midnight.and_utc())
 }
@@ -38,6 +41,8 @@ mod tests {
             "2020-02-30",
             "yesterday",
             "2020-01-13T25:00:00Z",
+            "-5000-01-01",
+            "+20000-01-01",
         ] {
             assert_eq!(parse_datetime(bad), None, "{bad:?}");
         }

@@ -47,6 +47,9 @@ impl Fields {
         let length = value.chars().count();
         if length == 0 {
             self.error(field, "must not be empty");
+        } else if value.contains('\0') {
+            // Postgres cannot store it in text, and no one types it on purpose.
+            self.error(field, "must not contain the NUL character (U+0000)");
         } else if length > max {
             self.error(
                 field,

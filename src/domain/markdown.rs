@@ -34,7 +34,10 @@ mod tests {
         let html = render_note(
             "<script>alert(1)</script>\n\n<img src=x onerror=alert(2)>\n\n[x](javascript:alert(3)) and <a href=\"javascript:alert(4)\">y</a>",
         );
-        assert!(html.contains("<a"), "the links themselves stay, defused: {html}");
+        assert!(
+            html.contains("<a"),
+            "the links themselves stay, defused: {html}"
+        );
         for hostile in ["<script", "onerror", "href=\"javascript"] {
             assert!(!html.contains(hostile), "{hostile} survived in {html}");
         }

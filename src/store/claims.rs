@@ -216,13 +216,13 @@ pub(super) async fn touch(conn: &mut Conn, id: Uuid, actor: Uuid) -> StoreResult
     Ok(())
 }
 
-/// Applies `changes` if the claim is still at `expected_version`. The row lock and the version
+/// Applies `changes` if the claim is still at one of the `expected` versions. The row lock and the version
 /// predicate let the database, not the app, decide a race: exactly one writer wins.
 pub async fn update(
     conn: &mut Conn,
     actor: Uuid,
     id: Uuid,
-    expected_version: i32,
+    expected: &[i32],
     changes: &ClaimChanges,
 ) -> StoreResult<ClaimDetail> {
     conn.transaction(async move |conn| {
@@ -234,7 +234,7 @@ pub async fn update(
             .await
             .optional()?
             .ok_or(StoreError::NotFound { kind: "claim", id })?;
-        if current.version != expected_version {
+        if !expected.contains(&current.version) {
             return Err(StoreError::Stale {
                 current: current.version,
             });

@@ -2,7 +2,7 @@
 //! history can always say what a verdict once rested on.
 use super::claims;
 use super::events::{self, Change, Kind};
-use super::models::{EvidenceRow, NewEvidenceRow};
+use super::models::NewEvidenceRow;
 use super::schema::evidence;
 use super::{Conn, StoreError, StoreResult};
 use crate::domain::workflow::Stance;
@@ -22,7 +22,9 @@ pub struct NewEvidence {
     pub archived_url: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// Evidence as shown: the removal columns are never part of it, removed evidence is not shown.
+#[derive(Debug, Clone, Serialize, Queryable, Selectable)]
+#[diesel(table_name = evidence, check_for_backend(diesel::pg::Pg))]
 pub struct Evidence {
     pub id: Uuid,
     pub claim_id: Uuid,
@@ -36,23 +38,6 @@ pub struct Evidence {
     pub added_by: Uuid,
 }
 
-impl From<EvidenceRow> for Evidence {
-    fn from(row: EvidenceRow) -> Self {
-        Evidence {
-            id: row.id,
-            claim_id: row.claim_id,
-            url: row.url,
-            title: row.title,
-            publisher: row.publisher,
-            stance: row.stance,
-            note: row.note,
-            archived_url: row.archived_url,
-            added_at: row.added_at,
-            added_by: row.added_by,
-        }
-    }
-}
-
 pub async fn add(
     conn: &mut Conn,
     actor: Uuid,
@@ -61,7 +46,7 @@ pub async fn add(
 ) -> StoreResult<Evidence> {
     conn.transaction(async move |conn| {
         claims::touch(conn, claim, actor).await?;
-        let row: EvidenceRow = diesel::insert_into(evidence::table)
+        let row: Evidence = diesel::insert_into(evidence::table)
             .values(NewEvidenceRow {
                 id: Uuid::new_v4(),
                 claim_id: claim,
@@ -73,7 +58,7 @@ pub async fn add(
                 archived_url: new.archived_url.as_deref(),
                 added_by: actor,
             })
-            .returning(EvidenceRow::as_returning())
+            .returning(Evidence::as_returning())
             .get_result(conn)
             .await?;
         let change = Change {
@@ -82,16 +67,16 @@ pub async fn add(
             ..Change::default()
         };
         events::record(conn, claim, actor, Kind::EvidenceAdded, change).await?;
-        Ok(row.into())
+        Ok(row)
     })
     .await
 }
 
 pub async fn remove(conn: &mut Conn, actor: Uuid, id: Uuid) -> StoreResult<()> {
     conn.transaction(async move |conn| {
-        let row: EvidenceRow = evidence::table
+        let row: Evidence = evidence::table
             .find(id)
-            .select(EvidenceRow::as_select())
+            .select(Evidence::as_select())
             .first(conn)
             .await
             .optional()?
@@ -128,17 +113,17 @@ pub async fn remove(conn: &mut Conn, actor: Uuid, id: Uuid) -> StoreResult<()> {
 
 /// The evidence a claim rests on now (removed links left out), oldest first.
 pub(super) async fn current_for_claim(conn: &mut Conn, claim: Uuid) -> StoreResult<Vec<Evidence>> {
-    let rows: Vec<EvidenceRow> = evidence::table
+    let evidence: Vec<Evidence> = evidence::table
         .filter(
             evidence::claim_id
                 .eq(claim)
                 .and(evidence::removed_at.is_null()),
         )
         .order((evidence::added_at.asc(), evidence::id.asc()))
-        .select(EvidenceRow::as_select())
+        .select(Evidence::as_select())
         .load(conn)
         .await?;
-    Ok(rows.into_iter().map(Evidence::from).collect())
+    Ok(evidence)
 }
 
 pub(super) async fn current_count(conn: &mut Conn, claim: Uuid) -> StoreResult<usize> {

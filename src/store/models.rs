@@ -76,23 +76,6 @@ pub struct NewClaimRow<'a> {
     pub updated_by: Uuid,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = evidence, check_for_backend(diesel::pg::Pg))]
-pub struct EvidenceRow {
-    pub id: Uuid,
-    pub claim_id: Uuid,
-    pub url: String,
-    pub title: String,
-    pub publisher: String,
-    pub stance: String,
-    pub note: String,
-    pub archived_url: Option<String>,
-    pub added_at: DateTime<Utc>,
-    pub added_by: Uuid,
-    pub removed_at: Option<DateTime<Utc>>,
-    pub removed_by: Option<Uuid>,
-}
-
 #[derive(Debug, Insertable)]
 #[diesel(table_name = evidence)]
 pub struct NewEvidenceRow<'a> {

@@ -8,10 +8,10 @@ use crate::domain::fields::FieldError;
 use crate::domain::workflow::TransitionError;
 use crate::store::StoreError;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
-use rocket::http::{ContentType, Header, Status};
+use rocket::http::{ContentType, Header, Method, Status};
 use rocket::response::{self, Responder};
 use rocket::serde::json::serde_json;
-use rocket::{Catcher, Request, Response, catch, catchers};
+use rocket::{Catcher, Request, Response, Route, catch, catchers};
 use serde::Serialize;
 use std::io::Cursor;
 
@@ -38,8 +38,13 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// The detail repeats each field's message, so a client that shows only the detail still
+    /// says what is wrong (such as where a repeated quote occurs).
     pub fn invalid(errors: Vec<FieldError>) -> Self {
-        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        let fields: Vec<String> = errors
+            .iter()
+            .map(|e| format!("{} ({})", e.field, e.message))
+            .collect();
         AppError::Validation(format!("check these fields: {}", fields.join(", ")), errors)
     }
 
@@ -151,9 +156,22 @@ pub(crate) fn fail_guard(request: &Request<'_>, problem: Problem) {
 }
 
 #[catch(default)]
-fn default_catcher(status: Status, request: &Request<'_>) -> Problem {
+fn default_catcher(status: Status, request: &Request<'_>) -> Caught {
     if let Some(problem) = &request.local_cache(|| GuardProblem(None)).0 {
-        return problem.clone();
+        return Caught(problem.clone(), None);
+    }
+    // Rocket 0.5 answers 404 too when the address exists but not for this method.
+    if status == Status::NotFound {
+        let allowed = allowed_methods(request);
+        if !allowed.is_empty() {
+            let allow = allowed.join(", ");
+            let detail = format!(
+                "{} does not take {}; it takes {allow}",
+                request.uri().path(),
+                request.method()
+            );
+            return Caught(Problem::new(Status::MethodNotAllowed, detail), Some(allow));
+        }
     }
     let detail = match status.code {
         404 => format!(
@@ -168,7 +186,64 @@ fn default_catcher(status: Status, request: &Request<'_>) -> Problem {
             .unwrap_or("the request could not be handled")
             .to_owned(),
     };
-    Problem::new(status, detail)
+    Caught(Problem::new(status, detail), None)
+}
+
+/// The methods of the routes whose path matches the request's, when its own method is not one of
+/// them (no route here takes trailing `<segments..>`).
+fn allowed_methods(request: &Request<'_>) -> Vec<&'static str> {
+    const ORDER: [Method; 5] = [
+        Method::Get,
+        Method::Post,
+        Method::Put,
+        Method::Patch,
+        Method::Delete,
+    ];
+    let path: Vec<&str> = request.uri().path().segments().collect();
+    let matches = |route: &Route| {
+        let segments: Vec<&str> = route
+            .uri
+            .path()
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .collect();
+        segments.len() == path.len()
+            && segments
+                .iter()
+                .zip(&path)
+                .all(|(route, asked)| route == asked || route.starts_with('<'))
+    };
+    let methods: Vec<Method> = request
+        .rocket()
+        .routes()
+        .filter(|route| matches(route))
+        .map(|route| route.method)
+        .collect();
+    let asked = match request.method() {
+        Method::Head => Method::Get,
+        method => method,
+    };
+    if methods.contains(&asked) {
+        return Vec::new();
+    }
+    ORDER
+        .into_iter()
+        .filter(|method| methods.contains(method))
+        .map(Method::as_str)
+        .collect()
+}
+
+/// The catcher's problem, with an `Allow` header when the method was the problem.
+struct Caught(Problem, Option<String>);
+
+impl<'r> Responder<'r, 'static> for Caught {
+    fn respond_to(self, request: &'r Request<'_>) -> response::Result<'static> {
+        let mut response = self.0.respond_to(request)?;
+        if let Some(allow) = self.1 {
+            response.set_header(Header::new("Allow", allow));
+        }
+        Ok(response)
+    }
 }
 
 pub fn catchers() -> Vec<Catcher> {

@@ -1,12 +1,13 @@
 //! Request guards: a database connection, the acting user, `If-Match`, and JSON bodies that fail
 //! with a message a person can act on.
 use super::error::{AppError, Problem, fail_guard};
+use crate::domain::fields::FieldError;
 use crate::store::{Conn, Pool, SYSTEM_USER};
 use diesel_async::pooled_connection::deadpool::Object;
-use rocket::data::{self, Data, FromData};
+use rocket::data::{self, Data, FromData, Limits};
 use rocket::http::Status;
 use rocket::request::{self, FromRequest, Request};
-use rocket::serde::json::{self, Json};
+use rocket::serde::json::serde_json::{self, error::Category};
 use rocket::{State, outcome::Outcome};
 use serde::de::DeserializeOwned;
 use std::ops::{Deref, DerefMut};
@@ -64,8 +65,8 @@ impl<'r> FromRequest<'r> for Actor {
 pub struct IfMatch(Option<String>);
 
 impl IfMatch {
-    /// The version the client expects: 428 without the header, 412 when it names no version.
-    pub fn version(&self) -> Result<i32, AppError> {
+    /// The versions the client will accept: 428 without the header, 412 when it names none.
+    pub fn versions(&self) -> Result<Vec<i32>, AppError> {
         let header = self.0.as_deref().ok_or_else(|| {
             AppError::PreconditionRequired(
                 "send an If-Match header with the claim's ETag (from GET /api/v1/claims/{id}), so a change made by someone else since is never overwritten".into(),
@@ -77,16 +78,19 @@ impl IfMatch {
                     .into(),
             ));
         }
-        // A list may hold several tags; a weak tag never matches (RFC 9110 strong comparison).
-        header
+        // A list may hold several tags, any of which may match; a weak tag never matches
+        // (RFC 9110 strong comparison).
+        let versions: Vec<i32> = header
             .split(',')
             .map(str::trim)
-            .find_map(|tag| tag.strip_prefix('"')?.strip_suffix('"')?.parse::<i32>().ok())
-            .ok_or_else(|| {
-                AppError::PreconditionFailed(format!(
-                    "If-Match `{header}` names no version of this claim; send the ETag from GET /api/v1/claims/{{id}}, such as \"3\""
-                ))
-            })
+            .filter_map(|tag| tag.strip_prefix('"')?.strip_suffix('"')?.parse().ok())
+            .collect();
+        if versions.is_empty() {
+            return Err(AppError::PreconditionFailed(format!(
+                "If-Match `{header}` names no version of this claim; send the ETag from GET /api/v1/claims/{{id}}, such as \"3\""
+            )));
+        }
+        Ok(versions)
     }
 }
 
@@ -105,9 +109,9 @@ impl<'r> FromRequest<'r> for IfMatch {
     }
 }
 
-/// A JSON body. Unlike Rocket's `Json`, a body that fails to parse answers with a problem that
-/// says what is wrong: 413 over the size limit, 422 for a wrong type or unknown field, 400 for
-/// what is not JSON at all.
+/// A JSON object body. Unlike Rocket's `Json`, a body that fails to parse answers with a problem
+/// that says what is wrong: 413 over the size limit, 400 for what is not JSON at all, 422 for JSON
+/// that is not an object, has a wrong type or an unknown field.
 pub struct Input<T>(pub T);
 
 #[rocket::async_trait]
@@ -115,29 +119,56 @@ impl<'r, T: DeserializeOwned> FromData<'r> for Input<T> {
     type Error = ();
 
     async fn from_data(request: &'r Request<'_>, data: Data<'r>) -> data::Outcome<'r, Self, ()> {
-        match Json::<T>::from_data(request, data).await {
-            Outcome::Success(Json(value)) => Outcome::Success(Input(value)),
-            Outcome::Forward(forward) => Outcome::Forward(forward),
-            Outcome::Error((status, error)) => {
-                let detail = match error {
-                    _ if status == Status::PayloadTooLarge => {
-                        let limit = request
-                            .limits()
-                            .get("json")
-                            .map(|l| l.to_string())
-                            .unwrap_or_default();
-                        format!("the body is larger than the limit of {limit}")
-                    }
-                    json::Error::Parse(_, error) if status == Status::UnprocessableEntity => {
-                        format!("the body does not match what this endpoint takes: {error}")
-                    }
-                    json::Error::Parse(_, error) => format!("the body is not valid JSON: {error}"),
-                    json::Error::Io(error) => {
-                        format!("the body could not be read as UTF-8 JSON: {error}")
-                    }
-                };
-                fail_guard(request, Problem::new(status, detail));
-                Outcome::Error((status, ()))
+        let limit = request.limits().get("json").unwrap_or(Limits::JSON);
+        let fail = |status: Status, detail: String| {
+            fail_guard(request, Problem::new(status, detail));
+            Outcome::Error((status, ()))
+        };
+        let text = match data.open(limit).into_string().await {
+            Ok(text) if text.is_complete() => text.into_inner(),
+            Ok(_) => {
+                let detail = format!("the body is larger than the limit of {limit}");
+                return fail(Status::PayloadTooLarge, detail);
+            }
+            Err(error) => {
+                let detail = format!("the body could not be read as UTF-8 JSON: {error}");
+                return fail(Status::BadRequest, detail);
+            }
+        };
+        // serde also reads a struct from an array, taking fields by position: only an object
+        // names what each value is, so anything else is refused whatever serde makes of it.
+        let object = text.trim_start().starts_with('{');
+        let mut deserializer = serde_json::Deserializer::from_str(&text);
+        let parsed = serde_path_to_error::deserialize::<_, T>(&mut deserializer);
+        if let Some(Err(trailing)) = parsed.is_ok().then(|| deserializer.end()) {
+            return fail(
+                Status::BadRequest,
+                format!("the body is not valid JSON: {trailing}"),
+            );
+        }
+        match parsed {
+            Err(error) if error.inner().classify() != Category::Data => fail(
+                Status::BadRequest,
+                format!("the body is not valid JSON: {}", error.inner()),
+            ),
+            _ if !object => fail(
+                Status::UnprocessableEntity,
+                "the body must be a JSON object, such as {\"field\": \"value\"}".to_owned(),
+            ),
+            Ok(value) => Outcome::Success(Input(value)),
+            Err(error) => {
+                // The path is `.` when the problem is the object itself (an unknown or missing field).
+                let path = error.path().to_string();
+                let field = if path == "." { "body".to_owned() } else { path };
+                let message = error.inner().to_string();
+                let detail =
+                    format!("the body does not match what this endpoint takes: {field}: {message}");
+                fail_guard(
+                    request,
+                    Problem::new(Status::UnprocessableEntity, detail)
+                        .with_errors(vec![FieldError { field, message }]),
+                );
+                Outcome::Error((Status::UnprocessableEntity, ()))
             }
         }
     }

@@ -15,12 +15,21 @@ async fn healthz_and_readyz_answer_while_postgres_is_up() {
 #[rocket::async_test]
 async fn readyz_answers_503_while_postgres_is_unreachable() {
     // Port 9 (discard) on loopback has no Postgres: the pool cannot connect.
-    let config = Config::from_env().unwrap().with_database_url("postgres://127.0.0.1:9/factdesk").unwrap();
+    let config = Config::from_env()
+        .unwrap()
+        .with_database_url("postgres://127.0.0.1:9/factdesk")
+        .unwrap();
     let client = Client::tracked(factdesk::rocket(config)).await.unwrap();
     assert_eq!(client.get("/healthz").dispatch().await.status(), Status::Ok);
     let ready = client.get("/readyz").dispatch().await;
     assert_eq!(ready.status(), Status::ServiceUnavailable);
-    assert_eq!(ready.content_type().map(|c| c.to_string()).as_deref(), Some("application/problem+json"));
+    assert_eq!(
+        ready.content_type().map(|c| c.to_string()).as_deref(),
+        Some("application/problem+json")
+    );
     // Every endpoint that needs the database says so the same way.
-    assert_eq!(client.get("/api/v1/pieces").dispatch().await.status(), Status::ServiceUnavailable);
+    assert_eq!(
+        client.get("/api/v1/pieces").dispatch().await.status(),
+        Status::ServiceUnavailable
+    );
 }

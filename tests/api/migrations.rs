@@ -31,22 +31,41 @@ fn objects(conn: &mut AsyncConnectionWrapper<AsyncPgConnection>) -> Vec<String> 
 #[rocket::async_test]
 async fn every_migration_runs_up_then_down_to_nothing_then_up_again() {
     let name = format!("factdesk_test_{}", Uuid::new_v4().simple());
-    admin().await.batch_execute(&format!("CREATE DATABASE {name}")).await.unwrap();
+    admin()
+        .await
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .await
+        .unwrap();
     // Dropped at the end like any test database, even when an assertion fails.
-    let _db = TestDb { url: database_url(&name), name };
+    let _db = TestDb {
+        url: database_url(&name),
+        name,
+    };
     let url = _db.url.clone();
     tokio::task::spawn_blocking(move || {
-        let mut conn = <AsyncConnectionWrapper<AsyncPgConnection> as Connection>::establish(&url).unwrap();
+        let mut conn =
+            <AsyncConnectionWrapper<AsyncPgConnection> as Connection>::establish(&url).unwrap();
         assert!(objects(&mut conn).is_empty());
         conn.run_pending_migrations(MIGRATIONS).unwrap();
         let migrated = objects(&mut conn);
         for table in ["users", "pieces", "claims", "evidence", "notes", "events"] {
-            assert!(migrated.contains(&format!("table {table}")), "{table} missing from {migrated:?}");
+            assert!(
+                migrated.contains(&format!("table {table}")),
+                "{table} missing from {migrated:?}"
+            );
         }
         conn.revert_all_migrations(MIGRATIONS).unwrap();
-        assert_eq!(objects(&mut conn), Vec::<String>::new(), "down.sql left objects behind");
+        assert_eq!(
+            objects(&mut conn),
+            Vec::<String>::new(),
+            "down.sql left objects behind"
+        );
         conn.run_pending_migrations(MIGRATIONS).unwrap();
-        assert_eq!(objects(&mut conn), migrated, "up after down differs from the first up");
+        assert_eq!(
+            objects(&mut conn),
+            migrated,
+            "up after down differs from the first up"
+        );
     })
     .await
     .unwrap();
@@ -57,9 +76,16 @@ async fn the_database_refuses_to_change_or_delete_history() {
     let db = TestDb::new().await;
     let mut conn = db.conn().await;
     let piece = factdesk::store::demo::reload(&mut conn).await.unwrap();
-    for statement in ["UPDATE events SET reason = 'rewritten'", "DELETE FROM events", "DELETE FROM claims"] {
+    for statement in [
+        "UPDATE events SET reason = 'rewritten'",
+        "DELETE FROM events",
+        "DELETE FROM claims",
+    ] {
         let error = conn.batch_execute(statement).await.expect_err(statement);
-        assert!(error.to_string().contains("append-only"), "{statement}: {error}");
+        assert!(
+            error.to_string().contains("append-only"),
+            "{statement}: {error}"
+        );
     }
     // Reloading the demo is the one sanctioned purge, and it leaves a complete new history.
     let reloaded = factdesk::store::demo::reload(&mut conn).await.unwrap();

@@ -7,18 +7,27 @@ use uuid::Uuid;
 
 fn factdesk(database_url: &str, args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_factdesk"));
-    command.args(args).env("DATABASE_URL", database_url).current_dir(env!("CARGO_MANIFEST_DIR"));
+    command
+        .args(args)
+        .env("DATABASE_URL", database_url)
+        .current_dir(env!("CARGO_MANIFEST_DIR"));
     command
 }
 
 fn run(database_url: &str, args: &[&str]) -> Output {
-    factdesk(database_url, args).stdin(Stdio::null()).output().unwrap()
+    factdesk(database_url, args)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
 }
 
 /// A database name nobody has created yet; dropped at the end if the binary created it.
 fn unborn_database() -> TestDb {
     let name = format!("factdesk_test_{}", Uuid::new_v4().simple());
-    TestDb { url: database_url(&name), name }
+    TestDb {
+        url: database_url(&name),
+        name,
+    }
 }
 
 #[test]
@@ -41,21 +50,37 @@ fn migrate_creates_a_missing_database_and_demo_reloads_the_demo() {
     for _ in 0..2 {
         let output = run(&db.url, &["demo"]);
         assert!(output.status.success(), "{output:?}");
-        assert!(String::from_utf8_lossy(&output.stdout).contains("/api/v1/pieces/"), "{output:?}");
+        assert!(
+            String::from_utf8_lossy(&output.stdout).contains("/api/v1/pieces/"),
+            "{output:?}"
+        );
     }
-    let pieces = rocket::tokio::runtime::Runtime::new().unwrap().block_on(async {
-        use diesel_async::RunQueryDsl;
-        use diesel::prelude::*;
-        use factdesk::store::schema::pieces;
-        pieces::table.count().get_result::<i64>(&mut db.conn().await).await.unwrap()
-    });
-    assert_eq!(pieces, 1, "reloading the demo must replace it, not add a second copy");
+    let pieces = rocket::tokio::runtime::Runtime::new()
+        .unwrap()
+        .block_on(async {
+            use diesel::prelude::*;
+            use diesel_async::RunQueryDsl;
+            use factdesk::store::schema::pieces;
+            pieces::table
+                .count()
+                .get_result::<i64>(&mut db.conn().await)
+                .await
+                .unwrap()
+        });
+    assert_eq!(
+        pieces, 1,
+        "reloading the demo must replace it, not add a second copy"
+    );
 }
 
 /// GET over a plain socket: enough HTTP for a smoke test of the real server.
 fn http_get(address: &str, path: &str) -> String {
     let mut stream = TcpStream::connect(address).unwrap();
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n").unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
     let mut answer = String::new();
     stream.read_to_string(&mut answer).unwrap();
     answer
@@ -72,14 +97,19 @@ fn serve_on_an_empty_database_creates_it_loads_the_demo_and_answers() {
         .spawn()
         .unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let address = lines
-        .by_ref()
-        .map_while(Result::ok)
-        .find_map(|line| line.split_once("launched from http://").map(|(_, a)| a.trim().to_owned()));
-    let answer = address.as_deref().map(|address| http_get(address, "/api/v1/pieces"));
+    let address = lines.by_ref().map_while(Result::ok).find_map(|line| {
+        line.split_once("launched from http://")
+            .map(|(_, a)| a.trim().to_owned())
+    });
+    let answer = address
+        .as_deref()
+        .map(|address| http_get(address, "/api/v1/pieces"));
     child.kill().unwrap();
     child.wait().unwrap();
     let answer = answer.expect("the server never said where it listens");
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
-    assert!(answer.contains("NBC News") && answer.contains("\"claim_count\":55"), "{answer}");
+    assert!(
+        answer.contains("NBC News") && answer.contains("\"claim_count\":55"),
+        "{answer}"
+    );
 }

@@ -13,7 +13,8 @@ use uuid::Uuid;
 
 /// The server the tests use: `FACTDESK_TEST_DATABASE_URL`, else the local Postgres.
 pub fn server_url() -> Url {
-    let url = std::env::var("FACTDESK_TEST_DATABASE_URL").unwrap_or_else(|_| "postgres://localhost/postgres".into());
+    let url = std::env::var("FACTDESK_TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://localhost/postgres".into());
     Url::parse(&url).expect("FACTDESK_TEST_DATABASE_URL is a postgres:// URL")
 }
 
@@ -47,7 +48,11 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
         .unwrap()
         .flat_map(|entry| {
             let path = entry.unwrap().path();
-            if path.is_dir() { walk(&path) } else { vec![path] }
+            if path.is_dir() {
+                walk(&path)
+            } else {
+                vec![path]
+            }
         })
         .collect()
 }
@@ -60,26 +65,40 @@ async fn template() -> &'static str {
         .get_or_init(|| async {
             let name = template_name();
             let mut conn = admin().await;
-            conn.batch_execute("SELECT pg_advisory_lock(7034)").await.unwrap();
+            conn.batch_execute("SELECT pg_advisory_lock(7034)")
+                .await
+                .unwrap();
             let ready: Vec<i32> = {
                 use diesel_async::RunQueryDsl;
-                diesel::sql_query("SELECT 1 AS one FROM pg_database WHERE datname = $1 AND datistemplate")
-                    .bind::<diesel::sql_types::Text, _>(&name)
-                    .load::<One>(&mut conn)
-                    .await
-                    .unwrap()
-                    .into_iter()
-                    .map(|row| row.one)
-                    .collect()
+                diesel::sql_query(
+                    "SELECT 1 AS one FROM pg_database WHERE datname = $1 AND datistemplate",
+                )
+                .bind::<diesel::sql_types::Text, _>(&name)
+                .load::<One>(&mut conn)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|row| row.one)
+                .collect()
             };
             if ready.is_empty() {
                 // A run that died half-way may have left an unfinished template behind.
-                conn.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await.unwrap();
-                conn.batch_execute(&format!("CREATE DATABASE {name}")).await.unwrap();
-                factdesk::store::database::migrate(&database_url(&name)).await.unwrap();
-                conn.batch_execute(&format!("ALTER DATABASE {name} WITH IS_TEMPLATE true")).await.unwrap();
+                conn.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .await
+                    .unwrap();
+                conn.batch_execute(&format!("CREATE DATABASE {name}"))
+                    .await
+                    .unwrap();
+                factdesk::store::database::migrate(&database_url(&name))
+                    .await
+                    .unwrap();
+                conn.batch_execute(&format!("ALTER DATABASE {name} WITH IS_TEMPLATE true"))
+                    .await
+                    .unwrap();
             }
-            conn.batch_execute("SELECT pg_advisory_unlock(7034)").await.unwrap();
+            conn.batch_execute("SELECT pg_advisory_unlock(7034)")
+                .await
+                .unwrap();
             name
         })
         .await
@@ -101,8 +120,15 @@ impl TestDb {
     pub async fn new() -> TestDb {
         let template = template().await;
         let name = format!("factdesk_test_{}", Uuid::new_v4().simple());
-        admin().await.batch_execute(&format!("CREATE DATABASE {name} TEMPLATE {template}")).await.unwrap();
-        TestDb { url: database_url(&name), name }
+        admin()
+            .await
+            .batch_execute(&format!("CREATE DATABASE {name} TEMPLATE {template}"))
+            .await
+            .unwrap();
+        TestDb {
+            url: database_url(&name),
+            name,
+        }
     }
 
     /// A direct connection, for looking behind the API's back.
@@ -116,9 +142,11 @@ impl Drop for TestDb {
         let statement = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
         // Drop cannot await, and may run inside the test's runtime: use a thread of its own.
         let dropped = std::thread::spawn(move || {
-            tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async move {
-                admin().await.batch_execute(&statement).await
-            })
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap()
+                .block_on(async move { admin().await.batch_execute(&statement).await })
         })
         .join();
         if !matches!(dropped, Ok(Ok(()))) {
@@ -135,15 +163,22 @@ pub struct TestApp {
 /// The app on a fresh, migrated, empty database.
 pub async fn spawn_app() -> TestApp {
     let db = TestDb::new().await;
-    let config = Config::from_env().unwrap().with_database_url(&db.url).unwrap();
-    let client = Client::tracked(factdesk::rocket(config)).await.expect("a valid rocket");
+    let config = Config::from_env()
+        .unwrap()
+        .with_database_url(&db.url)
+        .unwrap();
+    let client = Client::tracked(factdesk::rocket(config))
+        .await
+        .expect("a valid rocket");
     TestApp { client, db }
 }
 
 /// The app with the demo piece loaded; returns the demo piece's id too.
 pub async fn spawn_app_with_demo() -> (TestApp, Uuid) {
     let app = spawn_app().await;
-    let piece = factdesk::store::demo::reload(&mut app.db.conn().await).await.unwrap();
+    let piece = factdesk::store::demo::reload(&mut app.db.conn().await)
+        .await
+        .unwrap();
     (app, piece)
 }
 
@@ -161,27 +196,50 @@ impl Answer {
     async fn read(response: LocalResponse<'_>) -> Answer {
         let status = response.status();
         let header = |name: &str| response.headers().get_one(name).map(str::to_owned);
-        let (content_type, etag, location) = (header("Content-Type"), header("ETag"), header("Location"));
+        let (content_type, etag, location) =
+            (header("Content-Type"), header("ETag"), header("Location"));
         let text = response.into_string().await.unwrap_or_default();
-        let body = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
-        Answer { status, content_type, etag, location, body }
+        let body = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
+        Answer {
+            status,
+            content_type,
+            etag,
+            location,
+            body,
+        }
     }
 
     /// Asserts an RFC 9457 problem with this status, and returns its detail.
     #[track_caller]
     pub fn assert_problem(&self, status: u16) -> &str {
         assert_eq!(self.status.code, status, "expected {status}, got {self:#?}");
-        assert_eq!(self.content_type.as_deref(), Some("application/problem+json"), "{self:#?}");
+        assert_eq!(
+            self.content_type.as_deref(),
+            Some("application/problem+json"),
+            "{self:#?}"
+        );
         assert_eq!(self.body["status"], status, "{self:#?}");
         for key in ["type", "title", "detail"] {
-            assert!(self.body[key].as_str().is_some_and(|s| !s.is_empty()), "problem without {key}: {self:#?}");
+            assert!(
+                self.body[key].as_str().is_some_and(|s| !s.is_empty()),
+                "problem without {key}: {self:#?}"
+            );
         }
         self.body["detail"].as_str().unwrap()
     }
 
     /// The field names listed in a 422's `errors`.
     pub fn error_fields(&self) -> Vec<String> {
-        self.body["errors"].as_array().into_iter().flatten().map(|e| e["field"].as_str().unwrap().to_owned()).collect()
+        self.body["errors"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|e| e["field"].as_str().unwrap().to_owned())
+            .collect()
     }
 }
 
@@ -195,13 +253,21 @@ impl TestApp {
     }
 
     pub async fn post_raw(&self, path: &str, body: &str) -> Answer {
-        let request = self.client.post(path.to_owned()).header(ContentType::JSON).body(body);
+        let request = self
+            .client
+            .post(path.to_owned())
+            .header(ContentType::JSON)
+            .body(body);
         Answer::read(request.dispatch().await).await
     }
 
     /// PATCH with an optional If-Match header.
     pub async fn patch(&self, path: &str, if_match: Option<&str>, body: &Value) -> Answer {
-        let mut request = self.client.patch(path.to_owned()).header(ContentType::JSON).body(body.to_string());
+        let mut request = self
+            .client
+            .patch(path.to_owned())
+            .header(ContentType::JSON)
+            .body(body.to_string());
         if let Some(tag) = if_match {
             request = request.header(Header::new("If-Match", tag.to_owned()));
         }
@@ -223,15 +289,25 @@ impl TestApp {
 
     /// Creates a claim on `piece` quoting `quote`; returns (claim id, ETag).
     pub async fn create_claim(&self, piece: &str, quote: &str) -> (String, String) {
-        let answer = self.post(&format!("/api/v1/pieces/{piece}/claims"), &serde_json::json!({ "quote": quote })).await;
+        let answer = self
+            .post(
+                &format!("/api/v1/pieces/{piece}/claims"),
+                &serde_json::json!({ "quote": quote }),
+            )
+            .await;
         assert_eq!(answer.status, Status::Created, "{answer:#?}");
-        (answer.body["id"].as_str().unwrap().to_owned(), answer.etag.unwrap())
+        (
+            answer.body["id"].as_str().unwrap().to_owned(),
+            answer.etag.unwrap(),
+        )
     }
 
     /// Adds an evidence link with `stance` to a claim; returns its id.
     pub async fn add_evidence(&self, claim: &str, stance: &str) -> String {
         let body = serde_json::json!({ "url": "https://www.state.gov/", "title": "A source", "stance": stance });
-        let answer = self.post(&format!("/api/v1/claims/{claim}/evidence"), &body).await;
+        let answer = self
+            .post(&format!("/api/v1/claims/{claim}/evidence"), &body)
+            .await;
         assert_eq!(answer.status, Status::Created, "{answer:#?}");
         answer.body["id"].as_str().unwrap().to_owned()
     }
@@ -246,6 +322,10 @@ impl TestApp {
             n: i64,
         }
         let query = format!("SELECT count(*) AS n FROM {table}");
-        diesel::sql_query(query).get_result::<Count>(&mut self.db.conn().await).await.unwrap().n
+        diesel::sql_query(query)
+            .get_result::<Count>(&mut self.db.conn().await)
+            .await
+            .unwrap()
+            .n
     }
 }

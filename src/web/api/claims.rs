@@ -133,8 +133,8 @@ async fn update(
 ) -> Result<Tagged<Json<ClaimDetail>>, AppError> {
     let id = parse_id("claim", id)?;
     let changes = input.0.validate()?;
-    let expected = if_match.version()?;
-    let claim = store::claims::update(&mut db, actor.0, id, expected, &changes).await?;
+    let expected = if_match.versions()?;
+    let claim = store::claims::update(&mut db, actor.0, id, &expected, &changes).await?;
     let version = claim.claim.version;
     Ok(Tagged(Json(claim), version))
 }

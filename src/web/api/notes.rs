@@ -22,7 +22,8 @@ async fn add(
 ) -> Result<Created<Json<Note>>, AppError> {
     let claim = parse_id("claim", id)?;
     let mut fields = Fields::default();
-    let body = fields.text("body", &input.0.body, limits::NOTE);
+    // Markdown as written: indentation and line breaks carry meaning (code blocks, hard breaks).
+    let body = fields.verbatim("body", &input.0.body, limits::NOTE);
     fields.finish().map_err(AppError::invalid)?;
     let note = store::notes::add(&mut db, actor.0, claim, &body).await?;
     Ok(Created::new(format!("/api/v1/claims/{claim}")).body(Json(note)))
