@@ -1,6 +1,9 @@
 //! Pure rules: no I/O, no HTTP, no SQL. Everything here is unit-tested in place.
+#[macro_use]
+mod named;
 pub mod anchor;
 pub mod dates;
 pub mod fields;
 pub mod markdown;
+pub mod roles;
 pub mod workflow;

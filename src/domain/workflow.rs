@@ -4,58 +4,8 @@
 //! so they cannot disagree with it.
 
 use std::fmt;
-use std::str::FromStr;
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown {what} `{value}`; expected one of: {expected}")]
-pub struct UnknownValue {
-    pub what: &'static str,
-    pub value: String,
-    pub expected: String,
-}
-
-/// Gives an enum its wire names (as stored and as sent over the API) and its
-/// human labels from one table, so neither can fall out of step with `ALL`.
-macro_rules! named_values {
-    ($type:ident, $what:literal, { $($variant:ident => $name:literal, $label:literal;)+ }) => {
-        impl $type {
-            pub const ALL: [Self; [$($name),+].len()] = [$(Self::$variant),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    $(Self::$variant => $name,)+
-                }
-            }
-
-            pub fn label(self) -> &'static str {
-                match self {
-                    $(Self::$variant => $label,)+
-                }
-            }
-        }
-
-        impl FromStr for $type {
-            type Err = UnknownValue;
-
-            fn from_str(value: &str) -> Result<Self, UnknownValue> {
-                Self::ALL
-                    .into_iter()
-                    .find(|known| known.as_str() == value)
-                    .ok_or_else(|| UnknownValue {
-                        what: $what,
-                        value: value.to_owned(),
-                        expected: Self::ALL.map(|known| format!("`{known}`")).join(", "),
-                    })
-            }
-        }
-
-        impl fmt::Display for $type {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    };
-}
+pub use super::named::UnknownValue;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Status {

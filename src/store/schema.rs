@@ -20,6 +20,23 @@ diesel::table! {
         created_by -> Uuid,
         updated_at -> Timestamptz,
         updated_by -> Uuid,
+        verdict_by -> Nullable<Uuid>,
+        verdict_at -> Nullable<Timestamptz>,
+        signed_off_by -> Nullable<Uuid>,
+        signed_off_at -> Nullable<Timestamptz>,
+        signoff_note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    credentials (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        kind -> Text,
+        secret_hash -> Bytea,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+        revoked_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -84,19 +101,41 @@ diesel::table! {
 }
 
 diesel::table! {
+    sign_in_failures (id) {
+        id -> Int8,
+        email -> Text,
+        address -> Text,
+        at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     users (id) {
         id -> Uuid,
         name -> Text,
         email -> Text,
         created_at -> Timestamptz,
+        role -> Text,
+        password_hash -> Nullable<Text>,
+        disabled -> Bool,
     }
 }
 
 diesel::joinable!(claims -> pieces (piece_id));
+diesel::joinable!(credentials -> users (user_id));
 diesel::joinable!(events -> claims (claim_id));
 diesel::joinable!(events -> users (actor_id));
 diesel::joinable!(evidence -> claims (claim_id));
 diesel::joinable!(notes -> claims (claim_id));
 diesel::joinable!(notes -> users (author_id));
 
-diesel::allow_tables_to_appear_in_same_query!(claims, events, evidence, notes, pieces, users,);
+diesel::allow_tables_to_appear_in_same_query!(
+    claims,
+    credentials,
+    events,
+    evidence,
+    notes,
+    pieces,
+    sign_in_failures,
+    users,
+);
