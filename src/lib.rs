@@ -1,8 +1,9 @@
 //! Factdesk: a fact-check claim tracker for newsrooms.
 //!
-//! `domain` holds the pure rules, `store` the Diesel queries, `web` the Rocket routes; arrows
-//! point inward only. [`rocket`] is the one place the app is assembled, for the binary and the
-//! tests alike.
+//! `domain` holds the pure rules, `store` the Diesel queries, `web` the Rocket routes and `cli`
+//! the command line's handlers; arrows point inward only. [`rocket`] is the one place the app is
+//! assembled, for the binary and the tests alike.
+pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod store;
@@ -16,7 +17,10 @@ pub fn rocket(config: Config) -> Rocket<Build> {
     let pool = store::database::pool(&config.settings.database_url, config.settings.pool_size);
     rocket::custom(config.figment)
         .manage(pool)
+        .manage(config.settings)
+        .attach(web::headers::SecurityHeaders)
         .mount("/", web::health::routes())
+        .mount("/", web::pages::routes())
         .mount("/api/v1", web::api::routes())
         .register("/", web::error::catchers())
 }

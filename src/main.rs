@@ -1,5 +1,6 @@
 //! The `factdesk` command: a thin CLI over the library.
 use clap::{Parser, Subcommand};
+use factdesk::cli::users::{self, UserCommand};
 use factdesk::store::{self, database};
 use factdesk::{Config, rocket};
 use std::process::ExitCode;
@@ -19,6 +20,9 @@ enum Command {
     Migrate,
     /// Replace the demo piece with a fresh copy (its claims back to unchecked).
     Demo,
+    /// Add, list, disable and enable users, and set their passwords.
+    #[command(subcommand)]
+    User(UserCommand),
 }
 
 #[rocket::main]
@@ -49,16 +53,25 @@ async fn run(command: Command) -> Result<(), String> {
             println!("factdesk: demo piece reloaded as /api/v1/pieces/{piece}");
             Ok(())
         }
+        Command::User(command) => users::run(&mut connect(&url).await?, command).await,
         Command::Serve => {
-            if config.settings.load_demo {
-                let mut conn = connect(&url).await?;
-                if store::demo::load_if_empty(&mut conn)
+            let mut conn = connect(&url).await?;
+            let loaded = config.settings.load_demo
+                && store::demo::load_if_empty(&mut conn)
                     .await
-                    .map_err(|e| format!("could not load the demo: {e}"))?
-                {
-                    println!("factdesk: the database was empty, so the demo piece has been loaded");
-                }
+                    .map_err(|e| format!("could not load the demo: {e}"))?;
+            if loaded {
+                println!("factdesk: the database was empty, so the demo piece has been loaded");
             }
+            let anyone = store::users::anyone_can_sign_in(&mut conn)
+                .await
+                .map_err(|e| e.to_string())?;
+            if !anyone {
+                println!(
+                    "factdesk: no one can sign in yet. Create the first admin with\n  factdesk user add --email you@example.org --name 'Your Name' --role admin\n(it reads the password from standard input)"
+                );
+            }
+            drop(conn);
             rocket(config)
                 .launch()
                 .await

@@ -17,6 +17,8 @@ pub mod limits {
     pub const EVIDENCE_NOTE: usize = 5_000;
     pub const NOTE: usize = 20_000;
     pub const SEARCH: usize = 200;
+    pub const EMAIL: usize = 320;
+    pub const NAME: usize = 200;
     pub const PAGE_SIZE: i64 = 100;
 }
 
@@ -102,6 +104,28 @@ impl Fields {
         }
     }
 
+    /// A person's name: a single line of text.
+    pub fn name(&mut self, field: &str, value: &str) -> String {
+        let value = self.text(field, value, limits::NAME);
+        if value.chars().any(char::is_control) {
+            self.error(field, "must be one line, without control characters");
+        }
+        value
+    }
+
+    /// An email address: one `@` with text on both sides and no spaces (the mail server has
+    /// the last word).
+    pub fn email(&mut self, field: &str, value: &str) -> String {
+        let value = self.text(field, value, limits::EMAIL);
+        let well_formed = value.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty() && !domain.is_empty() && !domain.contains('@')
+        }) && !value.chars().any(|c| c.is_whitespace() || c.is_control());
+        if !value.is_empty() && !well_formed {
+            self.error(field, "must be an email address, such as jane@example.org");
+        }
+        value
+    }
+
     pub fn optional_url(&mut self, field: &str, value: Option<&str>) -> Option<String> {
         value.map(|value| self.url(field, value))
     }
@@ -150,6 +174,41 @@ mod tests {
                 },
             ]
         );
+    }
+
+    #[test]
+    fn names_are_one_line_and_emails_have_one_at_between_text() {
+        let mut fields = Fields::default();
+        assert_eq!(fields.name("name", "  Jane Doe "), "Jane Doe");
+        assert_eq!(
+            fields.email("email", " jane@example.org "),
+            "jane@example.org"
+        );
+        assert!(fields.finish().is_ok());
+        for bad in [
+            "jane.example.org",
+            "@example.org",
+            "jane@",
+            "a@b@c",
+            "jane doe@example.org",
+        ] {
+            let mut fields = Fields::default();
+            fields.email("email", bad);
+            assert!(fields.finish().is_err(), "{bad}");
+        }
+        let mut fields = Fields::default();
+        fields.name("name", "Jane\nDoe");
+        fields.email(
+            "email",
+            &format!("{}@example.org", "j".repeat(limits::EMAIL)),
+        );
+        let fields_in_error: Vec<_> = fields
+            .finish()
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(fields_in_error, ["name", "email"]);
     }
 
     #[test]

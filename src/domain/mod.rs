@@ -5,5 +5,6 @@ pub mod anchor;
 pub mod dates;
 pub mod fields;
 pub mod markdown;
+pub mod password;
 pub mod roles;
 pub mod workflow;

@@ -34,6 +34,19 @@ pub enum Action {
 }
 
 impl Action {
+    pub const ALL: [Action; 10] = [
+        Action::Read,
+        Action::AddNote,
+        Action::SignOff,
+        Action::AddPiece,
+        Action::AddClaim,
+        Action::EditClaim,
+        Action::Assign,
+        Action::AddEvidence,
+        Action::RemoveEvidence,
+        Action::ManageUsers,
+    ];
+
     /// The least role that may do it.
     pub fn least_role(self) -> Role {
         match self {
@@ -77,18 +90,7 @@ mod tests {
 
     #[test]
     fn each_role_can_do_exactly_its_share() {
-        let all = [
-            Read,
-            AddNote,
-            SignOff,
-            AddPiece,
-            AddClaim,
-            EditClaim,
-            Assign,
-            AddEvidence,
-            RemoveEvidence,
-            ManageUsers,
-        ];
+        let all = Action::ALL;
         let expected: [(Role, &[Action]); 3] = [
             (Reviewer, &[Read, AddNote, SignOff]),
             (

@@ -40,6 +40,13 @@ pub struct Claim {
     pub created_by: Uuid,
     pub updated_at: DateTime<Utc>,
     pub updated_by: Uuid,
+    /// Who set the current verdict, and when (none while there is no verdict).
+    pub verdict_by: Option<Uuid>,
+    pub verdict_at: Option<DateTime<Utc>>,
+    /// Who else signed the verdict off, and when (the two-person rule).
+    pub signed_off_by: Option<Uuid>,
+    pub signed_off_at: Option<DateTime<Utc>>,
+    pub signoff_note: Option<String>,
 }
 
 impl Claim {
@@ -66,6 +73,11 @@ impl Claim {
             created_by: row.created_by,
             updated_at: row.updated_at,
             updated_by: row.updated_by,
+            verdict_by: row.verdict_by,
+            verdict_at: row.verdict_at,
+            signed_off_by: row.signed_off_by,
+            signed_off_at: row.signed_off_at,
+            signoff_note: row.signoff_note,
         }
     }
 }
@@ -101,6 +113,22 @@ pub struct ClaimChanges {
     pub assignee: Option<Option<Uuid>>,
 }
 
+impl ClaimChanges {
+    /// What the change amounts to, for the permission check. Assigning alone is `Assign`.
+    pub fn action(&self) -> crate::domain::roles::Action {
+        use crate::domain::roles::Action;
+        let edits = self.status.is_some()
+            || self.summary.is_some()
+            || self.claimant.is_some()
+            || self.priority.is_some();
+        if edits {
+            Action::EditClaim
+        } else {
+            Action::Assign
+        }
+    }
+}
+
 #[derive(AsChangeset)]
 #[diesel(table_name = claims)]
 struct ClaimChangeset<'a> {
@@ -110,6 +138,11 @@ struct ClaimChangeset<'a> {
     claimant: Option<&'a str>,
     priority: Option<&'a str>,
     assignee_id: Option<Option<Uuid>>,
+    verdict_by: Option<Option<Uuid>>,
+    verdict_at: Option<Option<DateTime<Utc>>>,
+    signed_off_by: Option<Option<Uuid>>,
+    signed_off_at: Option<Option<DateTime<Utc>>>,
+    signoff_note: Option<Option<&'a str>>,
     version: i32,
     updated_by: Uuid,
 }
@@ -310,6 +343,13 @@ async fn apply(
         ClaimChangeset {
             status: status.map(Status::as_str),
             status_reason: status.map(|_| reason),
+            // A new status means a new verdict (set by the actor) or none; either way any
+            // sign-off was of the old one and is void.
+            verdict_by: status.map(|to| to.is_verdict().then_some(actor)),
+            verdict_at: status.map(|to| to.is_verdict().then(Utc::now)),
+            signed_off_by: status.map(|_| None),
+            signed_off_at: status.map(|_| None),
+            signoff_note: status.map(|_| None),
             summary,
             claimant,
             priority,
@@ -335,6 +375,15 @@ async fn apply(
             ..Change::default()
         };
         events::record(conn, current.id, actor, Kind::StatusChanged, change).await?;
+        if let Some(signed_off_by) = current.signed_off_by {
+            let voided = signed_off_by.to_string();
+            let change = Change {
+                from: Some(&voided),
+                reason,
+                ..Change::default()
+            };
+            events::record(conn, current.id, actor, Kind::SignoffVoided, change).await?;
+        }
     }
     let uuid_text = |id: Option<Uuid>| id.map(|id| id.to_string());
     let (old_assignee, new_assignee) = (uuid_text(current.assignee_id), assignee.map(uuid_text));
@@ -369,6 +418,65 @@ async fn apply(
         }
     }
     Ok(())
+}
+
+/// Signs off the current verdict: the two-person rule says the person who set it cannot.
+pub async fn sign_off(
+    conn: &mut Conn,
+    actor: Uuid,
+    id: Uuid,
+    note: Option<&str>,
+) -> StoreResult<ClaimDetail> {
+    conn.transaction(async move |conn| {
+        let current: ClaimRow = claims::table
+            .find(id)
+            .select(ClaimRow::as_select())
+            .for_update()
+            .first(conn)
+            .await
+            .optional()?
+            .ok_or(StoreError::NotFound { kind: "claim", id })?;
+        let is_verdict = current
+            .status
+            .parse::<Status>()
+            .is_ok_and(Status::is_verdict);
+        if !is_verdict {
+            return Err(StoreError::Conflict(format!(
+                "only a verdict can be signed off; this claim is `{}`",
+                current.status
+            )));
+        }
+        if current.signed_off_by.is_some() {
+            return Err(StoreError::Conflict(
+                "this verdict has already been signed off".into(),
+            ));
+        }
+        if current.verdict_by == Some(actor) {
+            return Err(StoreError::Forbidden(
+                "you set this verdict, and the two-person rule needs someone else to sign it off"
+                    .into(),
+            ));
+        }
+        diesel::update(claims::table.find(id))
+            .set((
+                claims::signed_off_by.eq(actor),
+                claims::signed_off_at.eq(diesel::dsl::now),
+                claims::signoff_note.eq(note),
+                claims::version.eq(current.version + 1),
+                claims::updated_at.eq(diesel::dsl::now),
+                claims::updated_by.eq(actor),
+            ))
+            .execute(conn)
+            .await?;
+        let change = Change {
+            to: Some(&current.status),
+            reason: note,
+            ..Change::default()
+        };
+        events::record(conn, id, actor, Kind::SignedOff, change).await
+    })
+    .await?;
+    get(conn, id).await
 }
 
 /// The new value, when it is one.

@@ -17,6 +17,8 @@ pub enum Kind {
     EvidenceAdded,
     EvidenceRemoved,
     NoteAdded,
+    SignedOff,
+    SignoffVoided,
 }
 
 impl Kind {
@@ -28,6 +30,8 @@ impl Kind {
             Kind::EvidenceAdded => "evidence_added",
             Kind::EvidenceRemoved => "evidence_removed",
             Kind::NoteAdded => "note_added",
+            Kind::SignedOff => "signed_off",
+            Kind::SignoffVoided => "signoff_voided",
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Diesel queries. Each public function is one unit of work (one transaction where it writes),
 //! applies the rules of `domain`, and knows nothing about HTTP.
 pub mod claims;
+pub mod credentials;
 pub mod database;
 pub mod demo;
 pub mod events;
@@ -8,8 +9,11 @@ pub mod evidence;
 mod models;
 pub mod notes;
 pub mod pieces;
+pub mod throttle;
+pub mod users;
 #[rustfmt::skip]
 pub mod schema;
+pub mod sign_in;
 
 use crate::domain::{anchor::AnchorError, fields::FieldError, workflow::TransitionError};
 use uuid::Uuid;
@@ -32,6 +36,10 @@ pub enum StoreError {
     Stale { current: i32 },
     #[error("{0}")]
     Gone(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    Forbidden(String),
     #[error(transparent)]
     Db(#[from] diesel::result::Error),
 }

@@ -57,6 +57,11 @@ pub struct ClaimRow {
     pub created_by: Uuid,
     pub updated_at: DateTime<Utc>,
     pub updated_by: Uuid,
+    pub verdict_by: Option<Uuid>,
+    pub verdict_at: Option<DateTime<Utc>>,
+    pub signed_off_by: Option<Uuid>,
+    pub signed_off_at: Option<DateTime<Utc>>,
+    pub signoff_note: Option<String>,
 }
 
 #[derive(Debug, Insertable)]

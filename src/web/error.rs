@@ -22,9 +22,17 @@ pub enum AppError {
     #[error("{0}")]
     BadRequest(String),
     #[error("{0}")]
+    Unauthorized(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("too many failed sign-ins; try again in {retry_after} seconds")]
+    TooManyRequests { retry_after: i64 },
+    #[error("{0}")]
     Validation(String, Vec<FieldError>),
     #[error(transparent)]
     Transition(#[from] TransitionError),
+    #[error("{0}")]
+    Conflict(String),
     #[error("{0}")]
     Gone(String),
     #[error("{0}")]
@@ -48,12 +56,15 @@ impl AppError {
         AppError::Validation(format!("check these fields: {}", fields.join(", ")), errors)
     }
 
-    fn status(&self) -> Status {
+    pub fn status(&self) -> Status {
         match self {
             AppError::NotFound(_) => Status::NotFound,
             AppError::BadRequest(_) => Status::BadRequest,
+            AppError::Unauthorized(_) => Status::Unauthorized,
+            AppError::Forbidden(_) => Status::Forbidden,
+            AppError::TooManyRequests { .. } => Status::TooManyRequests,
             AppError::Validation(..) => Status::UnprocessableEntity,
-            AppError::Transition(_) => Status::Conflict,
+            AppError::Transition(_) | AppError::Conflict(_) => Status::Conflict,
             AppError::Gone(_) => Status::Gone,
             AppError::PreconditionRequired(_) => Status::PreconditionRequired,
             AppError::PreconditionFailed(_) => Status::PreconditionFailed,
@@ -71,6 +82,23 @@ impl AppError {
     }
 }
 
+impl AppError {
+    /// The problem and the headers its status calls for.
+    pub fn problem_with_headers(&self) -> Problem {
+        let mut problem = self.problem();
+        match self {
+            AppError::TooManyRequests { retry_after } => problem
+                .headers
+                .push(("Retry-After", retry_after.to_string())),
+            AppError::Unauthorized(_) => problem
+                .headers
+                .push(("WWW-Authenticate", "Bearer realm=\"factdesk\"".into())),
+            _ => {}
+        }
+        problem
+    }
+}
+
 impl From<StoreError> for AppError {
     fn from(error: StoreError) -> Self {
         match error {
@@ -81,6 +109,8 @@ impl From<StoreError> for AppError {
                 AppError::PreconditionFailed(format!("{error}; read it again, then retry"))
             }
             StoreError::Gone(message) => AppError::Gone(message),
+            StoreError::Conflict(message) => AppError::Conflict(message),
+            StoreError::Forbidden(message) => AppError::Forbidden(message),
             StoreError::Db(error) => error.into(),
         }
     }
@@ -101,7 +131,17 @@ impl<'r> Responder<'r, 'static> for AppError {
         if let AppError::Unavailable(cause) | AppError::Internal(cause) = &self {
             rocket::error!("{} {}: {cause}", request.method(), request.uri());
         }
-        self.problem().respond_to(request)
+        let mut problem = self.problem();
+        match &self {
+            AppError::TooManyRequests { retry_after } => problem
+                .headers
+                .push(("Retry-After", retry_after.to_string())),
+            AppError::Unauthorized(_) => problem
+                .headers
+                .push(("WWW-Authenticate", "Bearer realm=\"factdesk\"".into())),
+            _ => {}
+        }
+        problem.respond_to(request)
     }
 }
 
@@ -115,6 +155,9 @@ pub struct Problem {
     pub detail: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// Headers the answer needs besides the body (Retry-After, WWW-Authenticate, Allow).
+    #[serde(skip)]
+    pub headers: Vec<(&'static str, String)>,
 }
 
 impl Problem {
@@ -127,6 +170,7 @@ impl Problem {
             status: status.code,
             detail: detail.into(),
             errors: Vec::new(),
+            headers: Vec::new(),
         }
     }
 
@@ -136,15 +180,67 @@ impl Problem {
     }
 }
 
+/// Machines get JSON; people get a page in the site's layout.
+fn wants_json(request: &Request<'_>) -> bool {
+    let path = request.uri().path();
+    path.starts_with("/api/") || path == "/healthz" || path == "/readyz"
+}
+
 impl<'r> Responder<'r, 'static> for Problem {
-    fn respond_to(self, _: &'r Request<'_>) -> response::Result<'static> {
+    fn respond_to(self, request: &'r Request<'_>) -> response::Result<'static> {
+        if !wants_json(request) {
+            return self.respond_as_page(request);
+        }
         let body = serde_json::to_vec(&self).map_err(|_| Status::InternalServerError)?;
-        Response::build()
+        let mut response = Response::build();
+        response
             .status(Status::new(self.status))
             .header(ContentType::new("application", "problem+json"))
-            .header(Header::new("Cache-Control", "no-store"))
-            .sized_body(body.len(), Cursor::new(body))
-            .ok()
+            .header(Header::new("Cache-Control", "no-store"));
+        for (name, value) in self.headers {
+            response.header(Header::new(name, value));
+        }
+        response.sized_body(body.len(), Cursor::new(body)).ok()
+    }
+}
+
+#[derive(askama::Template)]
+#[template(path = "errors/error.html")]
+struct ErrorPage<'a> {
+    layout: crate::web::pages::Layout<'a>,
+    status: u16,
+    title: &'a str,
+    detail: &'a str,
+}
+
+impl Problem {
+    /// The page version: someone not signed in is sent to sign in; anything else is explained
+    /// in the site's layout, with a way back.
+    fn respond_as_page(self, request: &Request<'_>) -> response::Result<'static> {
+        if self.status == Status::Unauthorized.code {
+            return rocket::response::Redirect::to("/login").respond_to(request);
+        }
+        let layout = crate::web::pages::Layout {
+            title: &self.title,
+            user: None,
+            csrf_token: "",
+        };
+        let page = ErrorPage {
+            layout,
+            status: self.status,
+            title: &self.title,
+            detail: &self.detail,
+        };
+        let html = askama::Template::render(&page).map_err(|_| Status::InternalServerError)?;
+        let mut response =
+            Response::build_from(rocket::response::content::RawHtml(html).respond_to(request)?);
+        response
+            .status(Status::new(self.status))
+            .header(Header::new("Cache-Control", "no-store"));
+        for (name, value) in self.headers {
+            response.header(Header::new(name, value));
+        }
+        response.ok()
     }
 }
 
@@ -156,9 +252,9 @@ pub(crate) fn fail_guard(request: &Request<'_>, problem: Problem) {
 }
 
 #[catch(default)]
-fn default_catcher(status: Status, request: &Request<'_>) -> Caught {
+fn default_catcher(status: Status, request: &Request<'_>) -> Problem {
     if let Some(problem) = &request.local_cache(|| GuardProblem(None)).0 {
-        return Caught(problem.clone(), None);
+        return problem.clone();
     }
     // Rocket 0.5 answers 404 too when the address exists but not for this method.
     if status == Status::NotFound {
@@ -170,10 +266,13 @@ fn default_catcher(status: Status, request: &Request<'_>) -> Caught {
                 request.uri().path(),
                 request.method()
             );
-            return Caught(Problem::new(Status::MethodNotAllowed, detail), Some(allow));
+            let mut problem = Problem::new(Status::MethodNotAllowed, detail);
+            problem.headers.push(("Allow", allow));
+            return problem;
         }
     }
     let detail = match status.code {
+        404 if !wants_json(request) => "there is no page at this address".to_owned(),
         404 => format!(
             "there is nothing at {} {}; the API lives under /api/v1",
             request.method(),
@@ -186,7 +285,7 @@ fn default_catcher(status: Status, request: &Request<'_>) -> Caught {
             .unwrap_or("the request could not be handled")
             .to_owned(),
     };
-    Caught(Problem::new(status, detail), None)
+    Problem::new(status, detail)
 }
 
 /// The methods of the routes whose path matches the request's, when its own method is not one of
@@ -231,19 +330,6 @@ fn allowed_methods(request: &Request<'_>) -> Vec<&'static str> {
         .filter(|method| methods.contains(method))
         .map(Method::as_str)
         .collect()
-}
-
-/// The catcher's problem, with an `Allow` header when the method was the problem.
-struct Caught(Problem, Option<String>);
-
-impl<'r> Responder<'r, 'static> for Caught {
-    fn respond_to(self, request: &'r Request<'_>) -> response::Result<'static> {
-        let mut response = self.0.respond_to(request)?;
-        if let Some(allow) = self.1 {
-            response.set_header(Header::new("Allow", allow));
-        }
-        Ok(response)
-    }
 }
 
 pub fn catchers() -> Vec<Catcher> {

@@ -2,7 +2,7 @@
 //! with a message a person can act on.
 use super::error::{AppError, Problem, fail_guard};
 use crate::domain::fields::FieldError;
-use crate::store::{Conn, Pool, SYSTEM_USER};
+use crate::store::{Conn, Pool};
 use diesel_async::pooled_connection::deadpool::Object;
 use rocket::data::{self, Data, FromData, Limits};
 use rocket::http::Status;
@@ -46,18 +46,6 @@ impl Deref for Db {
 impl DerefMut for Db {
     fn deref_mut(&mut self) -> &mut Conn {
         &mut self.0
-    }
-}
-
-/// Who is making the change. Until accounts exist, every change is the built-in system user's.
-pub struct Actor(pub Uuid);
-
-#[rocket::async_trait]
-impl<'r> FromRequest<'r> for Actor {
-    type Error = ();
-
-    async fn from_request(_: &'r Request<'_>) -> request::Outcome<Self, ()> {
-        Outcome::Success(Actor(SYSTEM_USER))
     }
 }
 
@@ -171,6 +159,21 @@ impl<'r, T: DeserializeOwned> FromData<'r> for Input<T> {
                 Outcome::Error((Status::UnprocessableEntity, ()))
             }
         }
+    }
+}
+
+/// The address a request came from, for the sign-in throttle ("unknown" when Rocket cannot tell).
+pub struct ClientAddress(pub String);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for ClientAddress {
+    type Error = ();
+
+    async fn from_request(request: &'r Request<'_>) -> request::Outcome<Self, ()> {
+        let address = request
+            .client_ip()
+            .map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
+        Outcome::Success(ClientAddress(address))
     }
 }
 

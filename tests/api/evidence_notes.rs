@@ -4,7 +4,6 @@ use chrono::{DateTime, Utc};
 use rocket::http::Status;
 use serde_json::{Value, json};
 
-const SYSTEM_USER: &str = "00000000-0000-0000-0000-000000000000";
 const UNKNOWN: &str = "6f1c2a36-52a4-4c1e-9d7b-3f0c6c1d2e90";
 
 /// A claim on a fresh piece; returns its id.
@@ -87,7 +86,7 @@ async fn added_evidence_is_returned_shown_on_the_claim_and_recorded_in_the_histo
     }
     assert_eq!(
         (&evidence["claim_id"], &evidence["added_by"]),
-        (&json!(id), &json!(SYSTEM_USER))
+        (&json!(id), &json!(app.editor.id))
     );
     let evidence_id = evidence["id"].as_str().unwrap();
 
@@ -267,7 +266,10 @@ async fn notes_keep_their_markdown_as_written_and_show_it_rendered() {
     }
     assert_eq!(
         (&note["claim_id"], &note["author"]),
-        (&json!(id), &json!({ "id": SYSTEM_USER, "name": "System" }))
+        (
+            &json!(id),
+            &json!({ "id": app.editor.id, "name": app.editor.name })
+        )
     );
     assert_eq!(claim(&app, &id).await["notes"], json!([note]));
 }
@@ -411,7 +413,7 @@ async fn evidence_and_notes_move_updated_at_but_not_the_version() {
 }
 
 #[rocket::async_test]
-async fn the_history_lists_every_event_oldest_first_by_the_system_user() {
+async fn the_history_lists_every_event_oldest_first_each_by_the_signed_in_editor() {
     let app = spawn_app().await;
     let id = a_claim(&app).await;
     let evidence = app.add_evidence(&id, "supports").await;
@@ -455,7 +457,7 @@ async fn the_history_lists_every_event_oldest_first_by_the_system_user() {
         assert_eq!(event["claim_id"], id);
         assert_eq!(
             event["actor"],
-            json!({ "id": SYSTEM_USER, "name": "System" })
+            json!({ "id": app.editor.id, "name": app.editor.name })
         );
     }
     let times: Vec<DateTime<Utc>> = events

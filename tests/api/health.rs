@@ -1,6 +1,6 @@
 use crate::support::spawn_app;
 use factdesk::Config;
-use rocket::http::Status;
+use rocket::http::{Header, Status};
 use rocket::local::asynchronous::Client;
 
 #[rocket::async_test]
@@ -27,9 +27,22 @@ async fn readyz_answers_503_while_postgres_is_unreachable() {
         ready.content_type().map(|c| c.to_string()).as_deref(),
         Some("application/problem+json")
     );
-    // Every endpoint that needs the database says so the same way.
-    assert_eq!(
-        client.get("/api/v1/pieces").dispatch().await.status(),
-        Status::ServiceUnavailable
-    );
+    // A token cannot be checked without the database: the API says it is unavailable, the same
+    // way as /readyz. A request without a token needs no database to be refused.
+    for (authorization, status) in [
+        (Some("Bearer 0123456789abcdef"), Status::ServiceUnavailable),
+        (None, Status::Unauthorized),
+    ] {
+        let mut request = client.get("/api/v1/pieces");
+        if let Some(value) = authorization {
+            request = request.header(Header::new("Authorization", value));
+        }
+        let answer = request.dispatch().await;
+        assert_eq!(answer.status(), status, "{authorization:?}");
+        assert_eq!(
+            answer.content_type().map(|c| c.to_string()).as_deref(),
+            Some("application/problem+json"),
+            "{authorization:?}"
+        );
+    }
 }

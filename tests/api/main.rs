@@ -1,10 +1,14 @@
 //! Integration tests of the JSON API, against a real Postgres: one database per test.
 mod support;
 
+mod accounts;
 mod bad_input;
+mod cli;
 mod evidence_notes;
 mod health;
+mod hostile;
 mod migrations;
+mod pages;
 mod pieces_claims;
 mod startup;
 mod workflow;

@@ -365,6 +365,10 @@ async fn a_new_claim_is_unchecked_at_version_1_with_normal_priority_and_a_create
         ("summary", json!("")),
         ("piece_id", json!(piece)),
         ("piece_title", json!("A test piece")),
+        ("created_by", json!(app.editor.id)),
+        ("updated_by", json!(app.editor.id)),
+        ("verdict_by", Value::Null),
+        ("signed_off_by", Value::Null),
     ] {
         assert_eq!(created.body[field], value, "{field}");
     }
@@ -383,7 +387,10 @@ async fn a_new_claim_is_unchecked_at_version_1_with_normal_priority_and_a_create
     assert_eq!(events[0]["kind"], "created");
     assert_eq!(events[0]["to"], "unchecked");
     assert_eq!(events[0]["claim_id"], claim);
-    assert_eq!(events[0]["actor"]["id"], SYSTEM_USER);
+    assert_eq!(
+        events[0]["actor"],
+        json!({ "id": app.editor.id, "name": app.editor.name })
+    );
 }
 
 // ---------------------------------------------------------------------------------------------

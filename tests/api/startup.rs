@@ -1,5 +1,6 @@
 //! The binary as a user runs it: `factdesk`, `factdesk migrate`, `factdesk demo`.
-use crate::support::{TestDb, database_url};
+use crate::support::{PASSWORD, TestDb, add_user, database_url};
+use factdesk::domain::roles::Role;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Command, Output, Stdio};
@@ -73,17 +74,41 @@ fn migrate_creates_a_missing_database_and_demo_reloads_the_demo() {
     );
 }
 
-/// GET over a plain socket: enough HTTP for a smoke test of the real server.
-fn http_get(address: &str, path: &str) -> String {
+/// One request over a plain socket, with `Connection: close`: enough HTTP for a smoke test of
+/// the real server. `headers` are whole header lines; a body is sent as JSON.
+fn http(address: &str, method: &str, path: &str, headers: &[String], body: &str) -> String {
     let mut stream = TcpStream::connect(address).unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
+    let mut request =
+        format!("{method} {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n");
+    for header in headers {
+        request.push_str(&format!("{header}\r\n"));
+    }
+    if !body.is_empty() {
+        request.push_str(&format!(
+            "Content-Type: application/json\r\nContent-Length: {}\r\n",
+            body.len()
+        ));
+    }
+    request.push_str(&format!("\r\n{body}"));
+    stream.write_all(request.as_bytes()).unwrap();
     let mut answer = String::new();
     stream.read_to_string(&mut answer).unwrap();
     answer
+}
+
+/// The body of a raw HTTP answer, as JSON (Null when it is not JSON).
+fn json_body(answer: &str) -> serde_json::Value {
+    answer
+        .split_once("\r\n\r\n")
+        .and_then(|(_, body)| serde_json::from_str(body).ok())
+        .unwrap_or_default()
+}
+
+/// What the started server answered: anonymously, to signing in, and with the token it gave.
+struct Answers {
+    anonymous: String,
+    sign_in: String,
+    signed_in: String,
 }
 
 #[test]
@@ -101,15 +126,51 @@ fn serve_on_an_empty_database_creates_it_loads_the_demo_and_answers() {
         line.split_once("launched from http://")
             .map(|(_, a)| a.trim().to_owned())
     });
-    let answer = address
-        .as_deref()
-        .map(|address| http_get(address, "/api/v1/pieces"));
+    let answers = address.as_deref().map(|address| {
+        let anonymous = http(address, "GET", "/api/v1/pieces", &[], "");
+        // The server created and migrated the database; an account added behind its back signs in.
+        let (user, _) = rocket::tokio::runtime::Runtime::new()
+            .unwrap()
+            .block_on(add_user(&db, Role::Reviewer));
+        let credentials = serde_json::json!({ "email": user.email, "password": PASSWORD });
+        let sign_in = http(
+            address,
+            "POST",
+            "/api/v1/tokens",
+            &[],
+            &credentials.to_string(),
+        );
+        let token = json_body(&sign_in)["token"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        let bearer = format!("Authorization: Bearer {token}");
+        let signed_in = http(address, "GET", "/api/v1/pieces", &[bearer], "");
+        Answers {
+            anonymous,
+            sign_in,
+            signed_in,
+        }
+    });
     child.kill().unwrap();
     child.wait().unwrap();
-    let answer = answer.expect("the server never said where it listens");
-    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    let answers = answers.expect("the server never said where it listens");
+    let anonymous = answers.anonymous.to_lowercase();
+    assert!(anonymous.starts_with("http/1.1 401"), "{anonymous}");
     assert!(
-        answer.contains("NBC News") && answer.contains("\"claim_count\":55"),
-        "{answer}"
+        anonymous.contains("content-type: application/problem+json")
+            && anonymous.contains("www-authenticate: bearer"),
+        "{anonymous}"
+    );
+    assert!(
+        answers.sign_in.starts_with("HTTP/1.1 201"),
+        "{}",
+        answers.sign_in
+    );
+    let pieces = &answers.signed_in;
+    assert!(pieces.starts_with("HTTP/1.1 200"), "{pieces}");
+    assert!(
+        pieces.contains("NBC News") && pieces.contains("\"claim_count\":55"),
+        "{pieces}"
     );
 }

@@ -3,7 +3,10 @@
 //! version, and the app built by `factdesk::rocket` exactly as production builds it.
 use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
 use factdesk::Config;
-use rocket::http::{ContentType, Header, Status};
+use factdesk::domain::roles::Role;
+use factdesk::store::credentials;
+use factdesk::store::users::{NewUser, User};
+use rocket::http::{ContentType, Header, Method, Status};
 use rocket::local::asynchronous::{Client, LocalResponse};
 use serde_json::Value;
 use std::hash::{Hash, Hasher};
@@ -158,6 +161,17 @@ impl Drop for TestDb {
 pub struct TestApp {
     pub client: Client,
     pub db: TestDb,
+    /// The editor every request acts as unless it says otherwise, and their bearer token.
+    pub editor: User,
+    pub token: String,
+}
+
+/// The one password of every test user (hashed once: argon2 is slow on purpose).
+pub const PASSWORD: &str = "correct horse battery staple";
+
+fn password_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| factdesk::domain::password::hash(PASSWORD))
 }
 
 /// The app on a fresh, migrated, empty database.
@@ -170,7 +184,30 @@ pub async fn spawn_app() -> TestApp {
     let client = Client::tracked(factdesk::rocket(config))
         .await
         .expect("a valid rocket");
-    TestApp { client, db }
+    let (editor, token) = add_user(&db, Role::Editor).await;
+    TestApp {
+        client,
+        db,
+        editor,
+        token,
+    }
+}
+
+/// A user of `role` (named after it) with an API token.
+pub async fn add_user(db: &TestDb, role: Role) -> (User, String) {
+    let mut conn = db.conn().await;
+    let tag = Uuid::new_v4().simple().to_string();
+    let new = NewUser {
+        name: format!("{} {}", role.label(), &tag[..6]),
+        email: format!("{role}-{tag}@factdesk.test"),
+        role,
+        password_hash: password_hash().to_owned(),
+    };
+    let user = factdesk::store::users::add(&mut conn, &new).await.unwrap();
+    let issued = credentials::issue(&mut conn, user.id, credentials::Kind::ApiToken)
+        .await
+        .unwrap();
+    (user, issued.secret)
 }
 
 /// The app with the demo piece loaded; returns the demo piece's id too.
@@ -244,8 +281,36 @@ impl Answer {
 }
 
 impl TestApp {
+    /// A user of `role` with an API token, in this app's database.
+    pub async fn user(&self, role: Role) -> (User, String) {
+        add_user(&self.db, role).await
+    }
+
+    /// Any request: `token` None sends no Authorization header at all.
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        if_match: Option<&str>,
+        body: Option<String>,
+    ) -> Answer {
+        let mut request = self.client.req(method, path.to_owned());
+        if let Some(token) = token {
+            request = request.header(Header::new("Authorization", format!("Bearer {token}")));
+        }
+        if let Some(tag) = if_match {
+            request = request.header(Header::new("If-Match", tag.to_owned()));
+        }
+        if let Some(body) = body {
+            request = request.header(ContentType::JSON).body(body);
+        }
+        Answer::read(request.dispatch().await).await
+    }
+
     pub async fn get(&self, path: &str) -> Answer {
-        Answer::read(self.client.get(path.to_owned()).dispatch().await).await
+        self.send(Method::Get, path, Some(&self.token), None, None)
+            .await
     }
 
     pub async fn post(&self, path: &str, body: &Value) -> Answer {
@@ -253,29 +318,31 @@ impl TestApp {
     }
 
     pub async fn post_raw(&self, path: &str, body: &str) -> Answer {
-        let request = self
-            .client
-            .post(path.to_owned())
-            .header(ContentType::JSON)
-            .body(body);
-        Answer::read(request.dispatch().await).await
+        self.send(
+            Method::Post,
+            path,
+            Some(&self.token),
+            None,
+            Some(body.to_owned()),
+        )
+        .await
     }
 
     /// PATCH with an optional If-Match header.
     pub async fn patch(&self, path: &str, if_match: Option<&str>, body: &Value) -> Answer {
-        let mut request = self
-            .client
-            .patch(path.to_owned())
-            .header(ContentType::JSON)
-            .body(body.to_string());
-        if let Some(tag) = if_match {
-            request = request.header(Header::new("If-Match", tag.to_owned()));
-        }
-        Answer::read(request.dispatch().await).await
+        self.send(
+            Method::Patch,
+            path,
+            Some(&self.token),
+            if_match,
+            Some(body.to_string()),
+        )
+        .await
     }
 
     pub async fn delete(&self, path: &str) -> Answer {
-        Answer::read(self.client.delete(path.to_owned()).dispatch().await).await
+        self.send(Method::Delete, path, Some(&self.token), None, None)
+            .await
     }
 
     /// Creates a piece with `body` as its text; returns its id.

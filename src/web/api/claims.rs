@@ -1,12 +1,14 @@
 use crate::domain::fields::{Fields, limits};
+use crate::domain::roles::Action;
 use crate::domain::workflow::{Priority, Status};
 use crate::store::claims::{ClaimChanges, ClaimDetail, ClaimFilter, ClaimPage, Cursor};
 use crate::store::{self, events::Event};
 use crate::web::api::Tagged;
+use crate::web::auth::ApiUser;
 use crate::web::error::AppError;
-use crate::web::guards::{Actor, Db, IfMatch, Input, parse_id};
+use crate::web::guards::{Db, IfMatch, Input, parse_id};
 use rocket::serde::json::Json;
-use rocket::{Route, get, patch, routes};
+use rocket::{Route, get, patch, post, routes};
 use serde::{Deserialize, Deserializer};
 use uuid::Uuid;
 
@@ -15,6 +17,7 @@ const DEFAULT_PAGE: i64 = 50;
 #[allow(clippy::too_many_arguments)]
 #[get("/claims?<piece>&<status>&<assignee>&<q>&<limit>&<cursor>")]
 async fn list(
+    _user: ApiUser,
     mut db: Db,
     piece: Option<&str>,
     status: Option<&str>,
@@ -68,7 +71,7 @@ async fn list(
 }
 
 #[get("/claims/<id>")]
-async fn show(mut db: Db, id: &str) -> Result<Tagged<Json<ClaimDetail>>, AppError> {
+async fn show(_user: ApiUser, mut db: Db, id: &str) -> Result<Tagged<Json<ClaimDetail>>, AppError> {
     let claim = store::claims::get(&mut db, parse_id("claim", id)?).await?;
     let version = claim.claim.version;
     Ok(Tagged(Json(claim), version))
@@ -125,8 +128,8 @@ impl ChangesInput {
 
 #[patch("/claims/<id>", data = "<input>")]
 async fn update(
+    user: ApiUser,
     mut db: Db,
-    actor: Actor,
     id: &str,
     if_match: IfMatch,
     input: Input<ChangesInput>,
@@ -134,13 +137,17 @@ async fn update(
     let id = parse_id("claim", id)?;
     let changes = input.0.validate()?;
     let expected = if_match.versions()?;
-    let claim = store::claims::update(&mut db, actor.0, id, &expected, &changes).await?;
+    let actor = user.may(changes.action())?;
+    if changes.assignee.is_some() {
+        user.may(Action::Assign)?;
+    }
+    let claim = store::claims::update(&mut db, actor, id, &expected, &changes).await?;
     let version = claim.claim.version;
     Ok(Tagged(Json(claim), version))
 }
 
 #[get("/claims/<id>/history")]
-async fn history(mut db: Db, id: &str) -> Result<Json<Vec<Event>>, AppError> {
+async fn history(_user: ApiUser, mut db: Db, id: &str) -> Result<Json<Vec<Event>>, AppError> {
     let id = parse_id("claim", id)?;
     let events = store::events::for_claim(&mut db, id).await?;
     if events.is_empty() {
@@ -150,6 +157,30 @@ async fn history(mut db: Db, id: &str) -> Result<Json<Vec<Event>>, AppError> {
     Ok(Json(events))
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SignOffInput {
+    note: Option<String>,
+}
+
+/// The two-person rule: someone other than the person who set the verdict signs it off.
+#[post("/claims/<id>/signoff", data = "<input>")]
+async fn sign_off(
+    user: ApiUser,
+    mut db: Db,
+    id: &str,
+    input: Input<SignOffInput>,
+) -> Result<Tagged<Json<ClaimDetail>>, AppError> {
+    let actor = user.may(Action::SignOff)?;
+    let id = parse_id("claim", id)?;
+    let mut fields = Fields::default();
+    let note = fields.optional_text("note", input.0.note.as_deref(), limits::REASON);
+    fields.finish().map_err(AppError::invalid)?;
+    let claim = store::claims::sign_off(&mut db, actor, id, note.as_deref()).await?;
+    let version = claim.claim.version;
+    Ok(Tagged(Json(claim), version))
+}
+
 pub fn routes() -> Vec<Route> {
-    routes![list, show, update, history]
+    routes![list, show, update, history, sign_off]
 }

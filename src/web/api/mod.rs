@@ -3,6 +3,8 @@ mod claims;
 mod evidence;
 mod notes;
 mod pieces;
+mod tokens;
+mod users;
 
 use rocket::http::Header;
 use rocket::response::{self, Responder};
@@ -14,6 +16,8 @@ pub fn routes() -> Vec<Route> {
         claims::routes(),
         evidence::routes(),
         notes::routes(),
+        tokens::routes(),
+        users::routes(),
     ]
     .concat()
 }

@@ -1,7 +1,9 @@
 use crate::domain::fields::{Fields, limits};
+use crate::domain::roles::Action;
 use crate::store::{self, notes::Note};
+use crate::web::auth::ApiUser;
 use crate::web::error::AppError;
-use crate::web::guards::{Actor, Db, Input, parse_id};
+use crate::web::guards::{Db, Input, parse_id};
 use rocket::response::status::Created;
 use rocket::serde::json::Json;
 use rocket::{Route, post, routes};
@@ -15,8 +17,8 @@ struct NoteInput {
 
 #[post("/claims/<id>/notes", data = "<input>")]
 async fn add(
+    user: ApiUser,
     mut db: Db,
-    actor: Actor,
     id: &str,
     input: Input<NoteInput>,
 ) -> Result<Created<Json<Note>>, AppError> {
@@ -25,7 +27,7 @@ async fn add(
     // Markdown as written: indentation and line breaks carry meaning (code blocks, hard breaks).
     let body = fields.verbatim("body", &input.0.body, limits::NOTE);
     fields.finish().map_err(AppError::invalid)?;
-    let note = store::notes::add(&mut db, actor.0, claim, &body).await?;
+    let note = store::notes::add(&mut db, user.may(Action::AddNote)?, claim, &body).await?;
     Ok(Created::new(format!("/api/v1/claims/{claim}")).body(Json(note)))
 }
 

@@ -1,11 +1,13 @@
 use crate::domain::dates::parse_datetime;
 use crate::domain::fields::{Fields, limits};
+use crate::domain::roles::Action;
 use crate::store::claims::NewClaim;
 use crate::store::pieces::{NewPiece, PieceDetail, PieceSummary};
 use crate::store::{self, claims::Claim};
 use crate::web::api::Tagged;
+use crate::web::auth::ApiUser;
 use crate::web::error::AppError;
-use crate::web::guards::{Actor, Db, Input, parse_id};
+use crate::web::guards::{Db, Input, parse_id};
 use rocket::response::status::Created;
 use rocket::serde::json::Json;
 use rocket::{Route, get, post, routes};
@@ -65,21 +67,22 @@ impl PieceInput {
 
 #[post("/pieces", data = "<input>")]
 async fn create(
+    user: ApiUser,
     mut db: Db,
-    actor: Actor,
     input: Input<PieceInput>,
 ) -> Result<Created<Json<PieceDetail>>, AppError> {
-    let piece = store::pieces::create(&mut db, actor.0, &input.0.validate()?).await?;
+    let piece =
+        store::pieces::create(&mut db, user.may(Action::AddPiece)?, &input.0.validate()?).await?;
     Ok(Created::new(format!("/api/v1/pieces/{}", piece.piece.id)).body(Json(piece)))
 }
 
 #[get("/pieces")]
-async fn list(mut db: Db) -> Result<Json<Vec<PieceSummary>>, AppError> {
+async fn list(_user: ApiUser, mut db: Db) -> Result<Json<Vec<PieceSummary>>, AppError> {
     Ok(Json(store::pieces::list(&mut db).await?))
 }
 
 #[get("/pieces/<id>")]
-async fn show(mut db: Db, id: &str) -> Result<Json<PieceDetail>, AppError> {
+async fn show(_user: ApiUser, mut db: Db, id: &str) -> Result<Json<PieceDetail>, AppError> {
     Ok(Json(
         store::pieces::get(&mut db, parse_id("piece", id)?).await?,
     ))
@@ -118,13 +121,19 @@ impl ClaimInput {
 
 #[post("/pieces/<id>/claims", data = "<input>")]
 async fn add_claim(
+    user: ApiUser,
     mut db: Db,
-    actor: Actor,
     id: &str,
     input: Input<ClaimInput>,
 ) -> Result<Created<Tagged<Json<Claim>>>, AppError> {
     let piece = parse_id("piece", id)?;
-    let claim = store::claims::create(&mut db, actor.0, piece, &input.0.validate()?).await?;
+    let claim = store::claims::create(
+        &mut db,
+        user.may(Action::AddClaim)?,
+        piece,
+        &input.0.validate()?,
+    )
+    .await?;
     let version = claim.version;
     Ok(Created::new(format!("/api/v1/claims/{}", claim.id)).body(Tagged(Json(claim), version)))
 }

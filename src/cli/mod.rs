@@ -1,0 +1,2 @@
+//! Command-line handlers beyond serving: each parses its input, calls the store and prints.
+pub mod users;

@@ -1,0 +1,68 @@
+//! The sign-in throttle: after too many failures for one account or from one address within a
+//! minute, sign-in waits. Kept in Postgres so every instance behind a load balancer agrees.
+use super::schema::sign_in_failures;
+use super::{Conn, StoreResult};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+
+pub const LIMIT: i64 = 10;
+pub const WINDOW_SECONDS: i64 = 60;
+
+fn window_start() -> DateTime<Utc> {
+    Utc::now() - chrono::Duration::seconds(WINDOW_SECONDS)
+}
+
+#[derive(QueryableByName)]
+struct Window {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    by_email: i64,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Timestamptz>)]
+    oldest_by_email: Option<DateTime<Utc>>,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    by_address: i64,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Timestamptz>)]
+    oldest_by_address: Option<DateTime<Utc>>,
+}
+
+/// Seconds to wait before trying again, when the account or the address has used up its tries.
+pub async fn wait(conn: &mut Conn, email: &str, address: &str) -> StoreResult<Option<i64>> {
+    let since = window_start();
+    let window: Window = diesel::sql_query(
+        "SELECT count(*) FILTER (WHERE email = $1) AS by_email,
+                min(at) FILTER (WHERE email = $1) AS oldest_by_email,
+                count(*) FILTER (WHERE address = $2) AS by_address,
+                min(at) FILTER (WHERE address = $2) AS oldest_by_address
+         FROM sign_in_failures WHERE at > $3 AND (email = $1 OR address = $2)",
+    )
+    .bind::<diesel::sql_types::Text, _>(email.to_lowercase())
+    .bind::<diesel::sql_types::Text, _>(address)
+    .bind::<diesel::sql_types::Timestamptz, _>(since)
+    .get_result(conn)
+    .await?;
+    let wait = |count: i64, oldest: Option<DateTime<Utc>>| {
+        oldest
+            .filter(|_| count >= LIMIT)
+            .map(|oldest| (oldest - since).num_seconds().max(1))
+    };
+    Ok(wait(window.by_email, window.oldest_by_email)
+        .max(wait(window.by_address, window.oldest_by_address)))
+}
+
+pub async fn record_failure(conn: &mut Conn, email: &str, address: &str) -> StoreResult<()> {
+    // Failures older than the window serve no purpose: prune them as new ones arrive.
+    diesel::delete(
+        sign_in_failures::table
+            .filter(sign_in_failures::at.lt(window_start() - chrono::Duration::minutes(5))),
+    )
+    .execute(conn)
+    .await?;
+    diesel::insert_into(sign_in_failures::table)
+        .values((
+            sign_in_failures::email.eq(email.to_lowercase()),
+            sign_in_failures::address.eq(address),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,36 @@
+//! Server-rendered pages (askama templates, compiled in and escaped by default).
+mod home;
+mod session;
+
+use super::error::AppError;
+use crate::store::users::User;
+use askama::Template;
+use rocket::http::ContentType;
+use rocket::response::content::RawHtml;
+use rocket::{Route, get, routes};
+
+/// What the base layout needs on every page.
+pub struct Layout<'a> {
+    pub title: &'a str,
+    pub user: Option<&'a User>,
+    pub csrf_token: &'a str,
+}
+
+pub fn render(page: &impl Template) -> Result<RawHtml<String>, AppError> {
+    page.render()
+        .map(RawHtml)
+        .map_err(|e| AppError::Internal(format!("template: {e}")))
+}
+
+/// The stylesheet, compiled into the binary: the app serves everything it needs, no CDN.
+#[get("/static/factdesk.css")]
+fn stylesheet() -> (ContentType, &'static str) {
+    (
+        ContentType::CSS,
+        include_str!("../../../static/factdesk.css"),
+    )
+}
+
+pub fn routes() -> Vec<Route> {
+    [routes![stylesheet], session::routes(), home::routes()].concat()
+}

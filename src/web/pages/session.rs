@@ -1,0 +1,111 @@
+//! Signing in and out of the pages.
+use super::{Layout, render};
+use crate::Settings;
+use crate::store::credentials::{self, Kind};
+use crate::store::sign_in::{SignInError, sign_in};
+use crate::web::auth::{PageUser, end_session, session_cookie};
+use crate::web::csrf::{CsrfToken, Protected, TokenField};
+use crate::web::error::AppError;
+use crate::web::guards::{ClientAddress, Db};
+use askama::Template;
+use rocket::form::FromForm;
+use rocket::http::{CookieJar, Header};
+use rocket::response::content::RawHtml;
+use rocket::response::{Redirect, Responder};
+use rocket::{Route, State, get, post, routes};
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage<'a> {
+    layout: Layout<'a>,
+    email: &'a str,
+    message: Option<String>,
+}
+
+#[get("/login")]
+fn form(csrf: CsrfToken) -> Result<RawHtml<String>, AppError> {
+    let layout = Layout {
+        title: "Sign in",
+        user: None,
+        csrf_token: &csrf.0,
+    };
+    render(&LoginPage {
+        layout,
+        email: "",
+        message: None,
+    })
+}
+
+#[derive(FromForm)]
+struct Credentials<'r> {
+    email: &'r str,
+    password: &'r str,
+}
+
+/// A refused sign-in: the form again, with what went wrong and the email kept.
+#[derive(Responder)]
+enum Refused {
+    #[response(status = 401)]
+    Unauthorized(RawHtml<String>),
+    #[response(status = 429)]
+    Throttled(RawHtml<String>, Header<'static>),
+}
+
+#[post("/login", data = "<form>")]
+async fn sign_in_page(
+    mut db: Db,
+    address: ClientAddress,
+    csrf: CsrfToken,
+    settings: &State<Settings>,
+    cookies: &CookieJar<'_>,
+    form: Protected<Credentials<'_>>,
+) -> Result<Result<Redirect, Refused>, AppError> {
+    let Credentials { email, password } = form.0;
+    let email = email.trim();
+    let page = |message: String| {
+        let layout = Layout {
+            title: "Sign in",
+            user: None,
+            csrf_token: &csrf.0,
+        };
+        render(&LoginPage {
+            layout,
+            email,
+            message: Some(message),
+        })
+    };
+    match sign_in(&mut db, email, password, &address.0, Kind::Session).await {
+        Ok((_, issued)) => {
+            cookies.add_private(session_cookie(
+                issued.secret,
+                issued.expires_at,
+                settings.secure_cookies,
+            ));
+            Ok(Ok(Redirect::to("/")))
+        }
+        Err(error @ SignInError::BadCredentials) => {
+            Ok(Err(Refused::Unauthorized(page(error.to_string())?)))
+        }
+        Err(error @ SignInError::Throttled { retry_after }) => {
+            let retry = Header::new("Retry-After", retry_after.to_string());
+            Ok(Err(Refused::Throttled(page(error.to_string())?, retry)))
+        }
+        Err(SignInError::Store(error)) => Err(error.into()),
+    }
+}
+
+#[post("/logout", data = "<_form>")]
+async fn sign_out(
+    user: PageUser,
+    mut db: Db,
+    cookies: &CookieJar<'_>,
+    _form: Protected<TokenField<'_>>,
+) -> Result<Redirect, AppError> {
+    credentials::revoke(&mut db, &user.secret).await?;
+    end_session(cookies);
+    Ok(Redirect::to("/login"))
+}
+
+pub fn routes() -> Vec<Route> {
+    routes![form, sign_in_page, sign_out]
+}

@@ -1,0 +1,942 @@
+//! The pages in a browser: signing in and out, the session cookie, CSRF on every form that
+//! changes something, and the headers and markup rules every HTML answer keeps.
+//!
+//! A [`Browser`] is a tracked local client: it keeps its cookies as a real browser does. Two
+//! browsers on one test database are two people (or a person and an attacker). The HTML helpers
+//! here ([`tags`], [`unescape`], [`assert_page_markup`]) are shared with `hostile`.
+use crate::support::{PASSWORD, TestDb, spawn_app};
+use chrono::{DateTime, Utc};
+use diesel_async::RunQueryDsl;
+use factdesk::Config;
+use factdesk::domain::roles::Role;
+use factdesk::store::throttle;
+use rocket::http::{ContentType, Cookie, Status};
+use rocket::local::asynchronous::{Client, LocalResponse};
+use sha2::{Digest, Sha256};
+
+pub const SESSION_COOKIE: &str = "factdesk_session";
+
+/// What a refused sign-in says, whatever was wrong (so it tells no one which emails exist).
+const GENERIC: &str = "that email and password do not match an account that may sign in";
+
+/// A browser of its own: a tracked client on an app built as production builds it.
+pub struct Browser {
+    client: Client,
+}
+
+impl Browser {
+    pub async fn open(db: &TestDb) -> Browser {
+        let config = Config::from_env()
+            .unwrap()
+            .with_database_url(&db.url)
+            .unwrap();
+        let client = Client::tracked(factdesk::rocket(config))
+            .await
+            .expect("a valid rocket");
+        Browser { client }
+    }
+
+    pub async fn get(&self, path: &str) -> Page {
+        Page::read(self.client.get(path.to_owned()).dispatch().await).await
+    }
+
+    /// A GET that also sends `cookie` (as someone who copied it would).
+    pub async fn get_with(&self, path: &str, cookie: &Cookie<'static>) -> Page {
+        let request = self.client.get(path.to_owned()).cookie(cookie.clone());
+        Page::read(request.dispatch().await).await
+    }
+
+    /// Posts `fields` urlencoded, as an HTML form does.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields)
+            .finish();
+        let request = self
+            .client
+            .post(path.to_owned())
+            .header(ContentType::Form)
+            .body(body);
+        Page::read(request.dispatch().await).await
+    }
+
+    /// The token in the sign-in form (opening the page gives this browser its CSRF cookie).
+    pub async fn csrf_token(&self) -> String {
+        let page = self.get("/login").await;
+        assert_eq!(page.status, Status::Ok, "{page:?}");
+        page.csrf_token()
+            .expect("the sign-in form carries a csrf_token")
+    }
+
+    /// Signs in through the page, as a person does.
+    pub async fn sign_in(&self, email: &str, password: &str) -> Page {
+        let token = self.csrf_token().await;
+        self.post_form(
+            "/login",
+            &[
+                ("email", email),
+                ("password", password),
+                ("csrf_token", &token),
+            ],
+        )
+        .await
+    }
+
+    /// The session secret this browser holds (its private cookie, decrypted), if any.
+    pub fn session_secret(&self) -> Option<String> {
+        self.client
+            .cookies()
+            .get_private(SESSION_COOKIE)
+            .map(|cookie| cookie.value().to_owned())
+    }
+
+    /// The session cookie as the browser stores it (sealed).
+    pub fn session_cookie(&self) -> Option<Cookie<'static>> {
+        self.client.cookies().get(SESSION_COOKIE).cloned()
+    }
+}
+
+/// An answer read whole.
+pub struct Page {
+    pub status: Status,
+    headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Page {
+    async fn read(response: LocalResponse<'_>) -> Page {
+        let status = response.status();
+        let headers = response
+            .headers()
+            .iter()
+            .map(|h| (h.name().to_string(), h.value().to_string()))
+            .collect();
+        let body = response.into_string().await.unwrap_or_default();
+        Page {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn location(&self) -> Option<&str> {
+        self.header("Location")
+    }
+
+    /// The `Set-Cookie` header that sets `name`, as sent.
+    pub fn set_cookie(&self, name: &str) -> Option<&str> {
+        let prefix = format!("{name}=");
+        self.headers
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case("Set-Cookie"))
+            .map(|(_, v)| v.as_str())
+            .find(|v| v.starts_with(&prefix))
+    }
+
+    /// The value of the form's hidden `csrf_token` input.
+    pub fn csrf_token(&self) -> Option<String> {
+        tags(&self.body)
+            .into_iter()
+            .find(|tag| tag.name == "input" && tag.attribute("name") == Some("csrf_token"))
+            .and_then(|tag| tag.attribute("value").map(str::to_owned))
+    }
+
+    /// The first `input` named `name`.
+    pub fn input(&self, name: &str) -> Option<Tag> {
+        tags(&self.body)
+            .into_iter()
+            .find(|tag| tag.name == "input" && tag.attribute("name") == Some(name))
+    }
+
+    #[track_caller]
+    pub fn assert_html(&self, what: &str, status: Status) {
+        assert_eq!(self.status, status, "{what}: {self:?}");
+        assert_eq!(
+            self.header("Content-Type"),
+            Some("text/html; charset=utf-8"),
+            "{what}: {self:?}"
+        );
+    }
+}
+
+impl std::fmt::Debug for Page {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let body: String = self.body.chars().take(3_000).collect();
+        f.debug_struct("Page")
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("body", &body)
+            .finish()
+    }
+}
+
+/// A start tag, with its attributes' values unescaped (as a browser reads them).
+#[derive(Debug)]
+pub struct Tag {
+    pub name: String,
+    pub attributes: Vec<(String, String)>,
+}
+
+impl Tag {
+    pub fn attribute(&self, name: &str) -> Option<&str> {
+        self.attributes
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// The start tags of `html`, read as a browser's tokenizer reads them (enough of it to see every
+/// element and attribute a browser would): a `<` not followed by a letter is text, comments and
+/// end tags are skipped, attribute values may be double-, single- or unquoted.
+pub fn tags(html: &str) -> Vec<Tag> {
+    let bytes = html.as_bytes();
+    let end = bytes.len();
+    let skip_to = |from: usize, needle: &str| {
+        html[from..]
+            .find(needle)
+            .map_or(end, |at| from + at + needle.len())
+    };
+    let mut tags = Vec::new();
+    let mut i = 0;
+    while let Some(at) = html[i..].find('<') {
+        i += at + 1;
+        if html[i..].starts_with("!--") {
+            i = skip_to(i, "-->");
+            continue;
+        }
+        match bytes.get(i) {
+            Some(b'!' | b'/' | b'?') => {
+                i = skip_to(i, ">");
+                continue;
+            }
+            Some(b) if b.is_ascii_alphabetic() => {}
+            _ => continue,
+        }
+        let stop = |b: u8| b.is_ascii_whitespace() || b == b'/' || b == b'>';
+        let start = i;
+        while i < end && !stop(bytes[i]) {
+            i += 1;
+        }
+        let name = html[start..i].to_ascii_lowercase();
+        let mut attributes = Vec::new();
+        loop {
+            while i < end && (bytes[i].is_ascii_whitespace() || bytes[i] == b'/') {
+                i += 1;
+            }
+            if i >= end || bytes[i] == b'>' {
+                i += 1;
+                break;
+            }
+            let start = i;
+            i += 1; // A name may begin with any character, even `=`.
+            while i < end && !stop(bytes[i]) && bytes[i] != b'=' {
+                i += 1;
+            }
+            let attribute = html[start..i].to_ascii_lowercase();
+            while i < end && bytes[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            let mut value = String::new();
+            if i < end && bytes[i] == b'=' {
+                i += 1;
+                while i < end && bytes[i].is_ascii_whitespace() {
+                    i += 1;
+                }
+                if i < end && (bytes[i] == b'"' || bytes[i] == b'\'') {
+                    let quote = bytes[i] as char;
+                    let close = html[i + 1..].find(quote).map_or(end, |at| i + 1 + at);
+                    value = unescape(&html[i + 1..close]);
+                    i = (close + 1).min(end);
+                } else {
+                    let start = i;
+                    while i < end && !bytes[i].is_ascii_whitespace() && bytes[i] != b'>' {
+                        i += 1;
+                    }
+                    value = unescape(&html[start..i]);
+                }
+            }
+            attributes.push((attribute, value));
+        }
+        tags.push(Tag { name, attributes });
+    }
+    tags
+}
+
+/// HTML text as a browser shows it: character references decoded, once.
+pub fn unescape(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let decoded = rest.as_bytes()[1..]
+            .iter()
+            .take(12)
+            .position(|&b| b == b';')
+            .and_then(|semicolon| {
+                let entity = &rest[1..1 + semicolon];
+                let c = match entity {
+                    "lt" => '<',
+                    "gt" => '>',
+                    "amp" => '&',
+                    "quot" => '"',
+                    "apos" => '\'',
+                    _ => {
+                        let number = entity.strip_prefix('#')?;
+                        let code = match number.strip_prefix(['x', 'X']) {
+                            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                            None => number.parse().ok()?,
+                        };
+                        char::from_u32(code)?
+                    }
+                };
+                Some((c, semicolon + 2))
+            });
+        match decoded {
+            Some((c, length)) => {
+                out.push(c);
+                rest = &rest[length..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Whether a URL a page loads or links to stays on this site: a path, query or fragment, never
+/// another host (`//host`) or another scheme (`http:`, `https:`, `javascript:`, `data:`).
+pub fn same_origin(url: &str) -> bool {
+    // Browsers drop surrounding spaces and any tab or newline inside a URL before reading it.
+    let url: String = url
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    if url.starts_with("//") || url.starts_with("/\\") || url.starts_with('\\') {
+        return false;
+    }
+    let scheme_end = url.find([':', '/', '?', '#']);
+    !matches!(scheme_end, Some(at) if url.as_bytes()[at] == b':')
+}
+
+/// Whether a URL would run script when followed.
+pub fn runs_script(url: &str) -> bool {
+    let url: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect();
+    let url = url.to_ascii_lowercase();
+    url.starts_with("javascript:") || url.starts_with("vbscript:") || url.starts_with("data:")
+}
+
+/// Attributes whose value is a URL the browser loads or follows.
+pub const URL_ATTRIBUTES: [&str; 8] = [
+    "src",
+    "href",
+    "action",
+    "formaction",
+    "srcset",
+    "poster",
+    "data",
+    "xlink:href",
+];
+
+/// Nothing in `html` can run: no script or svg element at all, no event-handler attribute
+/// (`onerror=`, `onload=`, `onmouseover=` …), no URL that runs script.
+#[track_caller]
+pub fn assert_inert(what: &str, html: &str) {
+    let lower = html.to_ascii_lowercase();
+    for raw in ["<script", "<svg"] {
+        assert!(!lower.contains(raw), "{what}: `{raw}` in {html}");
+    }
+    for tag in tags(html) {
+        for (name, value) in &tag.attributes {
+            assert!(
+                !name.starts_with("on"),
+                "{what}: event handler `{name}` on <{}> in {html}",
+                tag.name
+            );
+            if URL_ATTRIBUTES.contains(&name.as_str()) {
+                assert!(
+                    !runs_script(value),
+                    "{what}: <{} {name}=\"{value}\"> runs script, in {html}",
+                    tag.name
+                );
+            }
+        }
+    }
+}
+
+/// What every page keeps to, so its Content-Security-Policy never has to be loosened: no script
+/// or style written into the page (no inline `<script>`, `<style>` or `style=`), no event
+/// handlers, and nothing loaded from or linked to another site.
+#[track_caller]
+pub fn assert_page_markup(what: &str, html: &str) {
+    assert_inert(what, html);
+    for tag in tags(html) {
+        assert!(
+            tag.name != "style",
+            "{what}: an inline <style> element in {html}"
+        );
+        assert!(
+            tag.attribute("style").is_none(),
+            "{what}: a style= attribute on <{}> in {html}",
+            tag.name
+        );
+        for (name, value) in &tag.attributes {
+            if URL_ATTRIBUTES.contains(&name.as_str()) {
+                assert!(
+                    same_origin(value),
+                    "{what}: <{} {name}=\"{value}\"> leaves the site, in {html}",
+                    tag.name
+                );
+            }
+        }
+    }
+}
+
+/// The headers every answer carries, pages and redirects alike.
+#[track_caller]
+pub fn assert_security_headers(what: &str, page: &Page) {
+    let policy = page
+        .header("Content-Security-Policy")
+        .unwrap_or_else(|| panic!("{what}: no Content-Security-Policy: {page:?}"));
+    for directive in ["default-src 'self'", "frame-ancestors 'none'"] {
+        assert!(
+            policy.split(';').any(|d| d.trim() == directive),
+            "{what}: the policy `{policy}` lacks `{directive}`"
+        );
+    }
+    assert_eq!(
+        page.header("X-Content-Type-Options"),
+        Some("nosniff"),
+        "{what}: {page:?}"
+    );
+    assert_eq!(
+        page.header("Referrer-Policy"),
+        Some("same-origin"),
+        "{what}: {page:?}"
+    );
+}
+
+/// A credential as stored.
+#[derive(Debug, diesel::QueryableByName)]
+pub struct CredentialRow {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub kind: String,
+    #[diesel(sql_type = diesel::sql_types::Bytea)]
+    pub secret_hash: Vec<u8>,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Timestamptz>)]
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+pub async fn credentials(db: &TestDb) -> Vec<CredentialRow> {
+    diesel::sql_query("SELECT kind, secret_hash, revoked_at FROM credentials ORDER BY created_at")
+        .load(&mut db.conn().await)
+        .await
+        .unwrap()
+}
+
+async fn sessions(db: &TestDb) -> Vec<CredentialRow> {
+    let mut rows = credentials(db).await;
+    rows.retain(|row| row.kind == "session");
+    rows
+}
+
+/// The stored row of a session, found by its secret's hash.
+async fn session_row(db: &TestDb, secret: &str) -> CredentialRow {
+    let hash = Sha256::digest(secret.as_bytes()).to_vec();
+    let mut rows: Vec<CredentialRow> = credentials(db).await;
+    rows.retain(|row| row.secret_hash == hash);
+    assert_eq!(rows.len(), 1, "one row per session secret: {rows:?}");
+    rows.remove(0)
+}
+
+/// A token of the same shape as a real one that matches no one's: the real one with its last
+/// character changed.
+fn tampered(token: &str) -> String {
+    let (head, last) = token.split_at(token.len() - 1);
+    format!("{head}{}", if last == "0" { "1" } else { "0" })
+}
+
+#[rocket::async_test]
+async fn an_anonymous_visit_to_the_desk_is_sent_to_sign_in() {
+    let app = spawn_app().await;
+    let browser = Browser::open(&app.db).await;
+
+    let page = browser.get("/").await;
+
+    assert_eq!(page.status, Status::SeeOther, "{page:?}");
+    assert_eq!(page.location(), Some("/login"));
+}
+
+#[rocket::async_test]
+async fn the_sign_in_page_has_a_hidden_csrf_token_and_labelled_email_and_password_fields() {
+    let app = spawn_app().await;
+    let browser = Browser::open(&app.db).await;
+
+    let page = browser.get("/login").await;
+
+    page.assert_html("GET /login", Status::Ok);
+    let token = page.input("csrf_token").expect("a csrf_token input");
+    assert_eq!(token.attribute("type"), Some("hidden"));
+    let value = token.attribute("value").unwrap_or_default();
+    assert!(
+        value.len() >= 32 && value.bytes().all(|b| b.is_ascii_hexdigit()),
+        "a random token: {value:?}"
+    );
+    let tags = tags(&page.body);
+    for (name, kind) in [("email", "email"), ("password", "password")] {
+        let input = page
+            .input(name)
+            .unwrap_or_else(|| panic!("no {name} input"));
+        assert_eq!(input.attribute("type"), Some(kind), "{input:?}");
+        let id = input
+            .attribute("id")
+            .unwrap_or_else(|| panic!("the {name} input has no id to label it by"));
+        assert!(
+            tags.iter()
+                .any(|tag| tag.name == "label" && tag.attribute("for") == Some(id)),
+            "no <label for=\"{id}\"> in {page:?}"
+        );
+    }
+    let form = tags.iter().find(|tag| tag.name == "form").unwrap();
+    assert_eq!(form.attribute("method"), Some("post"));
+    assert_eq!(form.attribute("action"), Some("/login"));
+}
+
+#[rocket::async_test]
+async fn signing_in_sets_a_private_http_only_lax_expiring_session_cookie_and_opens_the_desk() {
+    let app = spawn_app().await;
+    let (user, _) = app.user(Role::Reviewer).await;
+    let browser = Browser::open(&app.db).await;
+
+    let page = browser.sign_in(&user.email, PASSWORD).await;
+
+    assert_eq!(page.status, Status::SeeOther, "{page:?}");
+    assert_eq!(page.location(), Some("/"));
+    let header = page
+        .set_cookie(SESSION_COOKIE)
+        .unwrap_or_else(|| panic!("no session cookie: {page:?}"));
+    let attributes: Vec<String> = header
+        .split(';')
+        .skip(1)
+        .map(|a| a.trim().to_ascii_lowercase())
+        .collect();
+    for wanted in ["httponly", "samesite=lax", "path=/"] {
+        assert!(
+            attributes.iter().any(|a| a == wanted),
+            "{wanted} missing: {header}"
+        );
+    }
+    // It ends with the session: about 12 hours from now, not when the browser closes.
+    let cookie = browser.session_cookie().expect("the browser keeps it");
+    let expires = cookie
+        .expires_datetime()
+        .unwrap_or_else(|| panic!("no expiry: {header}"))
+        .unix_timestamp();
+    let hours_left = (expires - Utc::now().timestamp()) as f64 / 3600.0;
+    assert!((11.9..=12.1).contains(&hours_left), "{hours_left} hours");
+    // Private: the browser holds a sealed value, not the secret; the table holds only hashes.
+    let secret = browser
+        .session_secret()
+        .expect("the app can open its own cookie");
+    assert!(!cookie.value().contains(&secret), "{header}");
+    assert!(!header.contains(&secret), "{header}");
+    let rows = credentials(&app.db).await;
+    for row in &rows {
+        assert_eq!(
+            row.secret_hash.len(),
+            32,
+            "a SHA-256, not a secret: {row:?}"
+        );
+        assert_ne!(row.secret_hash, secret.as_bytes());
+    }
+    let session = session_row(&app.db, &secret).await;
+    assert_eq!(session.kind, "session");
+    assert_eq!(session.revoked_at, None);
+
+    let desk = browser.get("/").await;
+
+    desk.assert_html("GET / signed in", Status::Ok);
+    let shown = unescape(&desk.body);
+    assert!(shown.contains(&user.name), "{desk:?}");
+    assert!(shown.contains("Reviewer"), "the role: {desk:?}");
+}
+
+/// The three ways a forged or stale form arrives.
+#[derive(Debug, Clone, Copy)]
+enum ForgedToken {
+    Missing,
+    Wrong,
+    /// Valid, but for another browser's session: what a cross-site attacker could get.
+    OtherBrowsers,
+}
+
+const FORGED: [ForgedToken; 3] = [
+    ForgedToken::Missing,
+    ForgedToken::Wrong,
+    ForgedToken::OtherBrowsers,
+];
+
+/// The form fields with `token` in place of the right one.
+fn forged_fields<'a>(
+    mut fields: Vec<(&'a str, &'a str)>,
+    token: ForgedToken,
+    wrong: &'a str,
+    others: &'a str,
+) -> Vec<(&'a str, &'a str)> {
+    match token {
+        ForgedToken::Missing => {}
+        ForgedToken::Wrong => fields.push(("csrf_token", wrong)),
+        ForgedToken::OtherBrowsers => fields.push(("csrf_token", others)),
+    }
+    fields
+}
+
+#[rocket::async_test]
+async fn a_sign_in_without_this_browsers_csrf_token_is_refused_and_writes_nothing() {
+    let app = spawn_app().await;
+    let (user, _) = app.user(Role::Editor).await;
+    let browser = Browser::open(&app.db).await;
+    let other = Browser::open(&app.db).await;
+    let own = browser.csrf_token().await;
+    let others = other.csrf_token().await;
+    assert_ne!(own, others, "each browser has its own token");
+    let wrong = tampered(&own);
+    let before = (
+        app.count("credentials").await,
+        app.count("sign_in_failures").await,
+    );
+
+    for token in FORGED {
+        // The right password would sign in, a wrong one would count as a failure: neither may.
+        for password in [PASSWORD, "not the password at all"] {
+            let what = format!("{token:?} token, password {password:?}");
+            let fields = vec![("email", user.email.as_str()), ("password", password)];
+            let fields = forged_fields(fields, token, &wrong, &others);
+
+            let page = browser.post_form("/login", &fields).await;
+
+            page.assert_html(&what, Status::Forbidden);
+            assert!(page.body.contains("403"), "{what}: {page:?}");
+            assert_page_markup(&what, &page.body);
+            assert_eq!(page.set_cookie(SESSION_COOKIE), None, "{what}: {page:?}");
+            assert_eq!(browser.session_secret(), None, "{what}");
+            let after = (
+                app.count("credentials").await,
+                app.count("sign_in_failures").await,
+            );
+            assert_eq!(after, before, "{what}: (credentials, failures) changed");
+        }
+    }
+    // The same browser with its own token is let in: the token was all that was wrong.
+    let page = browser
+        .post_form(
+            "/login",
+            &[
+                ("email", &user.email),
+                ("password", PASSWORD),
+                ("csrf_token", &own),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, Status::SeeOther, "{page:?}");
+}
+
+#[rocket::async_test]
+async fn signing_out_without_this_browsers_csrf_token_is_refused_and_the_session_lives_on() {
+    let app = spawn_app().await;
+    let (user, _) = app.user(Role::Editor).await;
+    let browser = Browser::open(&app.db).await;
+    assert_eq!(
+        browser.sign_in(&user.email, PASSWORD).await.status,
+        Status::SeeOther
+    );
+    let secret = browser.session_secret().unwrap();
+    let own = browser
+        .get("/")
+        .await
+        .csrf_token()
+        .expect("a sign-out form");
+    let others = Browser::open(&app.db).await.csrf_token().await;
+    let wrong = tampered(&own);
+
+    for token in FORGED {
+        let what = format!("POST /logout, {token:?} token");
+        let fields = forged_fields(Vec::new(), token, &wrong, &others);
+
+        let page = browser.post_form("/logout", &fields).await;
+
+        page.assert_html(&what, Status::Forbidden);
+        assert_eq!(page.set_cookie(SESSION_COOKIE), None, "{what}: {page:?}");
+        assert_eq!(
+            session_row(&app.db, &secret).await.revoked_at,
+            None,
+            "{what}"
+        );
+        let desk = browser.get("/").await;
+        assert_eq!(desk.status, Status::Ok, "{what}: still signed in: {desk:?}");
+    }
+}
+
+#[rocket::async_test]
+async fn signing_out_revokes_the_session_so_even_a_replayed_cookie_is_sent_to_sign_in() {
+    let app = spawn_app().await;
+    let (user, _) = app.user(Role::Editor).await;
+    let browser = Browser::open(&app.db).await;
+    assert_eq!(
+        browser.sign_in(&user.email, PASSWORD).await.status,
+        Status::SeeOther
+    );
+    let secret = browser.session_secret().unwrap();
+    let copy = browser.session_cookie().unwrap();
+    // The copy is a working credential while the session lives: another browser sending it is in.
+    let replayed = Browser::open(&app.db).await.get_with("/", &copy).await;
+    assert_eq!(replayed.status, Status::Ok, "{replayed:?}");
+    let token = browser
+        .get("/")
+        .await
+        .csrf_token()
+        .expect("a sign-out form");
+
+    let page = browser
+        .post_form("/logout", &[("csrf_token", &token)])
+        .await;
+
+    assert_eq!(page.status, Status::SeeOther, "{page:?}");
+    assert_eq!(page.location(), Some("/login"));
+    assert_eq!(browser.session_secret(), None, "the browser forgets it");
+    assert!(
+        session_row(&app.db, &secret).await.revoked_at.is_some(),
+        "the session is revoked in the database"
+    );
+    let desk = browser.get("/").await;
+    assert_eq!(desk.status, Status::SeeOther, "{desk:?}");
+    assert_eq!(desk.location(), Some("/login"));
+    let replayed = Browser::open(&app.db).await.get_with("/", &copy).await;
+    assert_eq!(replayed.status, Status::SeeOther, "{replayed:?}");
+    assert_eq!(replayed.location(), Some("/login"));
+}
+
+#[rocket::async_test]
+async fn a_refused_sign_in_shows_the_form_again_with_the_email_kept_and_a_message_that_tells_nothing()
+ {
+    let app = spawn_app().await;
+    let (user, _) = app.user(Role::Editor).await;
+    let (disabled, _) = app.user(Role::Editor).await;
+    factdesk::store::users::set_disabled(&mut app.db.conn().await, &disabled.email, true)
+        .await
+        .unwrap();
+    let browser = Browser::open(&app.db).await;
+    let cases = [
+        ("a wrong password", user.email.as_str(), "not the password"),
+        (
+            "an unknown email that needs escaping",
+            "o'neil+\"desk\"&<b>@example.test",
+            PASSWORD,
+        ),
+        (
+            "a disabled account's right password",
+            disabled.email.as_str(),
+            PASSWORD,
+        ),
+    ];
+
+    for (what, email, password) in cases {
+        let page = browser.sign_in(email, password).await;
+
+        page.assert_html(what, Status::Unauthorized);
+        assert_page_markup(what, &page.body);
+        assert!(page.body.contains(GENERIC), "{what}: {page:?}");
+        let kept = page.input("email").expect("the form again");
+        assert_eq!(kept.attribute("value"), Some(email), "{what}");
+        if email.contains(['<', '"', '\'', '&']) {
+            assert!(!page.body.contains(email), "{what}: unescaped: {page:?}");
+        }
+        let password_input = page.input("password").unwrap();
+        assert_eq!(password_input.attribute("value"), None, "never sent back");
+        assert!(!page.body.contains(password), "{what}: {page:?}");
+        assert!(
+            page.csrf_token().is_some(),
+            "{what}: the form can be sent again"
+        );
+        assert_eq!(page.set_cookie(SESSION_COOKIE), None, "{what}");
+    }
+    assert!(sessions(&app.db).await.is_empty());
+}
+
+#[rocket::async_test]
+async fn after_ten_failed_sign_ins_the_next_is_refused_with_429_and_retry_after_even_with_the_right_password()
+ {
+    let app = spawn_app().await;
+    let (user, _) = app.user(Role::Editor).await;
+    let browser = Browser::open(&app.db).await;
+    for attempt in 1..=throttle::LIMIT {
+        let page = browser.sign_in(&user.email, "not the password").await;
+        assert_eq!(page.status, Status::Unauthorized, "attempt {attempt}");
+    }
+
+    let page = browser.sign_in(&user.email, PASSWORD).await;
+
+    page.assert_html("the eleventh sign-in", Status::TooManyRequests);
+    assert_page_markup("429", &page.body);
+    let retry: i64 = page
+        .header("Retry-After")
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no Retry-After seconds: {page:?}"));
+    assert!(
+        (1..=throttle::WINDOW_SECONDS).contains(&retry),
+        "{retry} seconds"
+    );
+    assert_eq!(
+        page.input("email").unwrap().attribute("value"),
+        Some(user.email.as_str())
+    );
+    assert_eq!(page.set_cookie(SESSION_COOKIE), None);
+    assert!(sessions(&app.db).await.is_empty());
+}
+
+#[rocket::async_test]
+async fn disabling_a_user_ends_their_page_session_at_once() {
+    let app = spawn_app().await;
+    let (user, _) = app.user(Role::Editor).await;
+    let browser = Browser::open(&app.db).await;
+    browser.sign_in(&user.email, PASSWORD).await;
+    assert_eq!(browser.get("/").await.status, Status::Ok);
+
+    factdesk::store::users::set_disabled(&mut app.db.conn().await, &user.email, true)
+        .await
+        .unwrap();
+
+    let desk = browser.get("/").await;
+    assert_eq!(desk.status, Status::SeeOther, "{desk:?}");
+    assert_eq!(desk.location(), Some("/login"));
+}
+
+#[rocket::async_test]
+async fn every_html_answer_carries_the_security_headers_and_keeps_to_same_origin_markup() {
+    let app = spawn_app().await;
+    let (user, _) = app.user(Role::Editor).await;
+    let anonymous = Browser::open(&app.db).await;
+    let browser = Browser::open(&app.db).await;
+    let token = anonymous.csrf_token().await;
+    let mut answers: Vec<(&str, Status, Page)> = vec![
+        (
+            "GET / anonymous",
+            Status::SeeOther,
+            anonymous.get("/").await,
+        ),
+        ("GET /login", Status::Ok, anonymous.get("/login").await),
+        (
+            "a form without its token",
+            Status::Forbidden,
+            anonymous
+                .post_form("/login", &[("email", &user.email), ("password", PASSWORD)])
+                .await,
+        ),
+        (
+            "a form missing a field",
+            Status::UnprocessableEntity,
+            anonymous
+                .post_form("/login", &[("email", &user.email), ("csrf_token", &token)])
+                .await,
+        ),
+        (
+            "a page that does not exist",
+            Status::NotFound,
+            anonymous.get("/no/such/page").await,
+        ),
+        (
+            "a method the address does not take",
+            Status::MethodNotAllowed,
+            anonymous.get("/logout").await,
+        ),
+        (
+            "signing in",
+            Status::SeeOther,
+            browser.sign_in(&user.email, PASSWORD).await,
+        ),
+        ("GET / signed in", Status::Ok, browser.get("/").await),
+    ];
+    let sign_out = browser.get("/").await.csrf_token().unwrap();
+    answers.push((
+        "signing out",
+        Status::SeeOther,
+        browser
+            .post_form("/logout", &[("csrf_token", &sign_out)])
+            .await,
+    ));
+    answers.push((
+        "a wrong password",
+        Status::Unauthorized,
+        anonymous.sign_in(&user.email, "not the password").await,
+    ));
+    for _ in 1..throttle::LIMIT {
+        anonymous.sign_in(&user.email, "not the password").await;
+    }
+    answers.push((
+        "too many failures",
+        Status::TooManyRequests,
+        anonymous.sign_in(&user.email, "not the password").await,
+    ));
+
+    for (what, status, page) in &answers {
+        assert_eq!(page.status, *status, "{what}: {page:?}");
+        assert_security_headers(what, page);
+        if page.status == Status::SeeOther {
+            continue;
+        }
+        page.assert_html(what, *status);
+        assert_page_markup(what, &page.body);
+        assert!(
+            page.body
+                .contains(r#"<link rel="stylesheet" href="/static/factdesk.css">"#),
+            "{what}: in the site's layout: {page:?}"
+        );
+    }
+}
+
+#[test]
+fn the_markup_checks_catch_what_they_are_for() {
+    let bad = [
+        r#"<p>hi</p><script>alert(1)</script>"#,
+        r#"<img src=x onerror=alert(1)>"#,
+        r#"<input value="" onmouseover="alert(1)">"#,
+        r#"<a href="javascript:alert(1)">x</a>"#,
+        r#"<a href=" jav&#x61;script:alert(1)">x</a>"#,
+        r#"<SVG ONLOAD=alert(1)>"#,
+    ];
+    for html in bad {
+        let caught = std::panic::catch_unwind(|| assert_inert("sample", html));
+        assert!(caught.is_err(), "{html} passed as inert");
+    }
+    let leaves = [
+        r#"<link rel="stylesheet" href="https://cdn.example/x.css">"#,
+        r#"<img src="//evil.example/x.png">"#,
+        r#"<p style="color:red">x</p>"#,
+        r#"<style>p{}</style>"#,
+    ];
+    for html in leaves {
+        let caught = std::panic::catch_unwind(|| assert_page_markup("sample", html));
+        assert!(caught.is_err(), "{html} passed as same-origin markup");
+    }
+    let fine =
+        r#"<!doctype html><a href="/api/v1/pieces">x</a> &#60;script&#62; onerror=1 &lt;svg"#;
+    assert_page_markup("sample", fine);
+    assert_eq!(
+        unescape("&#60;b&#62; &amp;lt; &#x27;&quot; & x"),
+        "<b> &lt; '\" & x"
+    );
+}
