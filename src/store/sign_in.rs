@@ -3,6 +3,7 @@ use super::credentials::{self, Issued, Kind};
 use super::users::{self, User};
 use super::{Conn, StoreError, throttle};
 use crate::domain::password;
+use diesel_async::AsyncConnection;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SignInError {
@@ -21,6 +22,9 @@ impl From<diesel::result::Error> for SignInError {
     }
 }
 
+/// Signs in, or says why not. The throttle's check, the password check and the record of a
+/// failure run under advisory locks on the account and the address, so attempts sent at the same
+/// moment are counted one after another and cannot slip past the limit together.
 pub async fn sign_in(
     conn: &mut Conn,
     email: &str,
@@ -28,30 +32,37 @@ pub async fn sign_in(
     address: &str,
     kind: Kind,
 ) -> Result<(User, Issued), SignInError> {
-    if let Some(retry_after) = throttle::wait(conn, email, address).await? {
-        return Err(SignInError::Throttled { retry_after });
-    }
-    let found = users::for_sign_in(conn, email).await?;
-    let stored = found.as_ref().and_then(|(_, hash)| hash.clone());
-    let attempt = password.to_owned();
-    // argon2 is slow on purpose: keep it off the async workers. An unknown account is checked
-    // against a decoy so that the time taken does not tell which emails exist.
-    let matches = tokio::task::spawn_blocking(move || {
-        password::verify(
-            &attempt,
-            stored.as_deref().unwrap_or(password::decoy_hash()),
-        )
+    let email = email.to_owned();
+    let (password, address) = (password.to_owned(), address.to_owned());
+    // The transaction commits a refusal too: a failure must stay counted.
+    conn.transaction(async move |conn| {
+        throttle::lock(conn, &email, &address).await?;
+        if let Some(retry_after) = throttle::wait(conn, &email, &address).await? {
+            return Ok(Err(SignInError::Throttled { retry_after }));
+        }
+        let found = users::for_sign_in(conn, &email).await?;
+        let stored = found.as_ref().and_then(|(_, hash)| hash.clone());
+        // argon2 is slow on purpose: keep it off the async workers. An unknown account is checked
+        // against a decoy so that the time taken does not tell which emails exist.
+        let matches = tokio::task::spawn_blocking(move || {
+            password::verify(
+                &password,
+                stored.as_deref().unwrap_or(password::decoy_hash()),
+            )
+        })
+        .await
+        .unwrap_or(false);
+        match found {
+            Some((user, Some(_))) if matches && !user.disabled => {
+                let issued = credentials::issue(conn, user.id, kind).await?;
+                Ok(Ok((user, issued)))
+            }
+            _ => {
+                throttle::record_failure(conn, &email, &address).await?;
+                Ok(Err(SignInError::BadCredentials))
+            }
+        }
     })
     .await
-    .unwrap_or(false);
-    match found {
-        Some((user, Some(_))) if matches && !user.disabled => {
-            let issued = credentials::issue(conn, user.id, kind).await?;
-            Ok((user, issued))
-        }
-        _ => {
-            throttle::record_failure(conn, email, address).await?;
-            Err(SignInError::BadCredentials)
-        }
-    }
+    .map_err(SignInError::Store)?
 }

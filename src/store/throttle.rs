@@ -49,6 +49,20 @@ pub async fn wait(conn: &mut Conn, email: &str, address: &str) -> StoreResult<Op
         .max(wait(window.by_address, window.oldest_by_address)))
 }
 
+/// Serialises sign-in attempts for one account and for one address until the transaction ends
+/// (always the account's lock first, so two attempts never wait on each other in a circle).
+pub async fn lock(conn: &mut Conn, email: &str, address: &str) -> StoreResult<()> {
+    diesel::sql_query(
+        "SELECT pg_advisory_xact_lock(hashtext('factdesk sign-in account ' || $1)),
+                pg_advisory_xact_lock(hashtext('factdesk sign-in address ' || $2))",
+    )
+    .bind::<diesel::sql_types::Text, _>(email.to_lowercase())
+    .bind::<diesel::sql_types::Text, _>(address)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 pub async fn record_failure(conn: &mut Conn, email: &str, address: &str) -> StoreResult<()> {
     // Failures older than the window serve no purpose: prune them as new ones arrive.
     diesel::delete(

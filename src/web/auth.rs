@@ -72,11 +72,13 @@ impl<'r> FromRequest<'r> for ApiUser {
                 ),
             );
         };
-        let Some(secret) = header
-            .strip_prefix("Bearer ")
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        else {
+        // The scheme is case-insensitive (RFC 9110); the token is not.
+        let secret = header
+            .split_once(' ')
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, token)| token.trim())
+            .filter(|token| !token.is_empty());
+        let Some(secret) = secret else {
             return refuse(
                 request,
                 AppError::Unauthorized("the Authorization header must be `Bearer <token>`".into()),

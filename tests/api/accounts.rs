@@ -412,6 +412,54 @@ async fn ten_failures_from_one_address_hold_off_that_address_whichever_email_it_
     }
 }
 
+#[rocket::async_test]
+async fn attempts_sent_all_at_once_are_counted_one_by_one() {
+    let app = spawn_app().await;
+    let email = app.editor.email.clone();
+    let attempts = (0..30).map(|_| sign_in(&app, &email, "a guess at it"));
+    let replies = rocket::futures::future::join_all(attempts).await;
+    let refused = replies
+        .iter()
+        .filter(|r| r.answer.status == Status::Unauthorized)
+        .count();
+    let held_off = replies
+        .iter()
+        .filter(|r| r.answer.status == Status::TooManyRequests)
+        .count();
+    assert_eq!((refused, held_off), (10, 20), "{replies:#?}");
+}
+
+#[rocket::async_test]
+async fn a_forged_forwarding_header_does_not_escape_the_address_throttle() {
+    let app = spawn_app().await;
+    for i in 0..10 {
+        let request = app
+            .client
+            .post("/api/v1/tokens")
+            .remote(HERE.parse().unwrap())
+            .header(Header::new("X-Real-IP", format!("203.0.113.{i}")))
+            .header(ContentType::JSON)
+            .body(
+                json!({ "email": format!("guess-{i}@factdesk.test"), "password": "a guess" })
+                    .to_string(),
+            );
+        assert_unauthorized(&read(request.dispatch().await).await);
+    }
+    assert_throttled(&sign_in_from(&app, HERE, &app.editor.email, PASSWORD).await);
+}
+
+#[rocket::async_test]
+async fn the_bearer_scheme_is_case_insensitive_and_the_token_is_not() {
+    let app = spawn_app().await;
+    for scheme in ["Bearer", "bearer", "BEARER"] {
+        let header = format!("{scheme} {}", app.token);
+        let reply = raw(&app, Method::Get, "/api/v1/users/me", Some(&header), None).await;
+        assert_eq!(reply.answer.status, Status::Ok, "{scheme}: {reply:#?}");
+    }
+    let header = format!("Bearer {}", app.token.to_uppercase());
+    assert_unauthorized(&raw(&app, Method::Get, "/api/v1/users/me", Some(&header), None).await);
+}
+
 // ---------------------------------------------------------------------------------------------
 // The two-person rule
 

@@ -9,6 +9,7 @@ mod health;
 mod hostile;
 mod migrations;
 mod pages;
+mod permissions;
 mod pieces_claims;
 mod startup;
 mod workflow;
