@@ -122,9 +122,17 @@ fn serve_on_an_empty_database_creates_it_loads_the_demo_and_answers() {
         .spawn()
         .unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut before_launch = Vec::new();
     let address = lines.by_ref().map_while(Result::ok).find_map(|line| {
-        line.split_once("launched from http://")
-            .map(|(_, a)| a.trim().to_owned())
+        let address = line
+            .split_once("launched from http://")
+            .map(|(_, a)| a.trim().to_owned());
+        before_launch.push(line);
+        address
+    });
+    // Nobody can sign in to a new database, and the server says how to fix that.
+    let told = before_launch.iter().any(|line| {
+        line.contains("factdesk user add --email you@example.org --name 'Your Name' --role admin")
     });
     let answers = address.as_deref().map(|address| {
         let anonymous = http(address, "GET", "/api/v1/pieces", &[], "");
@@ -154,6 +162,7 @@ fn serve_on_an_empty_database_creates_it_loads_the_demo_and_answers() {
     });
     child.kill().unwrap();
     child.wait().unwrap();
+    assert!(told, "no first-admin hint in {before_launch:#?}");
     let answers = answers.expect("the server never said where it listens");
     let anonymous = answers.anonymous.to_lowercase();
     assert!(anonymous.starts_with("http/1.1 401"), "{anonymous}");
