@@ -1,5 +1,6 @@
-//! Typed settings: defaults here, then Rocket.toml, then `ROCKET_*` variables, then `DATABASE_URL`.
-use rocket::figment::providers::{Env, Serialized};
+//! Typed settings, in layers, each overriding the ones before: Rocket's built-in defaults, then
+//! Factdesk's (here), then Rocket.toml, then `ROCKET_*` variables, then `DATABASE_URL`.
+use rocket::figment::providers::{Env, Format, Serialized, Toml};
 use rocket::figment::{Figment, Profile};
 use serde::{Deserialize, Serialize};
 use std::io::{ErrorKind, Write};
@@ -17,7 +18,8 @@ pub struct Settings {
     /// Where the cookie secret is kept when `secret_key` is not configured: created on first
     /// run (mode 0600), outside git. Instances that share sessions share `ROCKET_SECRET_KEY`.
     pub secret_key_file: String,
-    /// Mark the session cookie `Secure` (set it when Factdesk is served over https).
+    /// Served over https: mark the session and CSRF cookies `Secure` and send
+    /// `Strict-Transport-Security` (set it when Factdesk is served over https).
     pub secure_cookies: bool,
 }
 
@@ -43,13 +45,36 @@ pub struct Config {
     pub settings: Settings,
 }
 
+/// Factdesk's defaults for settings of Rocket's own, where Rocket's built-in ones are wrong for
+/// it. They hold wherever Factdesk is started: Rocket.toml is found only from the working
+/// directory up, and without it Rocket would trust a forgeable `X-Real-IP` for the sign-in
+/// throttle, take JSON bodies of only 1 MiB, and (in release builds) log only critical errors.
+fn rocket_defaults() -> Figment {
+    Figment::from(Serialized::default(rocket::Config::IP_HEADER, false))
+        .merge(Serialized::default("limits.json", "2 MiB"))
+        .merge(Serialized::default(rocket::Config::LOG_LEVEL, "normal"))
+}
+
 impl Config {
+    /// The layers as `rocket::Config::figment()` builds them, with Factdesk's defaults (ours and
+    /// those in [`rocket_defaults`]) right above Rocket's built-in ones: Rocket.toml (or the file
+    /// `ROCKET_CONFIG` names), `ROCKET_*` variables and `DATABASE_URL` override them all.
+    pub fn figment() -> Figment {
+        Figment::from(rocket::Config::default())
+            .merge(Serialized::defaults(Settings::default()))
+            .merge(rocket_defaults())
+            .merge(Toml::file(Env::var_or("ROCKET_CONFIG", "Rocket.toml")).nested())
+            .merge(Env::prefixed("ROCKET_").ignore(&["PROFILE"]).global())
+            .merge(Env::raw().only(&["DATABASE_URL"]).profile(Profile::Global))
+            .select(Profile::from_env_or(
+                "ROCKET_PROFILE",
+                rocket::Config::DEFAULT_PROFILE,
+            ))
+    }
+
     /// Reads Rocket.toml (found from the working directory up) and the environment.
     pub fn from_env() -> Result<Self, ConfigError> {
-        let figment = Figment::from(Serialized::defaults(Settings::default()))
-            .merge(rocket::Config::figment())
-            .merge(Env::raw().only(&["DATABASE_URL"]).profile(Profile::Global));
-        Self::from_figment(figment)
+        Self::from_figment(Self::figment())
     }
 
     pub fn from_figment(figment: Figment) -> Result<Self, ConfigError> {
@@ -156,6 +181,126 @@ mod tests {
         let first = key(&figment);
         assert!(!first.is_zero());
         assert!(first == key(&figment), "a restart keeps everyone signed in");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    /// Not a test on its own: what `Config::from_env` makes of the environment this test binary
+    /// was started in, written as JSON to the file `FACTDESK_CONFIG_PROBE` names. Only
+    /// [`configured_in`] sets that variable; otherwise this does nothing.
+    #[test]
+    fn probe() {
+        let Some(out) = std::env::var_os("FACTDESK_CONFIG_PROBE") else {
+            return;
+        };
+        let config = Config::from_env().unwrap();
+        let rocket: rocket::Config = config.figment.extract().unwrap();
+        let seen = serde_json::json!({
+            "ip_header": rocket.ip_header.as_ref().map(|header| header.as_str()),
+            "json_limit": rocket.limits.get("json").map(|limit| limit.as_u64()),
+            "log_level": rocket.log_level.to_string(),
+            "pool_size": config.settings.pool_size,
+            "database_url": config.settings.database_url,
+        });
+        std::fs::write(out, seen.to_string()).unwrap();
+    }
+
+    /// Runs [`probe`] in a child process started in `dir`, with no `ROCKET_*` or `DATABASE_URL`
+    /// variable but those in `vars` (a child, so that this process's environment is never changed
+    /// while other tests read it).
+    fn configured_in(dir: &Path, vars: &[(&str, &str)]) -> serde_json::Value {
+        let out = dir.join(format!("probe-{}.json", uuid::Uuid::new_v4()));
+        let mut command = std::process::Command::new(std::env::current_exe().unwrap());
+        command
+            .args(["--exact", "config::tests::probe", "--test-threads=1"])
+            .current_dir(dir);
+        for (name, _) in std::env::vars_os() {
+            let text = name.to_string_lossy();
+            if text.starts_with("ROCKET_") || text == "DATABASE_URL" {
+                command.env_remove(&name);
+            }
+        }
+        command
+            .env("FACTDESK_CONFIG_PROBE", &out)
+            .env("ROCKET_SECRET_KEY_FILE", dir.join("secret"))
+            .envs(vars.iter().copied());
+        let output = command.output().unwrap();
+        assert!(output.status.success(), "{vars:?}: {output:?}");
+        let seen = std::fs::read_to_string(&out).expect("the probe ran");
+        serde_json::from_str(&seen).unwrap()
+    }
+
+    fn temp_dir() -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("factdesk-config-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir(&dir).unwrap();
+        dir
+    }
+
+    const MIB: u64 = 1024 * 1024;
+
+    #[test]
+    fn without_a_rocket_toml_the_throttle_trusts_no_header_and_json_takes_2_mib() {
+        let dir = temp_dir();
+        let missing = dir.join("Rocket.toml");
+        let seen = configured_in(&dir, &[("ROCKET_CONFIG", missing.to_str().unwrap())]);
+        assert_eq!(seen["ip_header"], serde_json::Value::Null, "{seen}");
+        assert_eq!(seen["json_limit"], 2 * MIB, "{seen}");
+        assert_eq!(seen["log_level"], "normal", "{seen}");
+        assert_eq!(seen["pool_size"], 16, "{seen}");
+        assert_eq!(seen["database_url"], "postgres://localhost/factdesk");
+
+        // The environment still overrides those defaults.
+        let seen = configured_in(
+            &dir,
+            &[
+                ("ROCKET_CONFIG", missing.to_str().unwrap()),
+                ("ROCKET_IP_HEADER", "X-Real-IP"),
+                ("ROCKET_LIMITS", "{json=\"3 MiB\"}"),
+            ],
+        );
+        assert_eq!(seen["ip_header"], "X-Real-IP", "{seen}");
+        assert_eq!(seen["json_limit"], 3 * MIB, "{seen}");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn rocket_toml_overrides_the_defaults_and_the_environment_overrides_rocket_toml() {
+        let dir = temp_dir();
+        let toml = dir.join("Rocket.toml");
+        std::fs::write(
+            &toml,
+            "[default]\nip_header = \"X-Forwarded-For\"\npool_size = 3\n\
+             database_url = \"postgres://toml/factdesk\"\n[default.limits]\njson = \"4 MiB\"\n",
+        )
+        .unwrap();
+        let toml = toml.to_str().unwrap();
+        let seen = configured_in(&dir, &[("ROCKET_CONFIG", toml)]);
+        assert_eq!(
+            (&seen["ip_header"], &seen["json_limit"], &seen["pool_size"]),
+            (&"X-Forwarded-For".into(), &(4 * MIB).into(), &3.into()),
+            "{seen}"
+        );
+        assert_eq!(seen["database_url"], "postgres://toml/factdesk");
+
+        let seen = configured_in(
+            &dir,
+            &[
+                ("ROCKET_CONFIG", toml),
+                ("ROCKET_IP_HEADER", "X-Real-IP"),
+                ("DATABASE_URL", "postgres://env/factdesk"),
+            ],
+        );
+        assert_eq!(seen["ip_header"], "X-Real-IP", "{seen}");
+        assert_eq!(seen["database_url"], "postgres://env/factdesk");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn the_projects_rocket_toml_keeps_the_same_defaults() {
+        let dir = temp_dir();
+        let toml = Path::new(env!("CARGO_MANIFEST_DIR")).join("Rocket.toml");
+        let seen = configured_in(&dir, &[("ROCKET_CONFIG", toml.to_str().unwrap())]);
+        assert_eq!(seen["ip_header"], serde_json::Value::Null, "{seen}");
+        assert_eq!(seen["json_limit"], 2 * MIB, "{seen}");
         std::fs::remove_dir_all(dir).unwrap();
     }
 

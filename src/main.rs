@@ -19,7 +19,11 @@ enum Command {
     /// Create the database if needed and apply pending migrations, then exit.
     Migrate,
     /// Replace the demo piece with a fresh copy (its claims back to unchecked).
-    Demo,
+    Demo {
+        /// Reload even when people have worked on the demo piece (their changes are lost).
+        #[arg(long)]
+        force: bool,
+    },
     /// Add, list, disable and enable users, and set their passwords.
     #[command(subcommand)]
     User(UserCommand),
@@ -45,9 +49,9 @@ async fn run(command: Command) -> Result<(), String> {
             println!("factdesk: {} is migrated", database::redacted(&url));
             Ok(())
         }
-        Command::Demo => {
+        Command::Demo { force } => {
             let mut conn = connect(&url).await?;
-            let piece = store::demo::reload(&mut conn)
+            let piece = store::demo::reload(&mut conn, force)
                 .await
                 .map_err(|e| format!("could not load the demo: {e}"))?;
             println!("factdesk: demo piece reloaded as /api/v1/pieces/{piece}");

@@ -63,7 +63,16 @@ impl Fields {
 
     /// A text kept exactly as sent (a piece's body, a quote): not empty, at most `max` characters.
     pub fn verbatim(&mut self, field: &str, value: &str, max: usize) -> String {
-        self.text(field, value, max);
+        // The limit holds for what is stored, surrounding white space included.
+        let length = value.chars().count();
+        if length > max && !value.trim().is_empty() {
+            self.error(
+                field,
+                format!("is {length} characters long; the limit is {max}"),
+            );
+        } else {
+            self.text(field, value, max);
+        }
         value.to_owned()
     }
 
@@ -209,6 +218,22 @@ mod tests {
             .map(|e| e.field)
             .collect();
         assert_eq!(fields_in_error, ["name", "email"]);
+    }
+
+    #[test]
+    fn verbatim_text_counts_its_white_space_against_the_limit() {
+        let mut fields = Fields::default();
+        assert_eq!(
+            fields.verbatim("body", "  kept as sent \n", 16),
+            "  kept as sent \n"
+        );
+        assert!(fields.finish().is_ok());
+        let mut fields = Fields::default();
+        fields.verbatim("body", &format!("short{}", " ".repeat(20)), 16);
+        assert_eq!(
+            fields.finish().unwrap_err()[0].message,
+            "is 25 characters long; the limit is 16"
+        );
     }
 
     #[test]

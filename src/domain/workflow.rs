@@ -202,10 +202,78 @@ fn describe_allowed(from: Status) -> String {
     groups.join("; ")
 }
 
+/// Why a verdict cannot be signed off.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SignOffError {
+    #[error("only a verdict can be signed off; this claim is `{0}`")]
+    NotAVerdict(Status),
+    #[error("this verdict has already been signed off")]
+    AlreadySignedOff,
+    #[error("you set this verdict, and the two-person rule needs someone else to sign it off")]
+    OwnVerdict,
+}
+
+/// The two-person rule: a verdict is signed off once, by someone other than who set it.
+pub fn check_sign_off(
+    status: Status,
+    signed_off: bool,
+    signer_set_it: bool,
+) -> Result<(), SignOffError> {
+    if !status.is_verdict() {
+        return Err(SignOffError::NotAVerdict(status));
+    }
+    if signed_off {
+        return Err(SignOffError::AlreadySignedOff);
+    }
+    if signer_set_it {
+        return Err(SignOffError::OwnVerdict);
+    }
+    Ok(())
+}
+
+/// A verdict rests on evidence: its last link cannot go while it stands.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "this is the last evidence the `{0}` verdict rests on; reopen the claim (status `in_progress`, with a reason) before removing it"
+)]
+pub struct LastEvidence(pub Status);
+
+pub fn check_evidence_removal(status: Status, evidence_left: usize) -> Result<(), LastEvidence> {
+    if status.is_verdict() && evidence_left == 0 {
+        return Err(LastEvidence(status));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::Status::*;
     use super::*;
+
+    #[test]
+    fn a_verdict_is_signed_off_once_by_someone_else() {
+        assert_eq!(check_sign_off(False, false, false), Ok(()));
+        assert_eq!(
+            check_sign_off(InProgress, false, false),
+            Err(SignOffError::NotAVerdict(InProgress))
+        );
+        assert_eq!(
+            check_sign_off(Accurate, true, false),
+            Err(SignOffError::AlreadySignedOff)
+        );
+        assert_eq!(
+            check_sign_off(Misleading, false, true),
+            Err(SignOffError::OwnVerdict)
+        );
+    }
+
+    #[test]
+    fn a_standing_verdict_keeps_at_least_one_piece_of_evidence() {
+        assert_eq!(check_evidence_removal(False, 0), Err(LastEvidence(False)));
+        assert_eq!(check_evidence_removal(False, 1), Ok(()));
+        assert_eq!(check_evidence_removal(InProgress, 0), Ok(()));
+        assert!(LastEvidence(False).to_string().contains("reopen the claim"));
+    }
 
     /// The facts each cell of `EXPECTED` is checked against, in this order.
     const FACTS: [TransitionFacts<'static>; 4] = [

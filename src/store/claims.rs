@@ -1,13 +1,15 @@
 //! Claims: a quote anchored in a piece, what it asserts, and where its verification stands.
 use super::events::{self, Change, Kind};
 use super::evidence::{self, Evidence};
-use super::models::{ClaimRow, NewClaimRow, PieceRow};
+use super::models::{ClaimRow, NewClaimRow, PieceHead};
 use super::notes::{self, Note};
 use super::schema::{claims, pieces, users};
 use super::{Conn, StoreError, StoreResult, pieces as piece_store};
 use crate::domain::anchor::anchor;
-use crate::domain::workflow::{Priority, Status, TransitionFacts, check_transition};
-use chrono::{DateTime, Utc};
+use crate::domain::workflow::{
+    Priority, Status, TransitionFacts, check_sign_off, check_transition,
+};
+use chrono::{DateTime, Datelike, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, RunQueryDsl};
 use serde::Serialize;
@@ -114,18 +116,12 @@ pub struct ClaimChanges {
 }
 
 impl ClaimChanges {
-    /// What the change amounts to, for the permission check. Assigning alone is `Assign`.
-    pub fn action(&self) -> crate::domain::roles::Action {
-        use crate::domain::roles::Action;
-        let edits = self.status.is_some()
+    /// Whether the claim's status or wording would change (as opposed to its assignment alone).
+    pub fn edits_claim(&self) -> bool {
+        self.status.is_some()
             || self.summary.is_some()
             || self.claimant.is_some()
-            || self.priority.is_some();
-        if edits {
-            Action::EditClaim
-        } else {
-            Action::Assign
-        }
+            || self.priority.is_some()
     }
 }
 
@@ -215,7 +211,7 @@ pub async fn get(conn: &mut Conn, id: Uuid) -> StoreResult<ClaimDetail> {
     })
 }
 
-pub(super) async fn for_piece(conn: &mut Conn, piece: &PieceRow) -> StoreResult<Vec<Claim>> {
+pub(super) async fn for_piece(conn: &mut Conn, piece: &PieceHead) -> StoreResult<Vec<Claim>> {
     let rows: Vec<ClaimRow> = claims::table
         .filter(claims::piece_id.eq(piece.id))
         .order((
@@ -249,6 +245,18 @@ pub(super) async fn touch(conn: &mut Conn, id: Uuid, actor: Uuid) -> StoreResult
     Ok(())
 }
 
+/// The claim's row, locked until the transaction ends.
+pub(super) async fn locked(conn: &mut Conn, id: Uuid) -> StoreResult<ClaimRow> {
+    claims::table
+        .find(id)
+        .select(ClaimRow::as_select())
+        .for_update()
+        .first(conn)
+        .await
+        .optional()?
+        .ok_or(StoreError::NotFound { kind: "claim", id })
+}
+
 /// Applies `changes` if the claim is still at one of the `expected` versions. The row lock and the version
 /// predicate let the database, not the app, decide a race: exactly one writer wins.
 pub async fn update(
@@ -259,23 +267,17 @@ pub async fn update(
     changes: &ClaimChanges,
 ) -> StoreResult<ClaimDetail> {
     conn.transaction(async move |conn| {
-        let current: ClaimRow = claims::table
-            .find(id)
-            .select(ClaimRow::as_select())
-            .for_update()
-            .first(conn)
-            .await
-            .optional()?
-            .ok_or(StoreError::NotFound { kind: "claim", id })?;
+        let current = locked(conn, id).await?;
         if !expected.contains(&current.version) {
             return Err(StoreError::Stale {
                 current: current.version,
             });
         }
-        apply(conn, actor, &current, changes).await
+        apply(conn, actor, &current, changes).await?;
+        // Read in the same transaction: the answer shows exactly this write.
+        get(conn, id).await
     })
-    .await?;
-    get(conn, id).await
+    .await
 }
 
 async fn apply(
@@ -287,10 +289,7 @@ async fn apply(
     let reason = changes.reason.as_deref();
     let status = match changes.status {
         Some(to) => {
-            let from: Status = current
-                .status
-                .parse()
-                .map_err(|_| StoreError::invalid("status", "unreadable"))?;
+            let from = current.status()?;
             let evidence_count = evidence::current_count(conn, current.id).await?;
             check_transition(
                 from,
@@ -305,15 +304,17 @@ async fn apply(
         None => None,
     };
     if let Some(Some(assignee)) = changes.assignee {
-        let exists: i64 = users::table
+        let assignable: i64 = users::table
             .filter(users::id.eq(assignee))
+            .filter(users::id.ne(super::SYSTEM_USER))
+            .filter(users::disabled.eq(false))
             .count()
             .get_result(conn)
             .await?;
-        if exists == 0 {
+        if assignable == 0 {
             return Err(StoreError::invalid(
                 "assignee",
-                format!("no user with id `{assignee}`"),
+                format!("no active user has the id `{assignee}`"),
             ));
         }
     }
@@ -334,6 +335,14 @@ async fn apply(
         return Ok(());
     }
 
+    // A sign-off is of a verdict on these words: a new status or new wording voids it.
+    let voids_sign_off = current.signed_off_by.is_some()
+        && (status.is_some() || summary.is_some() || claimant.is_some());
+    // The database's clock, as for every other time in the record.
+    let now: DateTime<Utc> =
+        diesel::select(diesel::dsl::sql::<diesel::sql_types::Timestamptz>("now()"))
+            .get_result(conn)
+            .await?;
     let updated = diesel::update(
         claims::table
             .find(current.id)
@@ -343,13 +352,12 @@ async fn apply(
         ClaimChangeset {
             status: status.map(Status::as_str),
             status_reason: status.map(|_| reason),
-            // A new status means a new verdict (set by the actor) or none; either way any
-            // sign-off was of the old one and is void.
+            // A new status means a new verdict (set by the actor) or none.
             verdict_by: status.map(|to| to.is_verdict().then_some(actor)),
-            verdict_at: status.map(|to| to.is_verdict().then(Utc::now)),
-            signed_off_by: status.map(|_| None),
-            signed_off_at: status.map(|_| None),
-            signoff_note: status.map(|_| None),
+            verdict_at: status.map(|to| to.is_verdict().then_some(now)),
+            signed_off_by: voids_sign_off.then_some(None),
+            signed_off_at: voids_sign_off.then_some(None),
+            signoff_note: voids_sign_off.then_some(None),
             summary,
             claimant,
             priority,
@@ -357,7 +365,7 @@ async fn apply(
             version: current.version + 1,
             updated_by: actor,
         },
-        claims::updated_at.eq(diesel::dsl::now),
+        claims::updated_at.eq(now),
     ))
     .execute(conn)
     .await?;
@@ -375,15 +383,6 @@ async fn apply(
             ..Change::default()
         };
         events::record(conn, current.id, actor, Kind::StatusChanged, change).await?;
-        if let Some(signed_off_by) = current.signed_off_by {
-            let voided = signed_off_by.to_string();
-            let change = Change {
-                from: Some(&voided),
-                reason,
-                ..Change::default()
-            };
-            events::record(conn, current.id, actor, Kind::SignoffVoided, change).await?;
-        }
     }
     let uuid_text = |id: Option<Uuid>| id.map(|id| id.to_string());
     let (old_assignee, new_assignee) = (uuid_text(current.assignee_id), assignee.map(uuid_text));
@@ -417,46 +416,71 @@ async fn apply(
             events::record(conn, current.id, actor, Kind::Edited, change).await?;
         }
     }
+    // Last, as its consequence: the sign-off was of the claim as it was.
+    if voids_sign_off {
+        record_void(conn, current, actor, reason).await?;
+    }
     Ok(())
 }
 
-/// Signs off the current verdict: the two-person rule says the person who set it cannot.
+/// Records that a sign-off no longer holds (its columns are cleared by the caller's update).
+pub(super) async fn record_void(
+    conn: &mut Conn,
+    claim: &ClaimRow,
+    actor: Uuid,
+    reason: Option<&str>,
+) -> StoreResult<()> {
+    let signer = claim.signed_off_by.map(|id| id.to_string());
+    let change = Change {
+        from: signer.as_deref(),
+        reason,
+        ..Change::default()
+    };
+    events::record(conn, claim.id, actor, Kind::SignoffVoided, change).await
+}
+
+/// Clears a sign-off that no longer holds, as a change of the claim (a new version).
+pub(super) async fn void_sign_off(
+    conn: &mut Conn,
+    claim: &ClaimRow,
+    actor: Uuid,
+    why: &str,
+) -> StoreResult<()> {
+    diesel::update(claims::table.find(claim.id))
+        .set((
+            claims::signed_off_by.eq(None::<Uuid>),
+            claims::signed_off_at.eq(None::<DateTime<Utc>>),
+            claims::signoff_note.eq(None::<String>),
+            claims::version.eq(claim.version + 1),
+            claims::updated_at.eq(diesel::dsl::now),
+            claims::updated_by.eq(actor),
+        ))
+        .execute(conn)
+        .await?;
+    record_void(conn, claim, actor, Some(why)).await
+}
+
+/// Signs off the current verdict, as the signer saw it (`expected` versions): the two-person
+/// rule says the person who set it cannot.
 pub async fn sign_off(
     conn: &mut Conn,
     actor: Uuid,
     id: Uuid,
+    expected: &[i32],
     note: Option<&str>,
 ) -> StoreResult<ClaimDetail> {
     conn.transaction(async move |conn| {
-        let current: ClaimRow = claims::table
-            .find(id)
-            .select(ClaimRow::as_select())
-            .for_update()
-            .first(conn)
-            .await
-            .optional()?
-            .ok_or(StoreError::NotFound { kind: "claim", id })?;
-        let is_verdict = current
-            .status
-            .parse::<Status>()
-            .is_ok_and(Status::is_verdict);
-        if !is_verdict {
-            return Err(StoreError::Conflict(format!(
-                "only a verdict can be signed off; this claim is `{}`",
-                current.status
-            )));
+        let current = locked(conn, id).await?;
+        if !expected.contains(&current.version) {
+            return Err(StoreError::Stale {
+                current: current.version,
+            });
         }
-        if current.signed_off_by.is_some() {
-            return Err(StoreError::Conflict(
-                "this verdict has already been signed off".into(),
-            ));
-        }
-        if current.verdict_by == Some(actor) {
-            return Err(StoreError::Forbidden(
-                "you set this verdict, and the two-person rule needs someone else to sign it off"
-                    .into(),
-            ));
-        }
+        check_sign_off(
+            current.status()?,
+            current.signed_off_by.is_some(),
+            current.verdict_by == Some(actor),
+        )?;
         diesel::update(claims::table.find(id))
             .set((
                 claims::signed_off_by.eq(actor),
@@ -473,10 +497,10 @@ pub async fn sign_off(
             reason: note,
             ..Change::default()
         };
-        events::record(conn, id, actor, Kind::SignedOff, change).await
+        events::record(conn, id, actor, Kind::SignedOff, change).await?;
+        get(conn, id).await
     })
-    .await?;
-    get(conn, id).await
+    .await
 }
 
 /// The new value, when it is one.
@@ -498,8 +522,13 @@ impl Cursor {
 
     pub fn decode(text: &str) -> Option<Cursor> {
         let (micros, id) = text.split_once('.')?;
+        let at = DateTime::from_timestamp_micros(micros.parse().ok()?)?;
+        // Postgres keeps timestamps only within its own range: keep to the years people use.
+        if !(0..=9999).contains(&at.year()) {
+            return None;
+        }
         Some(Cursor {
-            at: DateTime::from_timestamp_micros(micros.parse().ok()?)?,
+            at,
             id: Uuid::try_parse(id).ok()?,
         })
     }

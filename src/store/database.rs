@@ -12,7 +12,7 @@ use url::Url;
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 
 /// Any constant will do, as long as every instance of Factdesk uses the same one.
-const MIGRATION_LOCK: i64 = 0x4661_6374_6465_736b; // "Factdesk"
+pub(super) const MIGRATION_LOCK: i64 = 0x4661_6374_6465_736b; // "Factdesk"
 
 #[derive(Debug, thiserror::Error)]
 pub enum SetupError {
@@ -93,12 +93,19 @@ async fn create_database(url: &str) -> Result<(), SetupError> {
         .map_err(|e| unreachable(url, &e))?;
     let statement = format!("CREATE DATABASE \"{}\"", name.replace('"', "\"\""));
     match diesel_async::SimpleAsyncConnection::batch_execute(&mut conn, &statement).await {
-        // Another instance starting at the same moment may have won the race: that is fine.
-        Err(error) if !error.to_string().contains("already exists") => Err(SetupError::Create {
-            name,
-            url: redacted(url),
-            reason: error.to_string(),
-        }),
+        // Another instance starting at the same moment may have won the race, which shows as
+        // 42P04 or as a unique violation on pg_database: either way the database is there.
+        Err(error)
+            if !["already exists", "duplicate key"]
+                .iter()
+                .any(|text| error.to_string().contains(text)) =>
+        {
+            Err(SetupError::Create {
+                name,
+                url: redacted(url),
+                reason: error.to_string(),
+            })
+        }
         _ => Ok(()),
     }
 }

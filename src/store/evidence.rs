@@ -5,7 +5,7 @@ use super::events::{self, Change, Kind};
 use super::models::NewEvidenceRow;
 use super::schema::evidence;
 use super::{Conn, StoreError, StoreResult};
-use crate::domain::workflow::Stance;
+use crate::domain::workflow::{Stance, check_evidence_removal};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, RunQueryDsl};
@@ -72,6 +72,8 @@ pub async fn add(
     .await
 }
 
+/// Marks evidence removed. A standing verdict keeps at least one link, and a signed-off one
+/// loses its sign-off: what was signed off rested on this evidence.
 pub async fn remove(conn: &mut Conn, actor: Uuid, id: Uuid) -> StoreResult<()> {
     conn.transaction(async move |conn| {
         let row: Evidence = evidence::table
@@ -84,7 +86,7 @@ pub async fn remove(conn: &mut Conn, actor: Uuid, id: Uuid) -> StoreResult<()> {
                 kind: "evidence",
                 id,
             })?;
-        claims::touch(conn, row.claim_id, actor).await?;
+        let claim = claims::locked(conn, row.claim_id).await?;
         let removed = diesel::update(
             evidence::table
                 .find(id)
@@ -101,12 +103,20 @@ pub async fn remove(conn: &mut Conn, actor: Uuid, id: Uuid) -> StoreResult<()> {
                 "evidence `{id}` has already been removed"
             )));
         }
+        let left = current_count(conn, claim.id).await?;
+        check_evidence_removal(claim.status()?, left)
+            .map_err(|e| StoreError::Conflict(e.to_string()))?;
         let change = Change {
             from: Some(&row.url),
             subject: Some(id),
             ..Change::default()
         };
-        events::record(conn, row.claim_id, actor, Kind::EvidenceRemoved, change).await
+        events::record(conn, claim.id, actor, Kind::EvidenceRemoved, change).await?;
+        if claim.signed_off_by.is_some() {
+            claims::void_sign_off(conn, &claim, actor, "evidence it rested on was removed").await
+        } else {
+            claims::touch(conn, claim.id, actor).await
+        }
     })
     .await
 }

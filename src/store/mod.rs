@@ -15,13 +15,15 @@ pub mod users;
 pub mod schema;
 pub mod sign_in;
 
-use crate::domain::{anchor::AnchorError, fields::FieldError, workflow::TransitionError};
+use crate::domain::anchor::AnchorError;
+use crate::domain::fields::FieldError;
+use crate::domain::workflow::{SignOffError, TransitionError};
 use uuid::Uuid;
 
 pub use diesel_async::AsyncPgConnection as Conn;
 pub type Pool = diesel_async::pooled_connection::deadpool::Pool<Conn>;
 
-/// The actor of changes made by the demo loader and migrations (and, until accounts exist, of all).
+/// The actor of changes made by the demo loader and migrations; nobody can sign in as it.
 pub const SYSTEM_USER: Uuid = Uuid::nil();
 
 #[derive(Debug, thiserror::Error)]
@@ -32,14 +34,14 @@ pub enum StoreError {
     Invalid(Vec<FieldError>),
     #[error(transparent)]
     Transition(#[from] TransitionError),
+    #[error(transparent)]
+    SignOff(#[from] SignOffError),
     #[error("the claim has changed since it was read: it is now at version {current}")]
     Stale { current: i32 },
     #[error("{0}")]
     Gone(String),
     #[error("{0}")]
     Conflict(String),
-    #[error("{0}")]
-    Forbidden(String),
     #[error(transparent)]
     Db(#[from] diesel::result::Error),
 }

@@ -5,21 +5,29 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
 
+/// A piece without its text: what listings need.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = pieces, check_for_backend(diesel::pg::Pg))]
-pub struct PieceRow {
+pub struct PieceHead {
     pub id: Uuid,
     pub title: String,
     pub outlet: Option<String>,
     pub url: Option<String>,
     pub authors: Vec<Option<String>>,
     pub published_at: DateTime<Utc>,
-    pub body: String,
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub created_by: Uuid,
     pub updated_at: DateTime<Utc>,
     pub updated_by: Uuid,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = pieces, check_for_backend(diesel::pg::Pg))]
+pub struct PieceRow {
+    #[diesel(embed)]
+    pub head: PieceHead,
+    pub body: String,
 }
 
 #[derive(Debug, Insertable)]
@@ -62,6 +70,15 @@ pub struct ClaimRow {
     pub signed_off_by: Option<Uuid>,
     pub signed_off_at: Option<DateTime<Utc>>,
     pub signoff_note: Option<String>,
+}
+
+impl ClaimRow {
+    pub fn status(&self) -> Result<crate::domain::workflow::Status, diesel::result::Error> {
+        // The column's check admits only known statuses; anything else is a broken database.
+        self.status
+            .parse()
+            .map_err(|e| diesel::result::Error::DeserializationError(Box::new(e)))
+    }
 }
 
 #[derive(Debug, Insertable)]

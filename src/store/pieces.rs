@@ -1,6 +1,6 @@
 //! Pieces: the published texts that claims are anchored in.
 use super::claims::{self, Claim};
-use super::models::{NewPieceRow, PieceRow};
+use super::models::{NewPieceRow, PieceHead, PieceRow};
 use super::schema::{claims as claims_table, pieces};
 use super::{Conn, StoreError, StoreResult};
 use crate::domain::workflow::Status;
@@ -38,8 +38,8 @@ pub struct Piece {
     pub updated_by: Uuid,
 }
 
-impl From<PieceRow> for Piece {
-    fn from(row: PieceRow) -> Self {
+impl From<PieceHead> for Piece {
+    fn from(row: PieceHead) -> Self {
         Piece {
             id: row.id,
             title: row.title,
@@ -75,9 +75,19 @@ pub struct PieceDetail {
 }
 
 pub async fn create(conn: &mut Conn, actor: Uuid, new: &NewPiece) -> StoreResult<PieceDetail> {
+    insert(conn, Uuid::new_v4(), actor, new).await
+}
+
+/// Stores a piece under a given id (the demo's is fixed).
+pub(super) async fn insert(
+    conn: &mut Conn,
+    id: Uuid,
+    actor: Uuid,
+    new: &NewPiece,
+) -> StoreResult<PieceDetail> {
     let row: PieceRow = diesel::insert_into(pieces::table)
         .values(NewPieceRow {
-            id: Uuid::new_v4(),
+            id,
             title: &new.title,
             outlet: new.outlet.as_deref(),
             url: new.url.as_deref(),
@@ -91,17 +101,17 @@ pub async fn create(conn: &mut Conn, actor: Uuid, new: &NewPiece) -> StoreResult
         .get_result(conn)
         .await?;
     Ok(PieceDetail {
-        body: row.body.clone(),
-        piece: row.into(),
+        body: row.body,
+        piece: row.head.into(),
         claims: Vec::new(),
     })
 }
 
 /// Every piece, newest publication first, with its claim counts: two queries whatever the size.
 pub async fn list(conn: &mut Conn) -> StoreResult<Vec<PieceSummary>> {
-    let rows: Vec<PieceRow> = pieces::table
+    let rows: Vec<PieceHead> = pieces::table
         .order((pieces::published_at.desc(), pieces::id.desc()))
-        .select(PieceRow::as_select())
+        .select(PieceHead::as_select())
         .load(conn)
         .await?;
     let counts: Vec<(Uuid, String, i64)> = claims_table::table
@@ -142,10 +152,10 @@ pub async fn get(conn: &mut Conn, id: Uuid) -> StoreResult<PieceDetail> {
         .await
         .optional()?
         .ok_or(StoreError::NotFound { kind: "piece", id })?;
-    let claims = claims::for_piece(conn, &row).await?;
+    let claims = claims::for_piece(conn, &row.head).await?;
     Ok(PieceDetail {
-        body: row.body.clone(),
-        piece: row.into(),
+        body: row.body,
+        piece: row.head.into(),
         claims,
     })
 }

@@ -1,17 +1,29 @@
-//! Signing in: the throttle, the password check and the new credential, in that order.
+//! Signing in: the shape of what was typed, the throttle, the password check and the new
+//! credential, in that order.
 use super::credentials::{self, Issued, Kind};
 use super::users::{self, User};
-use super::{Conn, StoreError, throttle};
+use super::{Conn, Pool, StoreError, throttle};
+use crate::domain::fields::Fields;
 use crate::domain::password;
 use diesel_async::AsyncConnection;
 
+/// The longest password sign-in looks at (in Unicode characters); no account can have a longer
+/// one (see `password::MAX_CHARS`), and argon2 is not made to hash megabytes for nothing.
+pub const PASSWORD_MAX_CHARS: usize = 1024;
+
+/// Seconds to wait when another sign-in for the same account or address is under way.
+pub const BUSY_RETRY_AFTER: i64 = 1;
+
 #[derive(Debug, thiserror::Error)]
 pub enum SignInError {
-    #[error("too many failed sign-ins; try again in {retry_after} seconds")]
+    #[error("too many sign-in attempts; try again in {retry_after} s")]
     Throttled { retry_after: i64 },
     /// Deliberately silent about which part was wrong, and about disabled accounts.
     #[error("that email and password do not match an account that may sign in")]
     BadCredentials,
+    /// No pooled connection could be had.
+    #[error("the database is unavailable: {0}")]
+    Unavailable(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -22,21 +34,53 @@ impl From<diesel::result::Error> for SignInError {
     }
 }
 
-/// Signs in, or says why not. The throttle's check, the password check and the record of a
-/// failure run under advisory locks on the account and the address, so attempts sent at the same
-/// moment are counted one after another and cannot slip past the limit together.
+/// The email as the throttle and the account lookup take it, when `email` and `password` could
+/// be an account's at all: an email address of at most 320 characters without control
+/// characters, and a password of at most [`PASSWORD_MAX_CHARS`]. Anything else cannot match an
+/// account, and could not be stored as a failure either (Postgres refuses NUL; the index refuses
+/// kilobytes), so it is refused before any database or argon2 work.
+fn well_formed(email: &str, password: &str) -> Option<String> {
+    let mut fields = Fields::default();
+    let email = fields.email("email", email);
+    // At most 4 bytes a character: a longer text is refused without counting megabytes.
+    let password_fits =
+        password.len() <= 4 * PASSWORD_MAX_CHARS && password.chars().count() <= PASSWORD_MAX_CHARS;
+    (fields.finish().is_ok() && password_fits).then_some(email)
+}
+
+/// Signs in, or says why not. A malformed email or password is refused before a connection is
+/// taken from the pool. The throttle's check, the password check and the record of a failure run
+/// under advisory locks on the account and the address, so attempts sent at the same moment are
+/// counted one after another and cannot slip past the limit together; an attempt that finds
+/// either lock taken is not queued (holding a connection) but told to try again in a second.
+///
+/// `replaces` is the secret of a credential this one replaces (the browser's previous session):
+/// it is revoked when, and only when, the sign-in succeeds.
 pub async fn sign_in(
-    conn: &mut Conn,
+    pool: &Pool,
     email: &str,
     password: &str,
     address: &str,
     kind: Kind,
+    replaces: Option<&str>,
 ) -> Result<(User, Issued), SignInError> {
-    let email = email.to_owned();
+    let Some(email) = well_formed(email, password) else {
+        return Err(SignInError::BadCredentials);
+    };
+    let mut conn = pool
+        .get()
+        .await
+        .map_err(|error| SignInError::Unavailable(error.to_string()))?;
+    let conn: &mut Conn = &mut conn;
     let (password, address) = (password.to_owned(), address.to_owned());
+    let replaces = replaces.map(str::to_owned);
     // The transaction commits a refusal too: a failure must stay counted.
     conn.transaction(async move |conn| {
-        throttle::lock(conn, &email, &address).await?;
+        if !throttle::try_lock(conn, &email, &address).await? {
+            return Ok(Err(SignInError::Throttled {
+                retry_after: BUSY_RETRY_AFTER,
+            }));
+        }
         if let Some(retry_after) = throttle::wait(conn, &email, &address).await? {
             return Ok(Err(SignInError::Throttled { retry_after }));
         }
@@ -54,6 +98,9 @@ pub async fn sign_in(
         .unwrap_or(false);
         match found {
             Some((user, Some(_))) if matches && !user.disabled => {
+                if let Some(previous) = &replaces {
+                    credentials::revoke(conn, previous).await?;
+                }
                 let issued = credentials::issue(conn, user.id, kind).await?;
                 Ok(Ok((user, issued)))
             }
@@ -65,4 +112,35 @@ pub async fn sign_in(
     })
     .await
     .map_err(SignInError::Store)?
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_what_could_be_an_account_is_looked_at() {
+        let password = "correct horse battery staple";
+        assert_eq!(
+            well_formed("  Jane@Example.org ", password).as_deref(),
+            Some("Jane@Example.org")
+        );
+        let long_email = format!("{}@example.org", "a".repeat(5_000));
+        for email in [
+            "jane\0@example.org",
+            "jane@exa\u{7}mple.org",
+            "jane",
+            "jane@@example.org",
+            "",
+            long_email.as_str(),
+        ] {
+            assert_eq!(well_formed(email, password), None, "{email:?}");
+        }
+        let longest = "é".repeat(PASSWORD_MAX_CHARS);
+        assert!(well_formed("jane@example.org", &longest).is_some());
+        let longer = "a".repeat(PASSWORD_MAX_CHARS + 1);
+        assert_eq!(well_formed("jane@example.org", &longer), None);
+        let huge = "a".repeat(1 << 20);
+        assert_eq!(well_formed("jane@example.org", &huge), None);
+    }
 }

@@ -49,18 +49,27 @@ pub async fn wait(conn: &mut Conn, email: &str, address: &str) -> StoreResult<Op
         .max(wait(window.by_address, window.oldest_by_address)))
 }
 
-/// Serialises sign-in attempts for one account and for one address until the transaction ends
-/// (always the account's lock first, so two attempts never wait on each other in a circle).
-pub async fn lock(conn: &mut Conn, email: &str, address: &str) -> StoreResult<()> {
-    diesel::sql_query(
-        "SELECT pg_advisory_xact_lock(hashtext('factdesk sign-in account ' || $1)),
-                pg_advisory_xact_lock(hashtext('factdesk sign-in address ' || $2))",
+#[derive(QueryableByName)]
+struct Locked {
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    locked: bool,
+}
+
+/// Serialises sign-in attempts for one account and for one address until the transaction ends,
+/// without waiting: false when another attempt holds either lock. The caller answers "try again
+/// in a second" instead of queueing behind it, holding a pooled connection, while argon2 runs.
+/// (The account's lock is tried first, and the address's only once it is held.)
+pub async fn try_lock(conn: &mut Conn, email: &str, address: &str) -> StoreResult<bool> {
+    let locked: Locked = diesel::sql_query(
+        "SELECT CASE WHEN pg_try_advisory_xact_lock(hashtext('factdesk sign-in account ' || $1))
+                     THEN pg_try_advisory_xact_lock(hashtext('factdesk sign-in address ' || $2))
+                     ELSE false END AS locked",
     )
     .bind::<diesel::sql_types::Text, _>(email.to_lowercase())
     .bind::<diesel::sql_types::Text, _>(address)
-    .execute(conn)
+    .get_result(conn)
     .await?;
-    Ok(())
+    Ok(locked.locked)
 }
 
 pub async fn record_failure(conn: &mut Conn, email: &str, address: &str) -> StoreResult<()> {

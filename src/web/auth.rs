@@ -52,7 +52,7 @@ async fn holder(request: &Request<'_>, secret: &str, kind: Kind) -> Result<Optio
 
 fn refuse<T>(request: &Request<'_>, error: AppError) -> request::Outcome<T, ()> {
     let status = error.status();
-    fail_guard(request, error.problem_with_headers());
+    fail_guard(request, error.problem());
     Outcome::Error((status, ()))
 }
 

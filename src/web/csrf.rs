@@ -2,7 +2,8 @@
 //! `csrf_token` field of every form that changes state. A cross-site form cannot read the
 //! cookie, so it cannot repeat the token. (The JSON API authenticates by bearer token only, which
 //! a browser never sends on its own, so it needs none.)
-use super::error::{AppError, fail_guard};
+use super::error::{AppError, Problem, fail_guard};
+use crate::Settings;
 use crate::domain::fields::FieldError;
 use crate::store::credentials::random_secret;
 use rocket::data::{Data, FromData, Limits, Outcome as DataOutcome};
@@ -22,21 +23,36 @@ fn token_in(cookies: &CookieJar<'_>) -> Option<String> {
         .map(|cookie| cookie.value().to_owned())
 }
 
+/// Sets a new token in the browser's private cookie: HttpOnly, SameSite=Strict, and `Secure`
+/// when the site is served over https (`secure_cookies`), like the session cookie.
+fn set_new_token(cookies: &CookieJar<'_>, secure: bool) -> String {
+    let token = random_secret();
+    let cookie = Cookie::build((CSRF_COOKIE, token.clone()))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(secure);
+    cookies.add_private(cookie);
+    token
+}
+
+/// A fresh token, at sign-in: a token planted or seen before someone signed in is worthless
+/// once they have.
+pub fn rotate(cookies: &CookieJar<'_>, secure: bool) {
+    set_new_token(cookies, secure);
+}
+
 #[rocket::async_trait]
 impl<'r> FromRequest<'r> for CsrfToken {
     type Error = ();
 
     async fn from_request(request: &'r Request<'_>) -> request::Outcome<Self, ()> {
         let cookies = request.cookies();
-        let token = token_in(cookies).unwrap_or_else(|| {
-            let token = random_secret();
-            let cookie = Cookie::build((CSRF_COOKIE, token.clone()))
-                .path("/")
-                .http_only(true)
-                .same_site(SameSite::Strict);
-            cookies.add_private(cookie);
-            token
-        });
+        let secure = request
+            .rocket()
+            .state::<Settings>()
+            .is_some_and(|settings| settings.secure_cookies);
+        let token = token_in(cookies).unwrap_or_else(|| set_new_token(cookies, secure));
         Outcome::Success(CsrfToken(token))
     }
 }
@@ -59,24 +75,21 @@ impl<'r, T: FromForm<'r> + 'r> FromData<'r> for Protected<T> {
     type Error = ();
 
     async fn from_data(request: &'r Request<'_>, data: Data<'r>) -> DataOutcome<'r, Self, ()> {
-        let refuse = |status: Status, error: AppError| {
-            fail_guard(request, error.problem());
+        let refuse = |problem: Problem| {
+            let status = Status::from_code(problem.status).unwrap_or(Status::BadRequest);
+            fail_guard(request, problem);
             Outcome::Error((status, ()))
         };
         let limit = request.limits().get("form").unwrap_or(Limits::FORM);
         let body = match data.open(limit).into_string().await {
             Ok(body) if body.is_complete() => body.into_inner(),
             Ok(_) => {
-                return refuse(
-                    Status::PayloadTooLarge,
-                    AppError::BadRequest(format!("the form is larger than {limit}")),
-                );
+                let detail = format!("the form is larger than {limit}");
+                return refuse(Problem::new(Status::PayloadTooLarge, detail));
             }
             Err(_) => {
-                return refuse(
-                    Status::BadRequest,
-                    AppError::BadRequest("the form is not readable text".into()),
-                );
+                let detail = "the form is not readable text";
+                return refuse(Problem::new(Status::BadRequest, detail));
             }
         };
         // `Form::parse` takes an already percent-decoded string: decode the urlencoded body
@@ -103,7 +116,7 @@ impl<'r, T: FromForm<'r> + 'r> FromData<'r> for Protected<T> {
             let error = AppError::Forbidden(
                 "this form has expired or did not come from Factdesk (its security token is missing or wrong); reload the page and try again".into(),
             );
-            return refuse(Status::Forbidden, error);
+            return refuse(error.problem());
         }
         match Form::<T>::parse_iter(values()) {
             Ok(value) => Outcome::Success(Protected(value)),
@@ -115,7 +128,7 @@ impl<'r, T: FromForm<'r> + 'r> FromData<'r> for Protected<T> {
                         message: e.kind.to_string(),
                     })
                     .collect();
-                refuse(Status::UnprocessableEntity, AppError::invalid(errors))
+                refuse(AppError::invalid(errors).problem())
             }
         }
     }

@@ -5,7 +5,7 @@
 //! otherwise, with the cause logged and never shown. Every error answer is
 //! `application/problem+json` (RFC 9457).
 use crate::domain::fields::FieldError;
-use crate::domain::workflow::TransitionError;
+use crate::domain::workflow::{SignOffError, TransitionError};
 use crate::store::StoreError;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use rocket::http::{ContentType, Header, Method, Status};
@@ -25,7 +25,7 @@ pub enum AppError {
     Unauthorized(String),
     #[error("{0}")]
     Forbidden(String),
-    #[error("too many failed sign-ins; try again in {retry_after} seconds")]
+    #[error("too many sign-in attempts; try again in {retry_after} s")]
     TooManyRequests { retry_after: i64 },
     #[error("{0}")]
     Validation(String, Vec<FieldError>),
@@ -73,19 +73,13 @@ impl AppError {
         }
     }
 
+    /// The problem document, with the headers its status calls for.
     pub fn problem(&self) -> Problem {
         let errors = match self {
             AppError::Validation(_, errors) => errors.clone(),
             _ => Vec::new(),
         };
-        Problem::new(self.status(), self.to_string()).with_errors(errors)
-    }
-}
-
-impl AppError {
-    /// The problem and the headers its status calls for.
-    pub fn problem_with_headers(&self) -> Problem {
-        let mut problem = self.problem();
+        let mut problem = Problem::new(self.status(), self.to_string()).with_errors(errors);
         match self {
             AppError::TooManyRequests { retry_after } => problem
                 .headers
@@ -105,12 +99,15 @@ impl From<StoreError> for AppError {
             StoreError::NotFound { .. } => AppError::NotFound(error.to_string()),
             StoreError::Invalid(errors) => AppError::invalid(errors),
             StoreError::Transition(error) => AppError::Transition(error),
+            StoreError::SignOff(error @ SignOffError::OwnVerdict) => {
+                AppError::Forbidden(error.to_string())
+            }
+            StoreError::SignOff(error) => AppError::Conflict(error.to_string()),
             StoreError::Stale { .. } => {
                 AppError::PreconditionFailed(format!("{error}; read it again, then retry"))
             }
             StoreError::Gone(message) => AppError::Gone(message),
             StoreError::Conflict(message) => AppError::Conflict(message),
-            StoreError::Forbidden(message) => AppError::Forbidden(message),
             StoreError::Db(error) => error.into(),
         }
     }
@@ -131,17 +128,7 @@ impl<'r> Responder<'r, 'static> for AppError {
         if let AppError::Unavailable(cause) | AppError::Internal(cause) = &self {
             rocket::error!("{} {}: {cause}", request.method(), request.uri());
         }
-        let mut problem = self.problem();
-        match &self {
-            AppError::TooManyRequests { retry_after } => problem
-                .headers
-                .push(("Retry-After", retry_after.to_string())),
-            AppError::Unauthorized(_) => problem
-                .headers
-                .push(("WWW-Authenticate", "Bearer realm=\"factdesk\"".into())),
-            _ => {}
-        }
-        problem.respond_to(request)
+        self.problem().respond_to(request)
     }
 }
 

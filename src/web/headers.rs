@@ -1,10 +1,20 @@
 //! Security headers on every answer: pages load only what the app itself serves, are never
-//! framed, and tell other sites nothing about where a reader came from.
+//! framed, tell other sites nothing about where a reader came from, and are never cached (a
+//! token answer carries a secret; signed-in pages and JSON are one person's). Only the
+//! stylesheet may be cached. Over https (`secure_cookies`), browsers are told to keep to https.
+use crate::Settings;
 use rocket::fairing::{Fairing, Info, Kind};
-use rocket::http::Header;
+use rocket::http::{Header, Status};
 use rocket::{Request, Response};
 
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
+
+/// Where the stylesheet is served, and for how long a browser may keep it.
+pub const STYLESHEET: &str = "/static/factdesk.css";
+pub const STYLESHEET_CACHE_CONTROL: &str = "public, max-age=3600";
+
+/// How long browsers keep to https once told to (a year), when `secure_cookies` is set.
+pub const STRICT_TRANSPORT_SECURITY: &str = "max-age=31536000";
 
 pub struct SecurityHeaders;
 
@@ -17,7 +27,7 @@ impl Fairing for SecurityHeaders {
         }
     }
 
-    async fn on_response<'r>(&self, _: &'r Request<'_>, response: &mut Response<'r>) {
+    async fn on_response<'r>(&self, request: &'r Request<'_>, response: &mut Response<'r>) {
         response.set_header(Header::new(
             "Content-Security-Policy",
             CONTENT_SECURITY_POLICY,
@@ -25,5 +35,24 @@ impl Fairing for SecurityHeaders {
         response.set_header(Header::new("X-Content-Type-Options", "nosniff"));
         response.set_header(Header::new("X-Frame-Options", "DENY"));
         response.set_header(Header::new("Referrer-Policy", "same-origin"));
+        if !response.headers().contains("Cache-Control") {
+            let stylesheet = request.uri().path() == STYLESHEET && response.status() == Status::Ok;
+            let cache = if stylesheet {
+                STYLESHEET_CACHE_CONTROL
+            } else {
+                "no-store"
+            };
+            response.set_header(Header::new("Cache-Control", cache));
+        }
+        let secure = request
+            .rocket()
+            .state::<Settings>()
+            .is_some_and(|settings| settings.secure_cookies);
+        if secure {
+            response.set_header(Header::new(
+                "Strict-Transport-Security",
+                STRICT_TRANSPORT_SECURITY,
+            ));
+        }
     }
 }

@@ -479,3 +479,98 @@ async fn the_history_of_an_unknown_claim_is_404() {
         assert!(detail.contains(claim), "{detail}");
     }
 }
+
+/// A claim found false by the kit's editor, on `links` evidence links; returns its id and the
+/// ids of the links.
+async fn a_verdict_on(app: &TestApp, links: usize) -> (String, Vec<String>) {
+    let piece = app
+        .create_piece("The minister said crime fell by a third last year.")
+        .await;
+    let (claim, etag) = app.create_claim(&piece, "crime fell by a third").await;
+    let mut evidence = Vec::new();
+    for _ in 0..links {
+        evidence.push(app.add_evidence(&claim, "refutes").await);
+    }
+    let verdict = app
+        .patch(
+            &format!("/api/v1/claims/{claim}"),
+            Some(&etag),
+            &json!({ "status": "false", "reason": "The ONS says 8%" }),
+        )
+        .await;
+    assert_eq!(verdict.status, Status::Ok, "{verdict:#?}");
+    (claim, evidence)
+}
+
+async fn signed_off_by_a_reviewer(app: &TestApp, claim: &str) {
+    let (_, reviewer) = app.user(factdesk::domain::roles::Role::Reviewer).await;
+    let seen = app.get(&format!("/api/v1/claims/{claim}")).await.etag;
+    let answer = app
+        .send(
+            rocket::http::Method::Post,
+            &format!("/api/v1/claims/{claim}/signoff"),
+            Some(&reviewer),
+            seen.as_deref(),
+            Some(json!({}).to_string()),
+        )
+        .await;
+    assert_eq!(answer.status, Status::Ok, "{answer:#?}");
+}
+
+#[rocket::async_test]
+async fn a_standing_verdict_keeps_its_last_evidence_link() {
+    let app = spawn_app().await;
+    let (claim, evidence) = a_verdict_on(&app, 1).await;
+    let before = (
+        app.get(&format!("/api/v1/claims/{claim}")).await.body,
+        app.count("events").await,
+    );
+
+    let refused = app
+        .delete(&format!("/api/v1/evidence/{}", evidence[0]))
+        .await;
+    let detail = refused.assert_problem(409);
+    assert!(detail.contains("reopen the claim"), "{detail}");
+    let after = (
+        app.get(&format!("/api/v1/claims/{claim}")).await.body,
+        app.count("events").await,
+    );
+    assert_eq!(after, before, "a refused removal changed something");
+}
+
+#[rocket::async_test]
+async fn removing_evidence_from_a_signed_off_verdict_voids_the_sign_off() {
+    let app = spawn_app().await;
+    let (claim, evidence) = a_verdict_on(&app, 2).await;
+    signed_off_by_a_reviewer(&app, &claim).await;
+    let signed = app.get(&format!("/api/v1/claims/{claim}")).await;
+    assert!(signed.body["signed_off_by"].is_string());
+
+    let removed = app
+        .delete(&format!("/api/v1/evidence/{}", evidence[0]))
+        .await;
+    assert_eq!(removed.status, Status::NoContent, "{removed:#?}");
+
+    let after = app.get(&format!("/api/v1/claims/{claim}")).await;
+    assert_eq!(after.body["signed_off_by"], Value::Null);
+    assert_eq!(after.body["signed_off_at"], Value::Null);
+    assert_eq!(after.body["status"], "false", "the verdict itself stands");
+    assert_eq!(
+        after.body["version"],
+        signed.body["version"].as_i64().unwrap() + 1
+    );
+    let history = app
+        .get(&format!("/api/v1/claims/{claim}/history"))
+        .await
+        .body;
+    let kinds: Vec<&str> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds[kinds.len() - 2..],
+        ["evidence_removed", "signoff_voided"]
+    );
+}

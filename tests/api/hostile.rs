@@ -226,12 +226,13 @@ async fn world(app: &TestApp, hostile: &str) -> World {
         json!({ "body": sent.note }),
     )
     .await;
+    let seen = app.get(&claim_path).await.etag;
     write(
         app,
         Method::Post,
         &format!("{claim_path}/signoff"),
         &reader_token,
-        None,
+        seen.as_deref(),
         json!({ "note": sent.signoff_note }),
     )
     .await;

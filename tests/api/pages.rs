@@ -10,11 +10,13 @@ use diesel_async::RunQueryDsl;
 use factdesk::Config;
 use factdesk::domain::roles::Role;
 use factdesk::store::throttle;
-use rocket::http::{ContentType, Cookie, Status};
+use rocket::figment::providers::Serialized;
+use rocket::http::{ContentType, Cookie, Header, Status};
 use rocket::local::asynchronous::{Client, LocalResponse};
 use sha2::{Digest, Sha256};
 
 pub const SESSION_COOKIE: &str = "factdesk_session";
+const CSRF_COOKIE: &str = "factdesk_csrf";
 
 /// What a refused sign-in says, whatever was wrong (so it tells no one which emails exist).
 const GENERIC: &str = "that email and password do not match an account that may sign in";
@@ -26,10 +28,17 @@ pub struct Browser {
 
 impl Browser {
     pub async fn open(db: &TestDb) -> Browser {
+        Browser::open_with(db, false).await
+    }
+
+    /// A browser on an app with `secure_cookies` set as given (as when served over https).
+    pub async fn open_with(db: &TestDb, secure_cookies: bool) -> Browser {
         let config = Config::from_env()
             .unwrap()
             .with_database_url(&db.url)
             .unwrap();
+        let secure = Serialized::global("secure_cookies", secure_cookies);
+        let config = Config::from_figment(config.figment.merge(secure)).unwrap();
         let client = Client::tracked(factdesk::rocket(config))
             .await
             .expect("a valid rocket");
@@ -426,6 +435,11 @@ pub fn assert_security_headers(what: &str, page: &Page) {
     assert_eq!(
         page.header("Referrer-Policy"),
         Some("same-origin"),
+        "{what}: {page:?}"
+    );
+    assert_eq!(
+        page.header("Cache-Control"),
+        Some("no-store"),
         "{what}: {page:?}"
     );
 }
@@ -906,6 +920,221 @@ async fn every_html_answer_carries_the_security_headers_and_keeps_to_same_origin
             "{what}: in the site's layout: {page:?}"
         );
     }
+}
+
+#[rocket::async_test]
+async fn an_impossible_email_or_password_is_refused_like_wrong_credentials_and_writes_nothing() {
+    let app = spawn_app().await;
+    let (user, _) = app.user(Role::Editor).await;
+    let browser = Browser::open(&app.db).await;
+    let written = async || {
+        (
+            app.count("credentials").await,
+            app.count("sign_in_failures").await,
+        )
+    };
+    let before = written().await;
+    let long_email = format!("{}{}", "a".repeat(5_000 - user.email.len()), user.email);
+    let cases = [
+        (
+            "a NUL in the email",
+            user.email.replacen('@', "\0@", 1),
+            PASSWORD.to_owned(),
+        ),
+        ("a 5,000-character email", long_email, PASSWORD.to_owned()),
+        // The longest password any account can have is far shorter (see `password::MAX_CHARS`).
+        (
+            "a 2,000-character password",
+            user.email.clone(),
+            "a".repeat(2_000),
+        ),
+    ];
+    for (what, email, password) in &cases {
+        let page = browser.sign_in(email, password).await;
+
+        page.assert_html(what, Status::Unauthorized);
+        assert!(page.body.contains(GENERIC), "{what}: {page:?}");
+        assert_page_markup(what, &page.body);
+        assert_eq!(page.set_cookie(SESSION_COOKIE), None, "{what}");
+        assert_eq!(
+            written().await,
+            before,
+            "{what}: (credentials, failures) changed"
+        );
+    }
+    // A password of 1 MiB does not fit in a form at all.
+    let page = browser.sign_in(&user.email, &"a".repeat(1 << 20)).await;
+    page.assert_html("a 1 MiB password", Status::PayloadTooLarge);
+    assert_eq!(written().await, before, "a 1 MiB password wrote");
+}
+
+#[rocket::async_test]
+async fn signing_in_gives_the_browser_a_new_csrf_token_so_one_known_before_is_worthless() {
+    let app = spawn_app().await;
+    let (user, _) = app.user(Role::Editor).await;
+    let browser = Browser::open(&app.db).await;
+    let before = browser.csrf_token().await;
+
+    let page = browser.sign_in(&user.email, PASSWORD).await;
+
+    assert_eq!(page.status, Status::SeeOther, "{page:?}");
+    assert!(page.set_cookie(CSRF_COOKIE).is_some(), "{page:?}");
+    let secret = browser.session_secret().unwrap();
+    let after = browser
+        .get("/")
+        .await
+        .csrf_token()
+        .expect("a sign-out form");
+    assert_ne!(after, before);
+    let stale = browser
+        .post_form("/logout", &[("csrf_token", &before)])
+        .await;
+    stale.assert_html("signing out with the token from before", Status::Forbidden);
+    assert_eq!(session_row(&app.db, &secret).await.revoked_at, None);
+    let out = browser
+        .post_form("/logout", &[("csrf_token", &after)])
+        .await;
+    assert_eq!(out.status, Status::SeeOther, "{out:?}");
+    assert!(session_row(&app.db, &secret).await.revoked_at.is_some());
+}
+
+#[rocket::async_test]
+async fn signing_in_again_in_a_browser_revokes_the_session_it_had() {
+    let app = spawn_app().await;
+    let (first, _) = app.user(Role::Editor).await;
+    let (second, _) = app.user(Role::Reviewer).await;
+    let browser = Browser::open(&app.db).await;
+    browser.sign_in(&first.email, PASSWORD).await;
+    let earlier = browser.session_secret().unwrap();
+    let copy = browser.session_cookie().unwrap();
+
+    let page = browser.sign_in(&second.email, PASSWORD).await;
+
+    assert_eq!(page.status, Status::SeeOther, "{page:?}");
+    let now = browser.session_secret().unwrap();
+    assert_ne!(now, earlier);
+    assert!(
+        session_row(&app.db, &earlier).await.revoked_at.is_some(),
+        "the earlier session lives on"
+    );
+    assert_eq!(session_row(&app.db, &now).await.revoked_at, None);
+    let desk = browser.get("/").await;
+    assert!(unescape(&desk.body).contains(&second.name), "{desk:?}");
+    let replayed = Browser::open(&app.db).await.get_with("/", &copy).await;
+    assert_eq!(replayed.status, Status::SeeOther, "{replayed:?}");
+    assert_eq!(replayed.location(), Some("/login"));
+
+    // A refused sign-in leaves the session alone.
+    let refused = browser.sign_in(&first.email, "not the password").await;
+    assert_eq!(refused.status, Status::Unauthorized, "{refused:?}");
+    assert_eq!(session_row(&app.db, &now).await.revoked_at, None);
+    assert_eq!(browser.get("/").await.status, Status::Ok);
+}
+
+/// Whether a `Set-Cookie` header carries the `Secure` attribute.
+fn is_secure(set_cookie: &str) -> bool {
+    set_cookie
+        .split(';')
+        .skip(1)
+        .any(|attribute| attribute.trim().eq_ignore_ascii_case("secure"))
+}
+
+#[rocket::async_test]
+async fn with_secure_cookies_every_cookie_is_secure_and_browsers_are_told_to_keep_to_https() {
+    let app = spawn_app().await;
+    let (user, _) = app.user(Role::Editor).await;
+    for secure in [false, true] {
+        let browser = Browser::open_with(&app.db, secure).await;
+        let form = browser.get("/login").await;
+        let signed_in = browser.sign_in(&user.email, PASSWORD).await;
+        assert_eq!(signed_in.status, Status::SeeOther, "{signed_in:?}");
+        let cookies = [
+            ("the CSRF cookie", form.set_cookie(CSRF_COOKIE)),
+            ("the session cookie", signed_in.set_cookie(SESSION_COOKIE)),
+            ("the new CSRF cookie", signed_in.set_cookie(CSRF_COOKIE)),
+        ];
+        for (what, cookie) in cookies {
+            let cookie = cookie.unwrap_or_else(|| panic!("{what} is not set"));
+            assert_eq!(is_secure(cookie), secure, "{what}: {cookie}");
+        }
+        let answers = [
+            ("GET /login", form),
+            ("signing in", signed_in),
+            ("GET /", browser.get("/").await),
+            ("the stylesheet", browser.get("/static/factdesk.css").await),
+            ("the API", browser.get("/api/v1/pieces").await),
+            (
+                "a page that does not exist",
+                browser.get("/no/such/page").await,
+            ),
+        ];
+        for (what, page) in answers {
+            let expected = secure.then_some("max-age=31536000");
+            assert_eq!(
+                page.header("Strict-Transport-Security"),
+                expected,
+                "{what}, secure_cookies {secure}: {page:?}"
+            );
+        }
+    }
+}
+
+#[rocket::async_test]
+async fn no_answer_is_cached_but_the_stylesheet_which_is_kept_for_an_hour() {
+    let app = spawn_app().await;
+    let browser = Browser::open(&app.db).await;
+    let sign_in = app
+        .client
+        .post("/api/v1/tokens")
+        .header(ContentType::JSON)
+        .body(format!(
+            r#"{{"email": "{}", "password": "{PASSWORD}"}}"#,
+            app.editor.email
+        ));
+    let bearer = Header::new("Authorization", format!("Bearer {}", app.token));
+    let api = |path: &str| app.client.get(path.to_owned()).header(bearer.clone());
+    let answers = [
+        (
+            "a new token",
+            Status::Created,
+            Page::read(sign_in.dispatch().await).await,
+        ),
+        (
+            "JSON",
+            Status::Ok,
+            Page::read(api("/api/v1/pieces").dispatch().await).await,
+        ),
+        (
+            "a problem",
+            Status::NotFound,
+            Page::read(api("/api/v1/claims/not-a-uuid").dispatch().await).await,
+        ),
+        (
+            "no token",
+            Status::Unauthorized,
+            Page::read(app.client.get("/api/v1/users/me").dispatch().await).await,
+        ),
+        ("a health check", Status::Ok, browser.get("/healthz").await),
+        ("the sign-in page", Status::Ok, browser.get("/login").await),
+        ("a redirect", Status::SeeOther, browser.get("/").await),
+    ];
+    for (what, status, page) in &answers {
+        assert_eq!(page.status, *status, "{what}: {page:?}");
+        assert_eq!(
+            page.header("Cache-Control"),
+            Some("no-store"),
+            "{what}: {page:?}"
+        );
+    }
+
+    let stylesheet = browser.get("/static/factdesk.css").await;
+
+    assert_eq!(stylesheet.status, Status::Ok);
+    assert_eq!(
+        stylesheet.header("Cache-Control"),
+        Some("public, max-age=3600"),
+        "{stylesheet:?}"
+    );
 }
 
 #[test]

@@ -372,10 +372,11 @@ impl Desk<'_> {
             }
             ("POST", "/api/v1/claims/{id}/signoff") => {
                 let claim = self.claim_with_verdict().await;
+                let seen = self.app.get(&format!("/api/v1/claims/{claim}")).await.etag;
                 vec![api(
                     Post,
                     format!("/api/v1/claims/{claim}/signoff"),
-                    None,
+                    seen,
                     Some(json!({ "note": "Checked the figures again." })),
                 )]
             }

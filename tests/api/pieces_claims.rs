@@ -6,8 +6,6 @@ use serde_json::{Value, json};
 use std::collections::HashSet;
 use uuid::Uuid;
 
-const SYSTEM_USER: &str = "00000000-0000-0000-0000-000000000000";
-
 /// Multi-byte characters (—, ’, “, ”) before the quotes, so char and byte offsets differ;
 /// "officials said" occurs twice.
 const PASSAGE: &str = "WASHINGTON — Just after Iran shot down a U.S. drone in June, John Bolton, \
@@ -145,6 +143,8 @@ async fn the_piece_list_counts_claims_at_each_of_the_six_statuses() {
         .await;
     let summary = piece_summary(&app, &piece).await;
     assert_eq!(summary["claim_count"], 0);
+    // A listing carries no texts: a piece's body can be 200,000 characters.
+    assert!(summary.get("body").is_none(), "{summary:#?}");
     let none = json!({ "unchecked": 0, "in_progress": 0, "accurate": 0, "misleading": 0, "false": 0, "unverifiable": 0 });
     assert_eq!(summary["claims_by_status"], none);
 
@@ -437,36 +437,73 @@ async fn every_demo_claim_quotes_the_body_exactly_where_its_selector_says() {
 
 #[rocket::async_test]
 async fn reloading_the_demo_replaces_it_rather_than_adding_a_second_copy() {
-    let (app, first) = spawn_app_with_demo().await;
-    let claims = app.get(&format!("/api/v1/pieces/{first}")).await.body["claims"]
-        .as_array()
-        .unwrap()
-        .len();
+    let (app, demo) = spawn_app_with_demo().await;
+    let claim_ids = |answer: &Answer| -> Vec<String> {
+        answer.body["claims"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let before = claim_ids(&app.get(&format!("/api/v1/pieces/{demo}")).await);
     let (rows, events) = claim_rows(&app).await;
+    // A piece of the newsroom's own with the same headline is never the demo's.
+    let own = app
+        .post("/api/v1/pieces", &json!({ "title": factdesk::store::demo::TITLE, "body": "Our own copy.", "published_at": "2020-01-13" }))
+        .await;
+    assert_eq!(own.status, Status::Created, "{own:#?}");
 
-    let second = factdesk::store::demo::reload(&mut app.db.conn().await)
+    let reloaded = factdesk::store::demo::reload(&mut app.db.conn().await, false)
         .await
         .unwrap();
 
-    let pieces = app.get("/api/v1/pieces").await;
-    let demos: Vec<&Value> = pieces
-        .body
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|p| p["title"] == factdesk::store::demo::TITLE)
-        .collect();
-    assert_eq!(demos.len(), 1, "{demos:#?}");
-    assert_eq!(demos[0]["id"], second.to_string());
-    assert_eq!(demos[0]["claim_count"], claims as i64);
+    assert_eq!(reloaded, demo, "the demo keeps its one id");
+    let after = claim_ids(&app.get(&format!("/api/v1/pieces/{demo}")).await);
+    assert_eq!(after.len(), before.len());
+    assert!(
+        after.iter().all(|id| !before.contains(id)),
+        "the claims are fresh copies"
+    );
     assert_eq!(
         claim_rows(&app).await,
         (rows, events),
         "the old copy's claims or history remain"
     );
-    app.get(&format!("/api/v1/pieces/{first}"))
+    let own = own.body["id"].as_str().unwrap();
+    assert_eq!(
+        app.get(&format!("/api/v1/pieces/{own}")).await.status,
+        Status::Ok
+    );
+}
+
+#[rocket::async_test]
+async fn reloading_a_demo_people_have_worked_on_needs_force() {
+    let (app, demo) = spawn_app_with_demo().await;
+    let piece = app.get(&format!("/api/v1/pieces/{demo}")).await;
+    let claim = piece.body["claims"][0]["id"].as_str().unwrap().to_owned();
+    app.add_evidence(&claim, "supports").await;
+    let work = claim_rows(&app).await;
+
+    let refused = factdesk::store::demo::reload(&mut app.db.conn().await, false)
         .await
-        .assert_problem(404);
+        .unwrap_err();
+    assert!(refused.to_string().contains("--force"), "{refused}");
+    assert_eq!(
+        claim_rows(&app).await,
+        work,
+        "a refused reload changed something"
+    );
+
+    factdesk::store::demo::reload(&mut app.db.conn().await, true)
+        .await
+        .unwrap();
+    let fresh = app.get(&format!("/api/v1/pieces/{demo}")).await;
+    assert_eq!(
+        fresh.body["claims"].as_array().unwrap().len(),
+        piece.body["claims"].as_array().unwrap().len()
+    );
+    assert!(app.get(&format!("/api/v1/claims/{claim}")).await.status == Status::NotFound);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -485,7 +522,7 @@ async fn claims_are_filtered_by_piece_status_and_assignee() {
         &app,
         &gamma,
         &gamma_etag,
-        json!({ "assignee": SYSTEM_USER }),
+        json!({ "assignee": app.editor.id }),
     )
     .await;
 
@@ -498,7 +535,7 @@ async fn claims_are_filtered_by_piece_status_and_assignee() {
         ("status=in_progress".to_owned(), expect(&[&beta])),
         ("status=unchecked".to_owned(), expect(&[&alpha, &gamma])),
         (format!("piece={other}&status=in_progress"), expect(&[])),
-        (format!("assignee={SYSTEM_USER}"), expect(&[&gamma])),
+        (format!("assignee={}", app.editor.id), expect(&[&gamma])),
         (format!("assignee={nobody}"), expect(&[])),
         (String::new(), expect(&[&alpha, &beta, &gamma])),
     ];
@@ -662,6 +699,11 @@ async fn invalid_list_parameters_are_refused_naming_the_parameter() {
         ("piece=not-a-uuid", vec!["piece"]),
         ("assignee=nobody", vec!["assignee"]),
         ("cursor=garbage", vec!["cursor"]),
+        // A well-formed cursor from before Postgres's calendar starts.
+        (
+            "cursor=-8000000000000000000.0123456789abcdef0123456789abcdef",
+            vec!["cursor"],
+        ),
         ("q=", vec!["q"]),
         (
             "limit=0&status=done&cursor=garbage",

@@ -213,7 +213,7 @@ pub async fn add_user(db: &TestDb, role: Role) -> (User, String) {
 /// The app with the demo piece loaded; returns the demo piece's id too.
 pub async fn spawn_app_with_demo() -> (TestApp, Uuid) {
     let app = spawn_app().await;
-    let piece = factdesk::store::demo::reload(&mut app.db.conn().await)
+    let piece = factdesk::store::demo::reload(&mut app.db.conn().await, false)
         .await
         .unwrap();
     (app, piece)

@@ -1,7 +1,7 @@
 //! PATCH /claims/{id}: the status rules, plain edits, If-Match, and a race between writers.
 use crate::support::{Answer, TestApp, spawn_app};
 use rocket::futures::future::join_all;
-use rocket::http::Status;
+use rocket::http::{Method, Status};
 use serde_json::{Value, json};
 
 const STATUSES: [&str; 6] = [
@@ -367,6 +367,30 @@ async fn verdicts_need_current_evidence_and_a_reason_and_reopening_needs_a_reaso
 }
 
 /// A user besides the system one, written behind the API's back (there is no users endpoint yet).
+#[rocket::async_test]
+async fn a_claim_is_assigned_only_to_an_active_person() {
+    let app = spawn_app().await;
+    let piece = piece_of(&app, 1).await;
+    let (id, etag) = app.create_claim(&piece, &quote(0)).await;
+    let (gone, _) = app.user(factdesk::domain::roles::Role::Reviewer).await;
+    factdesk::store::users::set_disabled(&mut app.db.conn().await, &gone.email, true)
+        .await
+        .unwrap();
+    let before = snapshot(&app, &id).await;
+    for assignee in [SYSTEM_USER.to_owned(), gone.id.to_string()] {
+        let answer = app
+            .patch(
+                &claim_path(&id),
+                Some(&etag),
+                &json!({ "assignee": assignee }),
+            )
+            .await;
+        answer.assert_problem(422);
+        assert_eq!(answer.error_fields(), ["assignee"], "{answer:#?}");
+        assert_eq!(snapshot(&app, &id).await, before, "{assignee} was assigned");
+    }
+}
+
 async fn add_user(app: &TestApp, name: &str) -> String {
     use diesel_async::RunQueryDsl;
     let id = uuid::Uuid::new_v4();
@@ -386,6 +410,7 @@ async fn each_edit_bumps_the_version_and_records_an_edited_event_with_from_and_t
     let piece = piece_of(&app, 1).await;
     let (id, _) = app.create_claim(&piece, &quote(0)).await;
     let colleague = add_user(&app, "A. Colleague").await;
+    let editor = app.editor.id.to_string();
     let edits = [
         (
             "summary",
@@ -400,16 +425,11 @@ async fn each_edit_bumps_the_version_and_records_an_edited_event_with_from_and_t
             json!("The minister"),
         ),
         ("priority", json!("high"), json!("normal"), json!("high")),
-        (
-            "assignee",
-            json!(SYSTEM_USER),
-            Value::Null,
-            json!(SYSTEM_USER),
-        ),
+        ("assignee", json!(editor), Value::Null, json!(editor)),
         (
             "assignee",
             json!(colleague),
-            json!(SYSTEM_USER),
+            json!(editor),
             json!(colleague),
         ),
         ("assignee", Value::Null, json!(colleague), Value::Null),
@@ -476,13 +496,13 @@ async fn a_patch_that_changes_nothing_answers_200_without_a_new_version_or_event
         .patch(
             &claim_path(&id),
             Some(&tag(1)),
-            &json!({ "summary": "Crime fell", "priority": "high", "assignee": SYSTEM_USER }),
+            &json!({ "summary": "Crime fell", "priority": "high", "assignee": app.editor.id }),
         )
         .await;
     assert_ok(&answer, 2);
     let before = snapshot(&app, &id).await;
 
-    let same = json!({ "summary": "Crime fell", "priority": "high", "assignee": SYSTEM_USER });
+    let same = json!({ "summary": "Crime fell", "priority": "high", "assignee": app.editor.id });
     let answer = app.patch(&claim_path(&id), Some(&tag(2)), &same).await;
 
     assert_ok(&answer, 2);
@@ -655,4 +675,65 @@ async fn of_twenty_concurrent_patches_with_the_same_etag_exactly_one_wins() {
     let kinds: Vec<&str> = events.iter().map(|e| e["kind"].as_str().unwrap()).collect();
     assert_eq!(kinds, ["created", "edited"]);
     assert_eq!(events[1]["to"], json!(winner));
+}
+
+#[rocket::async_test]
+async fn new_wording_voids_a_sign_off_and_a_new_priority_does_not() {
+    let app = spawn_app().await;
+    let piece = piece_of(&app, 1).await;
+    let (id, etag) = app.create_claim(&piece, &quote(0)).await;
+    app.add_evidence(&id, "refutes").await;
+    let verdict = app
+        .patch(
+            &claim_path(&id),
+            Some(&etag),
+            &json!({ "status": "false", "reason": "The ONS says 8%" }),
+        )
+        .await;
+    let (_, reviewer) = app.user(factdesk::domain::roles::Role::Reviewer).await;
+    let sign_off = |tag: Option<String>| {
+        let (app, id, reviewer) = (&app, id.clone(), reviewer.clone());
+        async move {
+            app.send(
+                Method::Post,
+                &format!("{}/signoff", claim_path(&id)),
+                Some(&reviewer),
+                tag.as_deref(),
+                Some("{}".into()),
+            )
+            .await
+        }
+    };
+    // The sign-off is of the version the reviewer read: without it 428, with an old one 412.
+    sign_off(None).await.assert_problem(428);
+    sign_off(Some(tag(1))).await.assert_problem(412);
+    let signed = sign_off(verdict.etag.clone()).await;
+    assert_eq!(signed.status, Status::Ok, "{signed:#?}");
+
+    let reprioritised = app
+        .patch(
+            &claim_path(&id),
+            signed.etag.as_deref(),
+            &json!({ "priority": "high" }),
+        )
+        .await;
+    assert!(
+        reprioritised.body["signed_off_by"].is_string(),
+        "{reprioritised:#?}"
+    );
+    let reworded = app
+        .patch(
+            &claim_path(&id),
+            reprioritised.etag.as_deref(),
+            &json!({ "summary": "Crime fell by 8%", "reason": "sharper" }),
+        )
+        .await;
+    assert_eq!(reworded.status, Status::Ok, "{reworded:#?}");
+    assert_eq!(reworded.body["signed_off_by"], Value::Null);
+    let kinds: Vec<String> = history(&app, &id)
+        .await
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(kinds[kinds.len() - 2..], ["edited", "signoff_voided"]);
 }

@@ -137,7 +137,12 @@ async fn update(
     let id = parse_id("claim", id)?;
     let changes = input.0.validate()?;
     let expected = if_match.versions()?;
-    let actor = user.may(changes.action())?;
+    // Each kind of change needs its own right: editing, assigning, or both.
+    let actor = user.may(if changes.edits_claim() {
+        Action::EditClaim
+    } else {
+        Action::Assign
+    })?;
     if changes.assignee.is_some() {
         user.may(Action::Assign)?;
     }
@@ -163,12 +168,14 @@ struct SignOffInput {
     note: Option<String>,
 }
 
-/// The two-person rule: someone other than the person who set the verdict signs it off.
+/// The two-person rule: someone other than the person who set the verdict signs it off, for
+/// the version they read (If-Match), so a verdict changed meanwhile is never signed unseen.
 #[post("/claims/<id>/signoff", data = "<input>")]
 async fn sign_off(
     user: ApiUser,
     mut db: Db,
     id: &str,
+    if_match: IfMatch,
     input: Input<SignOffInput>,
 ) -> Result<Tagged<Json<ClaimDetail>>, AppError> {
     let actor = user.may(Action::SignOff)?;
@@ -176,7 +183,8 @@ async fn sign_off(
     let mut fields = Fields::default();
     let note = fields.optional_text("note", input.0.note.as_deref(), limits::REASON);
     fields.finish().map_err(AppError::invalid)?;
-    let claim = store::claims::sign_off(&mut db, actor, id, note.as_deref()).await?;
+    let expected = if_match.versions()?;
+    let claim = store::claims::sign_off(&mut db, actor, id, &expected, note.as_deref()).await?;
     let version = claim.claim.version;
     Ok(Tagged(Json(claim), version))
 }

@@ -1,3 +1,4 @@
+use crate::store::Pool;
 use crate::store::credentials::{self, Kind};
 use crate::store::sign_in::{SignInError, sign_in};
 use crate::store::users::User;
@@ -8,7 +9,7 @@ use chrono::{DateTime, Utc};
 use rocket::http::Status;
 use rocket::response::status::Created;
 use rocket::serde::json::Json;
-use rocket::{Route, delete, post, routes};
+use rocket::{Route, State, delete, post, routes};
 use serde::{Deserialize, Serialize};
 
 #[derive(Deserialize)]
@@ -30,21 +31,23 @@ impl From<SignInError> for AppError {
         match error {
             SignInError::Throttled { retry_after } => AppError::TooManyRequests { retry_after },
             SignInError::BadCredentials => AppError::Unauthorized(error.to_string()),
+            SignInError::Unavailable(cause) => AppError::Unavailable(cause),
             SignInError::Store(error) => error.into(),
         }
     }
 }
 
-/// Signs in for the API: the token is shown once, and only its hash is kept.
+/// Signs in for the API: the token is shown once, and only its hash is kept. Anyone may call
+/// this, so it takes the pool rather than a `Db` guard: request guards run before the body is
+/// read, and a connection is taken only once the credentials have been read and look possible.
 #[post("/tokens", data = "<input>")]
 async fn create(
-    mut db: Db,
+    pool: &State<Pool>,
     address: ClientAddress,
     input: Input<Credentials>,
 ) -> Result<Created<Json<NewToken>>, AppError> {
     let Credentials { email, password } = input.0;
-    let (user, issued) =
-        sign_in(&mut db, email.trim(), &password, &address.0, Kind::ApiToken).await?;
+    let (user, issued) = sign_in(pool, &email, &password, &address.0, Kind::ApiToken, None).await?;
     let token = NewToken {
         token: issued.secret,
         expires_at: issued.expires_at,

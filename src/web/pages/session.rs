@@ -1,10 +1,11 @@
 //! Signing in and out of the pages.
 use super::{Layout, render};
 use crate::Settings;
+use crate::store::Pool;
 use crate::store::credentials::{self, Kind};
 use crate::store::sign_in::{SignInError, sign_in};
-use crate::web::auth::{PageUser, end_session, session_cookie};
-use crate::web::csrf::{CsrfToken, Protected, TokenField};
+use crate::web::auth::{PageUser, SESSION_COOKIE, end_session, session_cookie};
+use crate::web::csrf::{self, CsrfToken, Protected, TokenField};
 use crate::web::error::AppError;
 use crate::web::guards::{ClientAddress, Db};
 use askama::Template;
@@ -22,8 +23,12 @@ struct LoginPage<'a> {
     message: Option<String>,
 }
 
-#[get("/login")]
-fn form(csrf: CsrfToken) -> Result<RawHtml<String>, AppError> {
+/// The sign-in form, with what went wrong last time (and the email typed) if anything did.
+fn login_page(
+    csrf: &CsrfToken,
+    email: &str,
+    message: Option<String>,
+) -> Result<RawHtml<String>, AppError> {
     let layout = Layout {
         title: "Sign in",
         user: None,
@@ -31,9 +36,14 @@ fn form(csrf: CsrfToken) -> Result<RawHtml<String>, AppError> {
     };
     render(&LoginPage {
         layout,
-        email: "",
-        message: None,
+        email,
+        message,
     })
+}
+
+#[get("/login")]
+fn form(csrf: CsrfToken) -> Result<RawHtml<String>, AppError> {
+    login_page(&csrf, "", None)
 }
 
 #[derive(FromForm)]
@@ -51,9 +61,11 @@ enum Refused {
     Throttled(RawHtml<String>, Header<'static>),
 }
 
+/// Anyone may post this, so it takes the pool rather than a `Db` guard (guards run before the
+/// form is read): a connection is taken only once the form has been read and looks possible.
 #[post("/login", data = "<form>")]
 async fn sign_in_page(
-    mut db: Db,
+    pool: &State<Pool>,
     address: ClientAddress,
     csrf: CsrfToken,
     settings: &State<Settings>,
@@ -62,25 +74,20 @@ async fn sign_in_page(
 ) -> Result<Result<Redirect, Refused>, AppError> {
     let Credentials { email, password } = form.0;
     let email = email.trim();
-    let page = |message: String| {
-        let layout = Layout {
-            title: "Sign in",
-            user: None,
-            csrf_token: &csrf.0,
-        };
-        render(&LoginPage {
-            layout,
-            email,
-            message: Some(message),
-        })
-    };
-    match sign_in(&mut db, email, password, &address.0, Kind::Session).await {
+    let page = |message: String| login_page(&csrf, email, Some(message));
+    // The session this browser had (someone else's, perhaps) ends when a new one begins.
+    let previous = cookies
+        .get_private(SESSION_COOKIE)
+        .map(|cookie| cookie.value().to_owned());
+    let kind = Kind::Session;
+    match sign_in(pool, email, password, &address.0, kind, previous.as_deref()).await {
         Ok((_, issued)) => {
             cookies.add_private(session_cookie(
                 issued.secret,
                 issued.expires_at,
                 settings.secure_cookies,
             ));
+            csrf::rotate(cookies, settings.secure_cookies);
             Ok(Ok(Redirect::to("/")))
         }
         Err(error @ SignInError::BadCredentials) => {
@@ -90,6 +97,7 @@ async fn sign_in_page(
             let retry = Header::new("Retry-After", retry_after.to_string());
             Ok(Err(Refused::Throttled(page(error.to_string())?, retry)))
         }
+        Err(SignInError::Unavailable(cause)) => Err(AppError::Unavailable(cause)),
         Err(SignInError::Store(error)) => Err(error.into()),
     }
 }

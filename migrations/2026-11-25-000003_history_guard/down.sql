@@ -1,0 +1,1 @@
+DROP TRIGGER events_no_truncate ON events;
