@@ -52,6 +52,8 @@ pub struct Config {
 fn rocket_defaults() -> Figment {
     Figment::from(Serialized::default(rocket::Config::IP_HEADER, false))
         .merge(Serialized::default("limits.json", "2 MiB"))
+        // The piece form carries a body of up to 200,000 characters, urlencoded.
+        .merge(Serialized::default("limits.form", "4 MiB"))
         .merge(Serialized::default(rocket::Config::LOG_LEVEL, "normal"))
 }
 

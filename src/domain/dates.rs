@@ -1,5 +1,22 @@
 //! Dates as people type them: RFC 3339, or a plain calendar date for a piece's publication day.
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, SecondsFormat, Utc};
+
+/// A time as pages show it: the day in the reader's form ("13 Jan 2020", UTC), and the exact
+/// instant in RFC 3339 for a `title` tooltip (`<time datetime="{exact}" title="{exact}">{day}</time>`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shown {
+    pub day: String,
+    pub exact: String,
+}
+
+impl Shown {
+    pub fn of(at: DateTime<Utc>) -> Shown {
+        Shown {
+            day: at.format("%-d %b %Y").to_string(),
+            exact: at.to_rfc3339_opts(SecondsFormat::Secs, true),
+        }
+    }
+}
 
 /// Parses `2020-01-13T09:30:00-05:00` or `2020-01-13` (taken as midnight UTC, since a newsroom
 /// often knows only the day a piece ran).
@@ -20,6 +37,18 @@ pub fn parse_datetime(input: &str) -> Option<DateTime<Utc>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shows_the_day_for_readers_and_the_exact_time_for_the_tooltip() {
+        let at = parse_datetime("2020-01-03T09:30:05-05:00").unwrap();
+        let shown = Shown::of(at);
+        assert_eq!(shown.day, "3 Jan 2020");
+        assert_eq!(shown.exact, "2020-01-03T14:30:05Z");
+        assert_eq!(
+            Shown::of(parse_datetime("2020-12-13").unwrap()).day,
+            "13 Dec 2020"
+        );
+    }
 
     #[test]
     fn reads_rfc3339_with_offset_as_utc() {

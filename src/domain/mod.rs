@@ -4,6 +4,7 @@ mod named;
 pub mod anchor;
 pub mod dates;
 pub mod fields;
+pub mod highlight;
 pub mod markdown;
 pub mod password;
 pub mod roles;

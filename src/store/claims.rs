@@ -612,3 +612,42 @@ fn escape_like(words: &str) -> String {
         .replace('%', "\\%")
         .replace('_', "\\_")
 }
+
+/// How many claims match `filter` at each status (its `status`, cursor and limit aside), every
+/// status listed: one grouped query, for the counts beside a search's results.
+pub async fn count_by_status(
+    conn: &mut Conn,
+    filter: &ClaimFilter,
+) -> StoreResult<Vec<(Status, i64)>> {
+    let mut query = claims::table
+        .group_by(claims::status)
+        .select((claims::status, diesel::dsl::count_star()))
+        .into_boxed();
+    if let Some(piece) = filter.piece {
+        query = query.filter(claims::piece_id.eq(piece));
+    }
+    if let Some(assignee) = filter.assignee {
+        query = query.filter(claims::assignee_id.eq(assignee));
+    }
+    if let Some(words) = &filter.words {
+        let pattern = format!("%{}%", escape_like(words));
+        query = query.filter(
+            claims::quote_exact
+                .ilike(pattern.clone())
+                .or(claims::summary.ilike(pattern.clone()))
+                .or(claims::claimant.ilike(pattern)),
+        );
+    }
+    let rows: Vec<(String, i64)> = query.load(conn).await?;
+    Ok(Status::ALL
+        .iter()
+        .map(|status| {
+            let count = rows
+                .iter()
+                .filter(|(s, _)| s == status.as_str())
+                .map(|(_, n)| n)
+                .sum();
+            (*status, count)
+        })
+        .collect())
+}

@@ -2,13 +2,14 @@
 //! `csrf_token` field of every form that changes state. A cross-site form cannot read the
 //! cookie, so it cannot repeat the token. (The JSON API authenticates by bearer token only, which
 //! a browser never sends on its own, so it needs none.)
-use super::error::{AppError, Problem, fail_guard};
+use super::error::AppError;
+use super::guards::{read_body, refuse};
 use crate::Settings;
 use crate::domain::fields::FieldError;
 use crate::store::credentials::random_secret;
 use rocket::data::{Data, FromData, Limits, Outcome as DataOutcome};
 use rocket::form::{Form, FromForm, ValueField};
-use rocket::http::{Cookie, CookieJar, SameSite, Status};
+use rocket::http::{Cookie, CookieJar, SameSite};
 use rocket::outcome::Outcome;
 use rocket::request::{self, FromRequest, Request};
 
@@ -75,22 +76,9 @@ impl<'r, T: FromForm<'r> + 'r> FromData<'r> for Protected<T> {
     type Error = ();
 
     async fn from_data(request: &'r Request<'_>, data: Data<'r>) -> DataOutcome<'r, Self, ()> {
-        let refuse = |problem: Problem| {
-            let status = Status::from_code(problem.status).unwrap_or(Status::BadRequest);
-            fail_guard(request, problem);
-            Outcome::Error((status, ()))
-        };
-        let limit = request.limits().get("form").unwrap_or(Limits::FORM);
-        let body = match data.open(limit).into_string().await {
-            Ok(body) if body.is_complete() => body.into_inner(),
-            Ok(_) => {
-                let detail = format!("the form is larger than {limit}");
-                return refuse(Problem::new(Status::PayloadTooLarge, detail));
-            }
-            Err(_) => {
-                let detail = "the form is not readable text";
-                return refuse(Problem::new(Status::BadRequest, detail));
-            }
+        let body = match read_body(request, data, "form", Limits::FORM, "form").await {
+            Ok(body) => body,
+            Err(problem) => return refuse(request, problem),
         };
         // `Form::parse` takes an already percent-decoded string: decode the urlencoded body
         // first (`%40` is `@`, `+` a space), and keep it for the request so fields can borrow it.
@@ -116,7 +104,7 @@ impl<'r, T: FromForm<'r> + 'r> FromData<'r> for Protected<T> {
             let error = AppError::Forbidden(
                 "this form has expired or did not come from Factdesk (its security token is missing or wrong); reload the page and try again".into(),
             );
-            return refuse(error.problem());
+            return refuse(request, error.problem());
         }
         match Form::<T>::parse_iter(values()) {
             Ok(value) => Outcome::Success(Protected(value)),
@@ -128,7 +116,7 @@ impl<'r, T: FromForm<'r> + 'r> FromData<'r> for Protected<T> {
                         message: e.kind.to_string(),
                     })
                     .collect();
-                refuse(AppError::invalid(errors).problem())
+                refuse(request, AppError::invalid(errors).problem())
             }
         }
     }

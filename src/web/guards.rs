@@ -97,6 +97,38 @@ impl<'r> FromRequest<'r> for IfMatch {
     }
 }
 
+/// The whole body as text, within the named limit: 413 above it, 400 when it is not UTF-8.
+pub(crate) async fn read_body(
+    request: &Request<'_>,
+    data: Data<'_>,
+    limit_name: &str,
+    default: rocket::data::ByteUnit,
+    what: &str,
+) -> Result<String, Problem> {
+    let limit = request.limits().get(limit_name).unwrap_or(default);
+    match data.open(limit).into_string().await {
+        Ok(text) if text.is_complete() => Ok(text.into_inner()),
+        Ok(_) => Err(Problem::new(
+            Status::PayloadTooLarge,
+            format!("the {what} is larger than the limit of {limit}"),
+        )),
+        Err(error) => Err(Problem::new(
+            Status::BadRequest,
+            format!("the {what} could not be read as UTF-8 text: {error}"),
+        )),
+    }
+}
+
+/// Fails a data guard with `problem`, which the catcher then answers with.
+pub(crate) fn refuse<'r, T>(
+    request: &'r Request<'_>,
+    problem: Problem,
+) -> data::Outcome<'r, T, ()> {
+    let status = Status::from_code(problem.status).unwrap_or(Status::BadRequest);
+    fail_guard(request, problem);
+    Outcome::Error((status, ()))
+}
+
 /// A JSON object body. Unlike Rocket's `Json`, a body that fails to parse answers with a problem
 /// that says what is wrong: 413 over the size limit, 400 for what is not JSON at all, 422 for JSON
 /// that is not an object, has a wrong type or an unknown field.
@@ -107,21 +139,10 @@ impl<'r, T: DeserializeOwned> FromData<'r> for Input<T> {
     type Error = ();
 
     async fn from_data(request: &'r Request<'_>, data: Data<'r>) -> data::Outcome<'r, Self, ()> {
-        let limit = request.limits().get("json").unwrap_or(Limits::JSON);
-        let fail = |status: Status, detail: String| {
-            fail_guard(request, Problem::new(status, detail));
-            Outcome::Error((status, ()))
-        };
-        let text = match data.open(limit).into_string().await {
-            Ok(text) if text.is_complete() => text.into_inner(),
-            Ok(_) => {
-                let detail = format!("the body is larger than the limit of {limit}");
-                return fail(Status::PayloadTooLarge, detail);
-            }
-            Err(error) => {
-                let detail = format!("the body could not be read as UTF-8 JSON: {error}");
-                return fail(Status::BadRequest, detail);
-            }
+        let fail = |status: Status, detail: String| refuse(request, Problem::new(status, detail));
+        let text = match read_body(request, data, "json", Limits::JSON, "body").await {
+            Ok(text) => text,
+            Err(problem) => return refuse(request, problem),
         };
         // serde also reads a struct from an array, taking fields by position: only an object
         // names what each value is, so anything else is refused whatever serde makes of it.
@@ -151,12 +172,11 @@ impl<'r, T: DeserializeOwned> FromData<'r> for Input<T> {
                 let message = error.inner().to_string();
                 let detail =
                     format!("the body does not match what this endpoint takes: {field}: {message}");
-                fail_guard(
+                let problem = Problem::new(Status::UnprocessableEntity, detail);
+                refuse(
                     request,
-                    Problem::new(Status::UnprocessableEntity, detail)
-                        .with_errors(vec![FieldError { field, message }]),
-                );
-                Outcome::Error((Status::UnprocessableEntity, ()))
+                    problem.with_errors(vec![FieldError { field, message }]),
+                )
             }
         }
     }

@@ -7,3 +7,4 @@ pub mod guards;
 pub mod headers;
 pub mod health;
 pub mod pages;
+pub mod piece_input;

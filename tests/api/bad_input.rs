@@ -363,7 +363,7 @@ async fn text_that_is_not_json_is_refused_with_400_saying_so() {
         let answer = desk.refused(write, b"{\"title\": \"\xff\"}", 400).await;
         let detail = answer.assert_problem(400);
         assert!(
-            detail.starts_with("the body could not be read as UTF-8 JSON: "),
+            detail.starts_with("the body could not be read as UTF-8 text: "),
             "{detail}"
         );
     }

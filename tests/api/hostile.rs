@@ -255,10 +255,80 @@ struct DeskPage {
 /// pages arrive (issue 4), add each here with what it shows (a piece's title, outlet, authors and
 /// body; a claim's quote, claimant, summary, reason; evidence; notes; history …).
 fn desk_pages(world: &World) -> Vec<DeskPage> {
-    vec![DeskPage {
-        path: "/".into(),
-        shows: vec![("the reader's name", world.sent.name.clone())],
-    }]
+    // Words to search for: the claimant's, cut to the longest search there is.
+    let searched = fit(&world.sent.claimant, limits::SEARCH);
+    vec![
+        // The desk: the piece in its list, the claim among those recently changed.
+        DeskPage {
+            path: "/".into(),
+            shows: vec![
+                ("the reader's name", world.sent.name.clone()),
+                ("the piece's title", world.sent.title.clone()),
+                ("the piece's outlet", world.sent.outlet.clone()),
+                ("the claim's summary", world.sent.summary.clone()),
+            ],
+        },
+        // Search: the claim (found by its words) with its piece, and the filters' choices.
+        DeskPage {
+            path: format!("/claims?piece={}", world.piece),
+            shows: vec![
+                ("the reader's name", world.sent.name.clone()),
+                ("the piece's title", world.sent.title.clone()),
+                ("the claim's summary", world.sent.summary.clone()),
+            ],
+        },
+        DeskPage {
+            path: format!(
+                "/claims?q={}",
+                url::form_urlencoded::byte_serialize(searched.as_bytes()).collect::<String>()
+            ),
+            shows: vec![
+                ("the searched words", searched.clone()),
+                ("the claim's summary", world.sent.summary.clone()),
+            ],
+        },
+        // The claim page: everything a claim carries, and the reader who wrote its note and
+        // signed it off (as note author, signer and in the history).
+        DeskPage {
+            path: format!("/claims/{}", world.claim),
+            shows: vec![
+                ("the piece's title", world.sent.title.clone()),
+                ("the quote", world.sent.quote.clone()),
+                ("the claimant", world.sent.claimant.clone()),
+                ("the summary", world.sent.summary.clone()),
+                ("the verdict's reason", world.sent.reason.clone()),
+                ("the evidence title", world.sent.evidence_title.clone()),
+                ("the publisher", world.sent.publisher.clone()),
+                ("the evidence note", world.sent.evidence_note.clone()),
+                ("the evidence url", world.sent.evidence_url.1.clone()),
+                ("the sign-off note", world.sent.signoff_note.clone()),
+                ("the reader's name", world.sent.name.clone()),
+            ],
+        },
+        // The piece page: the piece's details, its text (the claim's quote is its start, marked
+        // apart from the rest) and the claim in the list beside it.
+        DeskPage {
+            path: format!("/pieces/{}", world.piece),
+            shows: vec![
+                ("the piece's title", world.sent.title.clone()),
+                ("the piece's outlet", world.sent.outlet.clone()),
+                ("the piece's author", world.sent.author.clone()),
+                ("the piece's url", world.sent.piece_url.1.clone()),
+                ("the quote, marked", world.sent.quote.clone()),
+                (
+                    "the body after the quote",
+                    world
+                        .sent
+                        .body
+                        .chars()
+                        .skip(world.sent.quote.chars().count())
+                        .collect(),
+                ),
+                ("the claimant", world.sent.claimant.clone()),
+                ("the summary", world.sent.summary.clone()),
+            ],
+        },
+    ]
 }
 
 /// The characters that mean something in HTML: a text holding one must never appear raw.

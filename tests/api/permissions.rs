@@ -259,6 +259,18 @@ fn api(method: Method, path: String, if_match: Option<String>, body: Option<Valu
     }
 }
 
+/// A page request; `csrf_token` is added to a POST's form when it is sent.
+fn page(method: Method, path: String, form: &[(&str, &str)]) -> Request {
+    Request::Page {
+        method,
+        path,
+        form: form
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect(),
+    }
+}
+
 /// What the requests act on, made by the desk's own editor (who is none of the principals).
 struct Desk<'a> {
     app: &'a TestApp,
@@ -406,6 +418,86 @@ impl Desk<'_> {
                 method: Post,
                 path: "/logout".into(),
                 form: Vec::new(),
+            }],
+            // The claim page and its forms (`version` is the claim's ETag without its quotes).
+            ("GET", "/claims/{id}") => vec![page(Get, format!("/claims/{claim}"), &[])],
+            // The piece page.
+            ("GET", "/pieces/{id}") => vec![page(Get, format!("/pieces/{piece}"), &[])],
+            ("GET", "/claims/{id}/evidence/{evidence}/source")
+            | ("GET", "/claims/{id}/evidence/{evidence}/archive") => {
+                let body = json!({ "url": "https://www.bls.gov/", "title": "The figures", "stance": "context", "archived_url": "https://web.archive.org/web/2020/https://www.bls.gov/" });
+                let added = self
+                    .app
+                    .post(&format!("/api/v1/claims/{claim}/evidence"), &body)
+                    .await;
+                let evidence = added.body["id"].as_str().unwrap().to_owned();
+                let which = row.path.rsplit('/').next().unwrap();
+                let path = format!("/claims/{claim}/evidence/{evidence}/{which}");
+                vec![page(Get, path, &[])]
+            }
+            ("POST", "/claims/{id}/status") => {
+                let (claim, etag) = self.fresh_claim().await;
+                let form = [
+                    ("status", "in_progress"),
+                    ("version", etag.trim_matches('"')),
+                ];
+                vec![page(Post, format!("/claims/{claim}/status"), &form)]
+            }
+            ("POST", "/claims/{id}/details") => {
+                let (claim, etag) = self.fresh_claim().await;
+                let form = [
+                    ("summary", "Unemployment was 4.1% in March."),
+                    ("claimant", "The minister"),
+                    ("priority", "high"),
+                    ("version", etag.trim_matches('"')),
+                ];
+                vec![page(Post, format!("/claims/{claim}/details"), &form)]
+            }
+            ("POST", "/claims/{id}/assign") => {
+                let (claim, etag) = self.fresh_claim().await;
+                let editor = self.app.editor.id.to_string();
+                let form = [
+                    ("assignee", editor.as_str()),
+                    ("version", etag.trim_matches('"')),
+                ];
+                vec![page(Post, format!("/claims/{claim}/assign"), &form)]
+            }
+            ("POST", "/claims/{id}/evidence") => {
+                let form = [
+                    ("url", "https://www.bls.gov/"),
+                    ("title", "The figures"),
+                    ("stance", "supports"),
+                ];
+                vec![page(Post, format!("/claims/{claim}/evidence"), &form)]
+            }
+            ("POST", "/claims/{id}/evidence/{evidence}/remove") => {
+                let evidence = self.app.add_evidence(claim, "context").await;
+                let path = format!("/claims/{claim}/evidence/{evidence}/remove");
+                vec![page(Post, path, &[])]
+            }
+            ("POST", "/claims/{id}/notes") => {
+                let form = [("body", "The *March* figure, not February's.")];
+                vec![page(Post, format!("/claims/{claim}/notes"), &form)]
+            }
+            ("POST", "/claims/{id}/signoff") => {
+                let claim = self.claim_with_verdict().await;
+                let seen = self.app.get(&format!("/api/v1/claims/{claim}")).await.etag;
+                let version = seen.unwrap().trim_matches('"').to_owned();
+                let form = [
+                    ("note", "Checked the figures again."),
+                    ("version", &version),
+                ];
+                vec![page(Post, format!("/claims/{claim}/signoff"), &form)]
+            }
+            // Adding a piece through its form (the desk's pages).
+            ("POST", "/pieces") => vec![Request::Page {
+                method: Post,
+                path: "/pieces".into(),
+                form: vec![
+                    ("title".into(), "A piece".into()),
+                    ("published_at".into(), "2020-01-13".into()),
+                    ("body".into(), PIECE_BODY.into()),
+                ],
             }],
             // Any other GET without an id needs nothing made first.
             ("GET", path) if !path.contains('{') => {

@@ -1,4 +1,3 @@
-use crate::domain::dates::parse_datetime;
 use crate::domain::fields::{Fields, limits};
 use crate::domain::roles::Action;
 use crate::store::claims::NewClaim;
@@ -8,6 +7,7 @@ use crate::web::api::Tagged;
 use crate::web::auth::ApiUser;
 use crate::web::error::AppError;
 use crate::web::guards::{Db, Input, parse_id};
+use crate::web::piece_input::PieceFields;
 use rocket::response::status::Created;
 use rocket::serde::json::Json;
 use rocket::{Route, get, post, routes};
@@ -25,43 +25,17 @@ struct PieceInput {
 }
 
 impl PieceInput {
-    fn validate(self) -> Result<NewPiece, AppError> {
-        let mut fields = Fields::default();
-        let title = fields.text("title", &self.title, limits::TITLE);
-        let body = fields.verbatim("body", &self.body, limits::BODY);
-        let outlet = fields.optional_text("outlet", self.outlet.as_deref(), limits::OUTLET);
-        let url = fields.optional_url("url", self.url.as_deref());
-        let authors = self.authors.unwrap_or_default();
-        if authors.len() > limits::AUTHORS {
-            fields.error(
-                "authors",
-                format!(
-                    "lists {} authors; the limit is {}",
-                    authors.len(),
-                    limits::AUTHORS
-                ),
-            );
+    fn validate(&self) -> Result<NewPiece, AppError> {
+        PieceFields {
+            title: &self.title,
+            body: &self.body,
+            outlet: self.outlet.as_deref(),
+            url: self.url.as_deref(),
+            authors: self.authors.as_deref().unwrap_or_default(),
+            published_at: &self.published_at,
         }
-        let authors = authors
-            .iter()
-            .map(|author| fields.text("authors", author, limits::AUTHOR))
-            .collect();
-        let published_at = parse_datetime(&self.published_at);
-        if published_at.is_none() {
-            fields.error(
-                "published_at",
-                "must be a date (2020-01-13) or an RFC 3339 time (2020-01-13T09:30:00-05:00)",
-            );
-        }
-        fields.finish().map_err(AppError::invalid)?;
-        Ok(NewPiece {
-            title,
-            body,
-            outlet,
-            url,
-            authors,
-            published_at: published_at.unwrap_or_default(),
-        })
+        .validate()
+        .map_err(AppError::invalid)
     }
 }
 

@@ -1,37 +1,172 @@
+//! The desk, `/`: every piece with how far its checking has got, the open claims assigned to
+//! the signed-in person, and the claims changed most recently (filtered by status and assignee).
+//! Six queries, whatever the number of pieces and claims.
+use super::search::{ClaimQuery, assignee_choices, status_choices};
 use super::{Layout, render};
-use crate::domain::roles::Action;
+use crate::domain::dates::Shown;
+use crate::domain::workflow::Status;
+use crate::store;
+use crate::store::claims::{Claim, ClaimFilter};
+use crate::store::pieces::PieceSummary;
+use crate::store::users::User;
 use crate::web::auth::PageUser;
 use crate::web::csrf::CsrfToken;
 use crate::web::error::AppError;
+use crate::web::guards::Db;
 use askama::Template;
 use rocket::response::content::RawHtml;
 use rocket::{Route, get, routes};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// How many recently changed claims the desk shows.
+const RECENT: i64 = 20;
+/// How many open claims of each open status the desk lists as assigned to me.
+const MINE: i64 = 100;
+
+/// A claim as a line in a list: what it says, where, its status in words, who has it.
+pub(super) struct ClaimLine {
+    pub id: Uuid,
+    pub piece_id: Uuid,
+    pub piece_title: String,
+    /// The status's wire name (for the badge's class) and its label (the text that says it).
+    pub status: &'static str,
+    pub status_label: &'static str,
+    /// The summary, or the quote when there is none yet.
+    pub text: String,
+    pub assignee: Option<String>,
+    pub changed: Shown,
+}
+
+impl ClaimLine {
+    pub fn of(claim: Claim, names: &HashMap<Uuid, &str>) -> ClaimLine {
+        let status = claim.status.parse().unwrap_or(Status::Unchecked);
+        let text = if claim.summary.trim().is_empty() {
+            claim.selector.exact
+        } else {
+            claim.summary
+        };
+        ClaimLine {
+            id: claim.id,
+            piece_id: claim.piece_id,
+            piece_title: claim.piece_title,
+            status: status.as_str(),
+            status_label: status.label(),
+            text,
+            assignee: claim
+                .assignee
+                .map(|id| names.get(&id).map_or("someone", |n| n).to_owned()),
+            changed: Shown::of(claim.updated_at),
+        }
+    }
+}
+
+/// Ids to names, for everyone who may be named on a page.
+pub(super) fn names(users: &[User]) -> HashMap<Uuid, &str> {
+    users.iter().map(|u| (u.id, u.name.as_str())).collect()
+}
+
+/// One piece on the desk, with its progress.
+struct PieceLine {
+    id: Uuid,
+    title: String,
+    outlet: Option<String>,
+    published: Shown,
+    total: i64,
+    checked: i64,
+    /// Each status with claims at it, in words ("Unchecked: 50").
+    by_status: Vec<(&'static str, &'static str, i64)>,
+}
+
+impl PieceLine {
+    fn of(summary: PieceSummary) -> PieceLine {
+        let count = |s: Status| {
+            summary
+                .claims_by_status
+                .get(s.as_str())
+                .copied()
+                .unwrap_or(0)
+        };
+        let checked = Status::ALL
+            .iter()
+            .filter(|s| s.is_verdict())
+            .map(|s| count(*s))
+            .sum();
+        let by_status = Status::ALL
+            .iter()
+            .map(|s| (s.as_str(), s.label(), count(*s)))
+            .filter(|(_, _, n)| *n > 0)
+            .collect();
+        PieceLine {
+            id: summary.piece.id,
+            title: summary.piece.title,
+            outlet: summary.piece.outlet,
+            published: Shown::of(summary.piece.published_at),
+            total: summary.claim_count,
+            checked,
+            by_status,
+        }
+    }
+}
 
 #[derive(Template)]
 #[template(path = "home.html")]
-struct HomePage<'a> {
+struct DeskPage<'a> {
     layout: Layout<'a>,
-    role_label: &'a str,
-    abilities: String,
+    pieces: Vec<PieceLine>,
+    mine: Vec<ClaimLine>,
+    recent: Vec<ClaimLine>,
+    statuses: Vec<super::search::Choice>,
+    assignees: Vec<super::search::Choice>,
+    filtered: bool,
 }
 
-#[get("/")]
-fn home(user: PageUser, csrf: CsrfToken) -> Result<RawHtml<String>, AppError> {
-    let role = user.user.role();
-    let abilities: Vec<&str> = Action::ALL
-        .iter()
-        .filter(|a| role.can(**a))
-        .map(|a| a.describe())
+#[get("/?<status>&<assignee>")]
+async fn home(
+    user: PageUser,
+    csrf: CsrfToken,
+    mut db: Db,
+    status: Option<&str>,
+    assignee: Option<&str>,
+) -> Result<RawHtml<String>, AppError> {
+    let query = ClaimQuery::parse(None, status, assignee, None, None)?;
+    let me = user.user.id;
+    let pieces = store::pieces::list(&mut db).await?;
+    let open = |status| ClaimFilter {
+        status: Some(status),
+        assignee: Some(me),
+        limit: MINE,
+        ..ClaimFilter::default()
+    };
+    let unchecked = store::claims::list(&mut db, &open(Status::Unchecked)).await?;
+    let in_progress = store::claims::list(&mut db, &open(Status::InProgress)).await?;
+    let recent = store::claims::list(&mut db, &query.filter(RECENT)).await?;
+    let users = store::users::list(&mut db).await?;
+
+    let names = names(&users);
+    let mut mine: Vec<Claim> = unchecked
+        .items
+        .into_iter()
+        .chain(in_progress.items)
         .collect();
+    mine.sort_by_key(|c| std::cmp::Reverse((c.updated_at, c.id)));
     let layout = Layout {
         title: "The desk",
         user: Some(&user.user),
         csrf_token: &csrf.0,
     };
-    render(&HomePage {
+    render(&DeskPage {
         layout,
-        role_label: role.label(),
-        abilities: abilities.join(", "),
+        pieces: pieces.into_iter().map(PieceLine::of).collect(),
+        mine: mine.into_iter().map(|c| ClaimLine::of(c, &names)).collect(),
+        recent: recent
+            .items
+            .into_iter()
+            .map(|c| ClaimLine::of(c, &names))
+            .collect(),
+        statuses: status_choices(query.status),
+        assignees: assignee_choices(&users, query.assignee),
+        filtered: query.status.is_some() || query.assignee.is_some(),
     })
 }
 

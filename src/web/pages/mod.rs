@@ -1,5 +1,9 @@
 //! Server-rendered pages (askama templates, compiled in and escaped by default).
+mod claim;
 mod home;
+mod piece;
+mod piece_form;
+mod search;
 mod session;
 
 use super::error::AppError;
@@ -14,6 +18,14 @@ pub struct Layout<'a> {
     pub title: &'a str,
     pub user: Option<&'a User>,
     pub csrf_token: &'a str,
+}
+
+impl Layout<'_> {
+    /// Whether the signed-in person may add pieces (the navigation offers it only then).
+    pub fn may_add_pieces(&self) -> bool {
+        self.user
+            .is_some_and(|user| user.role().can(crate::domain::roles::Action::AddPiece))
+    }
 }
 
 pub fn render(page: &impl Template) -> Result<RawHtml<String>, AppError> {
@@ -32,5 +44,14 @@ fn stylesheet() -> (ContentType, &'static str) {
 }
 
 pub fn routes() -> Vec<Route> {
-    [routes![stylesheet], session::routes(), home::routes()].concat()
+    [
+        routes![stylesheet],
+        session::routes(),
+        home::routes(),
+        search::routes(),
+        piece_form::routes(),
+        piece::routes(),
+        claim::routes(),
+    ]
+    .concat()
 }

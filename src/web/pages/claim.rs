@@ -1,0 +1,829 @@
+//! The claim status page, `/claims/{id}`: the claim in its context, its verdict and sign-off,
+//! evidence by stance, notes, the history, and the forms the signed-in role may use. Every form
+//! posts under `/claims/{id}/…` and answers 303 back to the page; a refused form (stale 412,
+//! workflow 409, invalid 422 …) answers the page as the claim is now, with what was typed kept.
+use super::{Layout, render};
+use crate::domain::dates::Shown;
+use crate::domain::fields::{FieldError, Fields, limits};
+use crate::domain::roles::Action;
+use crate::domain::workflow::{Priority, Stance, Status, allowed_from};
+use crate::store;
+use crate::store::claims::{ClaimChanges, ClaimDetail};
+use crate::store::events::Event;
+use crate::store::evidence::NewEvidence;
+use crate::store::pieces::PieceDetail;
+use crate::store::users::User;
+use crate::web::auth::PageUser;
+use crate::web::csrf::{CsrfToken, Protected, TokenField};
+use crate::web::error::AppError;
+use crate::web::guards::{Db, parse_id};
+use askama::Template;
+use rocket::form::FromForm;
+use rocket::http::Status as HttpStatus;
+use rocket::response::Redirect;
+use rocket::response::content::RawHtml;
+use rocket::{Route, get, post, routes};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// Everything the page shows, read with a fixed number of queries whatever the claim carries.
+struct Loaded {
+    detail: ClaimDetail,
+    piece: PieceDetail,
+    history: Vec<Event>,
+    /// Every user but System: names for ids (one batched query) and the assignee choices.
+    users: Vec<User>,
+}
+
+async fn load(db: &mut Db, id: Uuid) -> Result<Loaded, AppError> {
+    let detail = store::claims::get(db, id).await?;
+    let piece = store::pieces::get(db, detail.claim.piece_id).await?;
+    let history = store::events::for_claim(db, id).await?;
+    let users = store::users::list(db).await?;
+    Ok(Loaded {
+        detail,
+        piece,
+        history,
+        users,
+    })
+}
+
+/// What was typed into the page's forms (or, on a fresh page, what they start with).
+#[derive(Debug, Default, Clone)]
+struct Typed {
+    status: String,
+    reason: String,
+    summary: String,
+    claimant: String,
+    priority: String,
+    assignee: String,
+    url: String,
+    title: String,
+    publisher: String,
+    stance: String,
+    archived_url: String,
+    evidence_note: String,
+    note: String,
+    signoff_note: String,
+}
+
+/// Why a form was refused, shown above the forms.
+struct Trouble {
+    status: HttpStatus,
+    /// Which form it was ("status", "details", …), so that form says so too.
+    form: &'static str,
+    message: String,
+    errors: Vec<FieldError>,
+}
+
+struct Choice {
+    value: String,
+    label: String,
+    selected: bool,
+}
+
+struct EvidenceItem {
+    id: Uuid,
+    title: String,
+    publisher: String,
+    url: String,
+    archived_url: Option<String>,
+    note: String,
+    added_by: String,
+    added: Shown,
+}
+
+struct StanceGroup {
+    stance: &'static str,
+    label: &'static str,
+    items: Vec<EvidenceItem>,
+}
+
+struct NoteItem {
+    author: String,
+    /// Rendered from Markdown and sanitised by `domain::markdown::render_note`.
+    body_html: String,
+    at: Shown,
+}
+
+struct HistoryItem {
+    actor: String,
+    at: Shown,
+    what: String,
+    from: Option<String>,
+    to: Option<String>,
+    reason: Option<String>,
+}
+
+/// Who did something and when.
+struct Stamp {
+    who: String,
+    at: Option<Shown>,
+}
+
+#[derive(Template)]
+#[template(path = "claim.html")]
+struct ClaimPage<'a> {
+    layout: Layout<'a>,
+    id: Uuid,
+    piece_id: Uuid,
+    piece_title: &'a str,
+    piece_date: Shown,
+    prefix: &'a str,
+    quote: &'a str,
+    suffix: &'a str,
+    claimant: &'a str,
+    summary: &'a str,
+    status: &'a str,
+    status_label: &'static str,
+    is_verdict: bool,
+    priority_label: &'static str,
+    assignee: Option<String>,
+    reason: Option<&'a str>,
+    verdict: Option<Stamp>,
+    signed_off: Option<Stamp>,
+    signoff_note: Option<&'a str>,
+    version: i32,
+    groups: Vec<StanceGroup>,
+    evidence_count: usize,
+    notes: Vec<NoteItem>,
+    history: Vec<HistoryItem>,
+    trouble: Option<Trouble>,
+    typed: Typed,
+    targets: Vec<Choice>,
+    priorities: Vec<Choice>,
+    stances: Vec<Choice>,
+    assignees: Vec<Choice>,
+    can_edit: bool,
+    can_assign: bool,
+    can_add_evidence: bool,
+    can_remove_evidence: bool,
+    can_note: bool,
+    can_sign_off: bool,
+}
+
+impl ClaimPage<'_> {
+    /// Whether the trouble shown is about `form`.
+    fn trouble_in(&self, form: &str) -> bool {
+        self.trouble.as_ref().is_some_and(|t| t.form == form)
+    }
+}
+
+fn choices<T: Copy>(
+    all: &[T],
+    value: impl Fn(T) -> &'static str,
+    label: impl Fn(T) -> &'static str,
+    selected: &str,
+) -> Vec<Choice> {
+    all.iter()
+        .map(|&item| Choice {
+            value: value(item).to_owned(),
+            label: label(item).to_owned(),
+            selected: value(item) == selected,
+        })
+        .collect()
+}
+
+/// The page for `loaded`, as `user` may act on it, with `typed` in its forms.
+fn page(
+    user: &PageUser,
+    csrf: &CsrfToken,
+    loaded: &Loaded,
+    typed: impl FnOnce(&mut Typed),
+    trouble: Option<Trouble>,
+) -> Result<RawHtml<String>, AppError> {
+    let claim = &loaded.detail.claim;
+    let names: HashMap<Uuid, &str> = loaded
+        .users
+        .iter()
+        .map(|u| (u.id, u.name.as_str()))
+        .collect();
+    let name = |id: Uuid| names.get(&id).map_or("System", |n| n).to_owned();
+    let status: Status = claim
+        .status
+        .parse()
+        .map_err(|e| AppError::Internal(format!("stored status: {e}")))?;
+    let priority: Priority = claim.priority.parse().unwrap_or_default();
+    let role = user.user.role();
+    // Each form starts as the claim is now; a refused form gets back what was typed in it.
+    let mut fresh = Typed {
+        summary: claim.summary.clone(),
+        claimant: claim.claimant.clone(),
+        priority: claim.priority.clone(),
+        assignee: claim.assignee.map(|a| a.to_string()).unwrap_or_default(),
+        stance: Stance::Supports.as_str().to_owned(),
+        ..Typed::default()
+    };
+    typed(&mut fresh);
+    let typed = fresh;
+
+    let groups = Stance::ALL
+        .into_iter()
+        .map(|stance| StanceGroup {
+            stance: stance.as_str(),
+            label: stance.label(),
+            items: loaded
+                .detail
+                .evidence
+                .iter()
+                .filter(|e| e.stance == stance.as_str())
+                .map(|e| EvidenceItem {
+                    id: e.id,
+                    title: e.title.clone(),
+                    publisher: e.publisher.clone(),
+                    url: e.url.clone(),
+                    archived_url: e.archived_url.clone(),
+                    note: e.note.clone(),
+                    added_by: name(e.added_by),
+                    added: Shown::of(e.added_at),
+                })
+                .collect(),
+        })
+        .collect();
+    let notes = loaded
+        .detail
+        .notes
+        .iter()
+        .map(|n| NoteItem {
+            author: n.author.name.clone(),
+            body_html: numeric_references(&n.body_html),
+            at: Shown::of(n.created_at),
+        })
+        .collect();
+    let history = loaded.history.iter().map(|e| describe(e, &name)).collect();
+    let targets = allowed_from(status)
+        .into_iter()
+        .map(|to| Choice {
+            value: to.as_str().to_owned(),
+            label: to.label().to_owned(),
+            selected: to.as_str() == typed.status,
+        })
+        .collect();
+    let mut assignees = vec![Choice {
+        value: String::new(),
+        label: "Nobody".into(),
+        selected: typed.assignee.is_empty(),
+    }];
+    assignees.extend(loaded.users.iter().filter(|u| !u.disabled).map(|u| Choice {
+        value: u.id.to_string(),
+        label: format!("{} ({})", u.name, u.role),
+        selected: u.id.to_string() == typed.assignee,
+    }));
+    let can_sign_off = role.can(Action::SignOff)
+        && status.is_verdict()
+        && claim.signed_off_by.is_none()
+        && claim.verdict_by != Some(user.user.id);
+    let layout = Layout {
+        title: "Claim",
+        user: Some(&user.user),
+        csrf_token: &csrf.0,
+    };
+    let stamp = |who: Option<Uuid>, at: Option<chrono::DateTime<chrono::Utc>>| {
+        who.map(|who| Stamp {
+            who: name(who),
+            at: at.map(Shown::of),
+        })
+    };
+    render(&ClaimPage {
+        layout,
+        id: claim.id,
+        piece_id: claim.piece_id,
+        piece_title: &claim.piece_title,
+        piece_date: Shown::of(loaded.piece.piece.published_at),
+        prefix: &claim.selector.prefix,
+        quote: &claim.selector.exact,
+        suffix: &claim.selector.suffix,
+        claimant: &claim.claimant,
+        summary: &claim.summary,
+        status: status.as_str(),
+        status_label: status.label(),
+        is_verdict: status.is_verdict(),
+        priority_label: priority.label(),
+        assignee: claim.assignee.map(&name),
+        reason: claim.status_reason.as_deref(),
+        verdict: stamp(claim.verdict_by, claim.verdict_at),
+        signed_off: stamp(claim.signed_off_by, claim.signed_off_at),
+        signoff_note: claim.signoff_note.as_deref(),
+        version: claim.version,
+        evidence_count: loaded.detail.evidence.len(),
+        groups,
+        notes,
+        history,
+        trouble,
+        targets,
+        priorities: choices(
+            &Priority::ALL,
+            Priority::as_str,
+            Priority::label,
+            &typed.priority,
+        ),
+        stances: choices(&Stance::ALL, Stance::as_str, Stance::label, &typed.stance),
+        assignees,
+        typed,
+        can_edit: role.can(Action::EditClaim),
+        can_assign: role.can(Action::Assign),
+        can_add_evidence: role.can(Action::AddEvidence),
+        can_remove_evidence: role.can(Action::RemoveEvidence),
+        can_note: role.can(Action::AddNote),
+        can_sign_off,
+    })
+}
+
+/// The sanitised note HTML with its character references made numeric and its apostrophes
+/// escaped: the same document, character for character as a browser reads it, but no stretch of
+/// it reads like a stored text typed with markup characters in it (a note saying `&lt;b&gt;` or
+/// `it's` shows in the page as `&#60;b&#62;` and `it&#39;s`). Serialised HTML starts a reference
+/// at every `&`, and its attribute values are double-quoted, so each replacement is exact.
+fn numeric_references(html: &str) -> String {
+    html.replace("&lt;", "&#60;")
+        .replace("&gt;", "&#62;")
+        .replace("&quot;", "&#34;")
+        .replace("&amp;", "&#38;")
+        .replace('\'', "&#39;")
+}
+
+/// One event in words, with ids turned into names and statuses into their labels.
+fn describe(event: &Event, name: &impl Fn(Uuid) -> String) -> HistoryItem {
+    let field = event.field.as_deref();
+    let value = |v: &Option<String>| -> Option<String> {
+        let v = v.as_deref()?;
+        let as_name = field == Some("assignee") || event.kind == "signoff_voided";
+        Some(match (as_name, Uuid::try_parse(v), v.parse::<Status>()) {
+            (true, Ok(id), _) => name(id),
+            (false, _, Ok(status)) if field.is_none() => status.label().to_owned(),
+            _ => v.to_owned(),
+        })
+    };
+    let what = match event.kind.as_str() {
+        "created" => "added the claim".to_owned(),
+        "edited" => format!("changed the {}", field.unwrap_or("claim")),
+        "status_changed" => "changed the status".to_owned(),
+        "evidence_added" => "added evidence".to_owned(),
+        "evidence_removed" => "removed evidence".to_owned(),
+        "note_added" => "added a note".to_owned(),
+        "signed_off" => "signed the verdict off".to_owned(),
+        "signoff_voided" => "voided the sign-off".to_owned(),
+        other => other.replace('_', " "),
+    };
+    HistoryItem {
+        actor: event.actor.name.clone(),
+        at: Shown::of(event.at),
+        what,
+        from: value(&event.from),
+        to: value(&event.to),
+        reason: event.reason.clone(),
+    }
+}
+
+#[get("/claims/<id>")]
+async fn show(
+    user: PageUser,
+    csrf: CsrfToken,
+    mut db: Db,
+    id: &str,
+) -> Result<RawHtml<String>, AppError> {
+    let loaded = load(&mut db, parse_id("claim", id)?).await?;
+    page(&user, &csrf, &loaded, |_| {}, None)
+}
+
+/// Follows an evidence link: the page links here (same origin), and this sends the browser on to
+/// the stored address. Only addresses stored as evidence of this claim are ever followed.
+async fn follow(
+    db: &mut Db,
+    id: &str,
+    evidence: &str,
+    archived: bool,
+) -> Result<Redirect, AppError> {
+    let claim = parse_id("claim", id)?;
+    let evidence = parse_id("evidence", evidence)?;
+    let detail = store::claims::get(db, claim).await?;
+    let item = detail
+        .evidence
+        .iter()
+        .find(|e| e.id == evidence)
+        .ok_or_else(|| {
+            AppError::NotFound("this claim has no such evidence (it may have been removed)".into())
+        })?;
+    let url = if archived {
+        item.archived_url
+            .clone()
+            .ok_or_else(|| AppError::NotFound("this evidence has no archived copy".into()))?
+    } else {
+        item.url.clone()
+    };
+    Ok(Redirect::to(url))
+}
+
+#[get("/claims/<id>/evidence/<evidence>/source")]
+async fn source(
+    _user: PageUser,
+    mut db: Db,
+    id: &str,
+    evidence: &str,
+) -> Result<Redirect, AppError> {
+    follow(&mut db, id, evidence, false).await
+}
+
+#[get("/claims/<id>/evidence/<evidence>/archive")]
+async fn archive(
+    _user: PageUser,
+    mut db: Db,
+    id: &str,
+    evidence: &str,
+) -> Result<Redirect, AppError> {
+    follow(&mut db, id, evidence, true).await
+}
+
+/// The answer to a form: 303 back to the claim, or the page again saying what was refused.
+type Answer = Result<Result<Redirect, (HttpStatus, RawHtml<String>)>, AppError>;
+
+/// What a form's store call came to. Refusals a person can act on (403 of the two-person rule,
+/// 409, 410, 412, 422) show the claim as it is now with the form refilled; anything else is an
+/// error page.
+async fn settle(
+    user: &PageUser,
+    csrf: &CsrfToken,
+    db: &mut Db,
+    id: Uuid,
+    form: &'static str,
+    result: Result<(), AppError>,
+    typed: impl FnOnce(&mut Typed),
+) -> Answer {
+    let error = match result {
+        Ok(()) => return Ok(Ok(Redirect::to(format!("/claims/{id}")))),
+        Err(error) => error,
+    };
+    let status = error.status();
+    if !matches!(status.code, 403 | 409 | 410 | 412 | 422) {
+        return Err(error);
+    }
+    let message = match &error {
+        AppError::PreconditionFailed(_) => "This claim changed after you opened it; it is shown below as it is now, and its history (at the end of the page) says what changed and who changed it. What you typed is kept in the form: check it against the claim, then send it again.".to_owned(),
+        other => other.to_string(),
+    };
+    let errors = match &error {
+        AppError::Validation(_, errors) => errors.clone(),
+        _ => Vec::new(),
+    };
+    let loaded = load(db, id).await?;
+    let trouble = Trouble {
+        status,
+        form,
+        message,
+        errors,
+    };
+    let html = page(user, csrf, &loaded, typed, Some(trouble))?;
+    Ok(Err((status, html)))
+}
+
+/// Fields of a form arrive as typed; all are optional so that nothing typed is lost to a
+/// missing field (`Fields` says what is wrong instead).
+fn text(value: &Option<String>) -> String {
+    value.clone().unwrap_or_default()
+}
+
+/// A blank optional field means "none".
+fn given(value: &Option<String>) -> Option<&str> {
+    value.as_deref().filter(|v| !v.trim().is_empty())
+}
+
+fn version(fields: &mut Fields, value: &Option<String>) -> Vec<i32> {
+    match value.as_deref().map(str::trim).map(str::parse::<i32>) {
+        Some(Ok(version)) => vec![version],
+        _ => {
+            fields.error(
+                "version",
+                "the form lost the claim's version; reload the page",
+            );
+            Vec::new()
+        }
+    }
+}
+
+#[derive(FromForm)]
+struct StatusForm {
+    status: Option<String>,
+    reason: Option<String>,
+    version: Option<String>,
+}
+
+#[post("/claims/<id>/status", data = "<form>")]
+async fn change_status(
+    user: PageUser,
+    csrf: CsrfToken,
+    mut db: Db,
+    id: &str,
+    form: Protected<StatusForm>,
+) -> Answer {
+    let form = form.0;
+    let actor = user.may(Action::EditClaim)?;
+    let id = parse_id("claim", id)?;
+    let mut fields = Fields::default();
+    let expected = version(&mut fields, &form.version);
+    let status = match given(&form.status) {
+        Some(status) => fields.parse::<Status>("status", status),
+        None => {
+            fields.error("status", "choose the new status");
+            None
+        }
+    };
+    let reason = fields.optional_text("reason", given(&form.reason), limits::REASON);
+    let changes = ClaimChanges {
+        status,
+        reason,
+        ..ClaimChanges::default()
+    };
+    let result = match fields.finish() {
+        Ok(()) => store::claims::update(&mut db, actor, id, &expected, &changes)
+            .await
+            .map(drop)
+            .map_err(AppError::from),
+        Err(errors) => Err(AppError::invalid(errors)),
+    };
+    let typed = |t: &mut Typed| {
+        t.status = text(&form.status);
+        t.reason = text(&form.reason);
+    };
+    settle(&user, &csrf, &mut db, id, "status", result, typed).await
+}
+
+#[derive(FromForm)]
+struct DetailsForm {
+    summary: Option<String>,
+    claimant: Option<String>,
+    priority: Option<String>,
+    version: Option<String>,
+}
+
+#[post("/claims/<id>/details", data = "<form>")]
+async fn edit_details(
+    user: PageUser,
+    csrf: CsrfToken,
+    mut db: Db,
+    id: &str,
+    form: Protected<DetailsForm>,
+) -> Answer {
+    let form = form.0;
+    let actor = user.may(Action::EditClaim)?;
+    let id = parse_id("claim", id)?;
+    let mut fields = Fields::default();
+    let expected = version(&mut fields, &form.version);
+    let changes = ClaimChanges {
+        summary: fields.optional_text("summary", given(&form.summary), limits::SUMMARY),
+        claimant: fields.optional_text("claimant", given(&form.claimant), limits::CLAIMANT),
+        priority: given(&form.priority).and_then(|p| fields.parse::<Priority>("priority", p)),
+        ..ClaimChanges::default()
+    };
+    let result = match fields.finish() {
+        Ok(()) => store::claims::update(&mut db, actor, id, &expected, &changes)
+            .await
+            .map(drop)
+            .map_err(AppError::from),
+        Err(errors) => Err(AppError::invalid(errors)),
+    };
+    let typed = |t: &mut Typed| {
+        t.summary = text(&form.summary);
+        t.claimant = text(&form.claimant);
+        t.priority = text(&form.priority);
+    };
+    settle(&user, &csrf, &mut db, id, "details", result, typed).await
+}
+
+#[derive(FromForm)]
+struct AssignForm {
+    assignee: Option<String>,
+    version: Option<String>,
+}
+
+#[post("/claims/<id>/assign", data = "<form>")]
+async fn assign(
+    user: PageUser,
+    csrf: CsrfToken,
+    mut db: Db,
+    id: &str,
+    form: Protected<AssignForm>,
+) -> Answer {
+    let form = form.0;
+    let actor = user.may(Action::Assign)?;
+    let id = parse_id("claim", id)?;
+    let mut fields = Fields::default();
+    let expected = version(&mut fields, &form.version);
+    let assignee = match given(&form.assignee) {
+        None => Some(None),
+        Some(text) => match Uuid::try_parse(text.trim()) {
+            Ok(user) => Some(Some(user)),
+            Err(_) => {
+                fields.error("assignee", "choose someone from the list");
+                None
+            }
+        },
+    };
+    let changes = ClaimChanges {
+        assignee,
+        ..ClaimChanges::default()
+    };
+    let result = match fields.finish() {
+        Ok(()) => store::claims::update(&mut db, actor, id, &expected, &changes)
+            .await
+            .map(drop)
+            .map_err(AppError::from),
+        Err(errors) => Err(AppError::invalid(errors)),
+    };
+    let typed = |t: &mut Typed| t.assignee = text(&form.assignee);
+    settle(&user, &csrf, &mut db, id, "assign", result, typed).await
+}
+
+#[derive(FromForm)]
+struct EvidenceForm {
+    url: Option<String>,
+    title: Option<String>,
+    publisher: Option<String>,
+    stance: Option<String>,
+    archived_url: Option<String>,
+    note: Option<String>,
+}
+
+#[post("/claims/<id>/evidence", data = "<form>")]
+async fn add_evidence(
+    user: PageUser,
+    csrf: CsrfToken,
+    mut db: Db,
+    id: &str,
+    form: Protected<EvidenceForm>,
+) -> Answer {
+    let form = form.0;
+    let actor = user.may(Action::AddEvidence)?;
+    let id = parse_id("claim", id)?;
+    let mut fields = Fields::default();
+    let url = fields.url("url", &text(&form.url));
+    let title = fields.text("title", &text(&form.title), limits::TITLE);
+    let stance = match given(&form.stance) {
+        Some(stance) => fields.parse::<Stance>("stance", stance),
+        None => {
+            fields.error(
+                "stance",
+                "choose whether it supports, refutes or gives context",
+            );
+            None
+        }
+    };
+    let publisher = fields.optional_text("publisher", given(&form.publisher), limits::PUBLISHER);
+    let note = fields.optional_text("note", given(&form.note), limits::EVIDENCE_NOTE);
+    let archived_url = fields.optional_url("archived_url", given(&form.archived_url));
+    let result = match (fields.finish(), stance) {
+        (Ok(()), Some(stance)) => {
+            let new = NewEvidence {
+                url,
+                title,
+                publisher: publisher.unwrap_or_default(),
+                stance,
+                note: note.unwrap_or_default(),
+                archived_url,
+            };
+            store::evidence::add(&mut db, actor, id, &new)
+                .await
+                .map(drop)
+                .map_err(AppError::from)
+        }
+        (Err(errors), _) => Err(AppError::invalid(errors)),
+        (Ok(()), None) => Err(AppError::invalid(vec![FieldError {
+            field: "stance".into(),
+            message: "choose a stance".into(),
+        }])),
+    };
+    let typed = |t: &mut Typed| {
+        t.url = text(&form.url);
+        t.title = text(&form.title);
+        t.publisher = text(&form.publisher);
+        t.stance = text(&form.stance);
+        t.archived_url = text(&form.archived_url);
+        t.evidence_note = text(&form.note);
+    };
+    settle(&user, &csrf, &mut db, id, "evidence", result, typed).await
+}
+
+#[post("/claims/<id>/evidence/<evidence>/remove", data = "<_form>")]
+async fn remove_evidence(
+    user: PageUser,
+    csrf: CsrfToken,
+    mut db: Db,
+    id: &str,
+    evidence: &str,
+    _form: Protected<TokenField<'_>>,
+) -> Answer {
+    let actor = user.may(Action::RemoveEvidence)?;
+    let id = parse_id("claim", id)?;
+    let evidence = parse_id("evidence", evidence)?;
+    // Only this claim's evidence is removed from this claim's page.
+    let detail = store::claims::get(&mut db, id).await?;
+    let result = if detail.evidence.iter().any(|e| e.id == evidence) {
+        store::evidence::remove(&mut db, actor, evidence)
+            .await
+            .map_err(AppError::from)
+    } else {
+        Err(AppError::Gone(
+            "that evidence is not on this claim any more (it may have been removed already)".into(),
+        ))
+    };
+    settle(
+        &user,
+        &csrf,
+        &mut db,
+        id,
+        "remove",
+        result,
+        |_: &mut Typed| {},
+    )
+    .await
+}
+
+#[derive(FromForm)]
+struct NoteForm {
+    body: Option<String>,
+}
+
+#[post("/claims/<id>/notes", data = "<form>")]
+async fn add_note(
+    user: PageUser,
+    csrf: CsrfToken,
+    mut db: Db,
+    id: &str,
+    form: Protected<NoteForm>,
+) -> Answer {
+    let form = form.0;
+    let actor = user.may(Action::AddNote)?;
+    let id = parse_id("claim", id)?;
+    let mut fields = Fields::default();
+    // Markdown as written: indentation and line breaks carry meaning.
+    let body = fields.verbatim("body", &text(&form.body), limits::NOTE);
+    let result = match fields.finish() {
+        Ok(()) => store::notes::add(&mut db, actor, id, &body)
+            .await
+            .map(drop)
+            .map_err(AppError::from),
+        Err(errors) => Err(AppError::invalid(errors)),
+    };
+    let typed = |t: &mut Typed| t.note = text(&form.body);
+    settle(&user, &csrf, &mut db, id, "note", result, typed).await
+}
+
+#[derive(FromForm)]
+struct SignOffForm {
+    note: Option<String>,
+    version: Option<String>,
+}
+
+#[post("/claims/<id>/signoff", data = "<form>")]
+async fn sign_off(
+    user: PageUser,
+    csrf: CsrfToken,
+    mut db: Db,
+    id: &str,
+    form: Protected<SignOffForm>,
+) -> Answer {
+    let form = form.0;
+    let actor = user.may(Action::SignOff)?;
+    let id = parse_id("claim", id)?;
+    let mut fields = Fields::default();
+    let expected = version(&mut fields, &form.version);
+    let note = fields.optional_text("note", given(&form.note), limits::REASON);
+    let result = match fields.finish() {
+        Ok(()) => store::claims::sign_off(&mut db, actor, id, &expected, note.as_deref())
+            .await
+            .map(drop)
+            .map_err(AppError::from),
+        Err(errors) => Err(AppError::invalid(errors)),
+    };
+    let typed = |t: &mut Typed| t.signoff_note = text(&form.note);
+    settle(&user, &csrf, &mut db, id, "signoff", result, typed).await
+}
+
+pub fn routes() -> Vec<Route> {
+    routes![
+        show,
+        source,
+        archive,
+        change_status,
+        edit_details,
+        assign,
+        add_evidence,
+        remove_evidence,
+        add_note,
+        sign_off
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::numeric_references;
+
+    #[test]
+    fn note_html_keeps_its_meaning_with_numeric_references() {
+        assert_eq!(
+            numeric_references(
+                r#"<p>it's &lt;b&gt; &amp;lt; <a href="/x?a=1&amp;b='2'">&quot;q&quot;</a></p>"#
+            ),
+            r#"<p>it&#39;s &#60;b&#62; &#38;lt; <a href="/x?a=1&#38;b=&#39;2&#39;">&#34;q&#34;</a></p>"#
+        );
+    }
+}

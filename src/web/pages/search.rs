@@ -1,0 +1,273 @@
+//! Search, `/claims`: every claim across pieces, filtered by status, piece, assignee and words,
+//! with the count at each status and keyset pagination. Six queries, whatever the results.
+use super::home::{ClaimLine, names};
+use super::{Layout, render};
+use crate::domain::fields::{Fields, limits};
+use crate::domain::workflow::Status;
+use crate::store;
+use crate::store::claims::{ClaimFilter, Cursor};
+use crate::store::pieces::PieceSummary;
+use crate::store::users::User;
+use crate::web::auth::PageUser;
+use crate::web::csrf::CsrfToken;
+use crate::web::error::AppError;
+use crate::web::guards::Db;
+use askama::Template;
+use rocket::response::content::RawHtml;
+use rocket::{Route, get, routes};
+use uuid::Uuid;
+
+/// Results per page.
+const PAGE: i64 = 50;
+
+/// A search's filters, read from the query string. An empty parameter (a form's untouched
+/// field) means no filter; anything else must be valid, or the answer is 422 naming it.
+#[derive(Debug, Default, Clone)]
+pub(super) struct ClaimQuery {
+    pub piece: Option<Uuid>,
+    pub status: Option<Status>,
+    pub assignee: Option<Uuid>,
+    pub words: Option<String>,
+    pub after: Option<Cursor>,
+}
+
+fn given(value: Option<&str>) -> Option<&str> {
+    value.filter(|v| !v.trim().is_empty())
+}
+
+impl ClaimQuery {
+    pub fn parse(
+        piece: Option<&str>,
+        status: Option<&str>,
+        assignee: Option<&str>,
+        q: Option<&str>,
+        cursor: Option<&str>,
+    ) -> Result<ClaimQuery, AppError> {
+        let mut fields = Fields::default();
+        let mut uuid = |field: &str, value: Option<&str>| {
+            given(value).and_then(|v| {
+                Uuid::try_parse(v.trim())
+                    .map_err(|_| fields.error(field, format!("`{v}` is not a UUID")))
+                    .ok()
+            })
+        };
+        let piece = uuid("piece", piece);
+        let assignee = uuid("assignee", assignee);
+        let status = given(status).and_then(|s| fields.parse::<Status>("status", s.trim()));
+        let words = given(q).map(|q| fields.text("q", q, limits::SEARCH));
+        let after = given(cursor).and_then(|c| {
+            Cursor::decode(c).or_else(|| {
+                fields.error(
+                    "cursor",
+                    "is not a page of this search; start again from the first page",
+                );
+                None
+            })
+        });
+        fields.finish().map_err(AppError::invalid)?;
+        Ok(ClaimQuery {
+            piece,
+            status,
+            assignee,
+            words,
+            after,
+        })
+    }
+
+    pub fn filter(&self, limit: i64) -> ClaimFilter {
+        ClaimFilter {
+            piece: self.piece,
+            status: self.status,
+            assignee: self.assignee,
+            words: self.words.clone(),
+            limit,
+            after: self.after,
+        }
+    }
+
+    /// The query string of this search, on another page (`cursor`) or another status.
+    fn href(&self, status: Option<Status>, cursor: Option<&str>) -> String {
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        if let Some(status) = status {
+            query.append_pair("status", status.as_str());
+        }
+        if let Some(piece) = self.piece {
+            query.append_pair("piece", &piece.to_string());
+        }
+        if let Some(assignee) = self.assignee {
+            query.append_pair("assignee", &assignee.to_string());
+        }
+        if let Some(words) = &self.words {
+            query.append_pair("q", words);
+        }
+        if let Some(cursor) = cursor {
+            query.append_pair("cursor", cursor);
+        }
+        let query = query.finish();
+        if query.is_empty() {
+            "/claims".to_owned()
+        } else {
+            format!("/claims?{query}")
+        }
+    }
+}
+
+/// An option of a filter's `<select>`.
+pub(super) struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+pub(super) fn status_choices(current: Option<Status>) -> Vec<Choice> {
+    Status::ALL
+        .iter()
+        .map(|s| Choice {
+            value: s.as_str().to_owned(),
+            label: s.label().to_owned(),
+            selected: current == Some(*s),
+        })
+        .collect()
+}
+
+pub(super) fn assignee_choices(users: &[User], current: Option<Uuid>) -> Vec<Choice> {
+    users
+        .iter()
+        .map(|u| Choice {
+            value: u.id.to_string(),
+            label: u.name.clone(),
+            selected: current == Some(u.id),
+        })
+        .collect()
+}
+
+fn piece_choices(pieces: &[PieceSummary], current: Option<Uuid>) -> Vec<Choice> {
+    pieces
+        .iter()
+        .map(|p| Choice {
+            value: p.piece.id.to_string(),
+            label: p.piece.title.clone(),
+            selected: current == Some(p.piece.id),
+        })
+        .collect()
+}
+
+/// A status with how many claims of the search are at it, and a link to just those.
+struct StatusCount {
+    status: &'static str,
+    label: &'static str,
+    count: i64,
+    href: String,
+    current: bool,
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+struct SearchPage<'a> {
+    layout: Layout<'a>,
+    words: &'a str,
+    statuses: Vec<Choice>,
+    pieces: Vec<Choice>,
+    assignees: Vec<Choice>,
+    counts: Vec<StatusCount>,
+    total: i64,
+    results: Vec<ClaimLine>,
+    next_href: Option<String>,
+    first_href: Option<String>,
+}
+
+#[allow(clippy::too_many_arguments)]
+#[get("/claims?<status>&<piece>&<assignee>&<q>&<cursor>")]
+async fn search(
+    user: PageUser,
+    csrf: CsrfToken,
+    mut db: Db,
+    status: Option<&str>,
+    piece: Option<&str>,
+    assignee: Option<&str>,
+    q: Option<&str>,
+    cursor: Option<&str>,
+) -> Result<RawHtml<String>, AppError> {
+    let query = ClaimQuery::parse(piece, status, assignee, q, cursor)?;
+    let filter = query.filter(PAGE);
+    let page = store::claims::list(&mut db, &filter).await?;
+    let counts = store::claims::count_by_status(&mut db, &filter).await?;
+    let pieces = store::pieces::list(&mut db).await?;
+    let users = store::users::list(&mut db).await?;
+
+    let names = names(&users);
+    let total = counts.iter().map(|(_, n)| n).sum();
+    let counts = counts
+        .into_iter()
+        .map(|(s, count)| StatusCount {
+            status: s.as_str(),
+            label: s.label(),
+            count,
+            href: query.href(Some(s), None),
+            current: query.status == Some(s),
+        })
+        .collect();
+    let next_href = page
+        .next_cursor
+        .as_deref()
+        .map(|c| query.href(query.status, Some(c)));
+    let first_href = query.after.map(|_| query.href(query.status, None));
+    let layout = Layout {
+        title: "Claims",
+        user: Some(&user.user),
+        csrf_token: &csrf.0,
+    };
+    render(&SearchPage {
+        layout,
+        words: query.words.as_deref().unwrap_or_default(),
+        statuses: status_choices(query.status),
+        pieces: piece_choices(&pieces, query.piece),
+        assignees: assignee_choices(&users, query.assignee),
+        counts,
+        total,
+        results: page
+            .items
+            .into_iter()
+            .map(|c| ClaimLine::of(c, &names))
+            .collect(),
+        next_href,
+        first_href,
+    })
+}
+
+pub fn routes() -> Vec<Route> {
+    routes![search]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_parameters_are_no_filter() {
+        let query = ClaimQuery::parse(Some(""), Some(""), Some(" "), Some(""), Some("")).unwrap();
+        assert!(query.piece.is_none() && query.status.is_none() && query.assignee.is_none());
+        assert!(query.words.is_none() && query.after.is_none());
+        assert_eq!(query.href(None, None), "/claims");
+    }
+
+    #[test]
+    fn bad_parameters_are_named() {
+        let Err(AppError::Validation(_, errors)) =
+            ClaimQuery::parse(Some("x"), Some("done"), None, None, Some("y"))
+        else {
+            panic!("refused");
+        };
+        let named: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(named, ["piece", "status", "cursor"]);
+    }
+
+    #[test]
+    fn links_keep_the_filters_and_encode_the_words() {
+        let query = ClaimQuery::parse(None, None, None, Some("a&b c"), None).unwrap();
+        assert_eq!(
+            query.href(Some(Status::False), Some("1.ab")),
+            "/claims?status=false&q=a%26b+c&cursor=1.ab"
+        );
+    }
+}

@@ -1,0 +1,335 @@
+//! The piece page, `/pieces/{id}`: the piece's text with every claim marked in place (however
+//! claims overlap or nest, as well-formed HTML), and its claims listed in text order.
+use crate::pages::{Browser, Page, assert_page_markup, tags, unescape};
+use crate::support::{PASSWORD, TestApp, spawn_app, spawn_app_with_demo};
+use factdesk::domain::roles::Role;
+use factdesk::domain::workflow::Status as WorkflowStatus;
+use rocket::http::Status;
+use serde_json::{Value, json};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A new user of `role`, signed in through the login form in a browser of their own.
+async fn signed_in(app: &TestApp, role: Role) -> Browser {
+    let (user, _) = app.user(role).await;
+    let browser = Browser::open(&app.db).await;
+    let page = browser.sign_in(&user.email, PASSWORD).await;
+    assert_eq!(page.status, Status::SeeOther, "{page:?}");
+    browser
+}
+
+/// What the marks in the piece's text say.
+#[derive(Debug, Default)]
+struct Marked {
+    /// Each claim's text: every run inside one of its marks, joined (status words for screen
+    /// readers left out).
+    text: BTreeMap<String, String>,
+    /// Each claim's `data-status`, `title` and how many marks it has.
+    status: BTreeMap<String, String>,
+    title: BTreeMap<String, String>,
+    /// The claims each link in the text opens, by the claim of the mark it sits in.
+    links: BTreeMap<String, BTreeSet<String>>,
+    /// The text as a reader sees it, marks and all.
+    shown: String,
+}
+
+/// Reads the piece's text (`<div class="piece-text">`) with a stack of open elements: panics if an
+/// element is closed out of order, or left open, or a link is nested in a link.
+fn marked(page: &Page) -> Marked {
+    let html = &page.body;
+    let open = "<div class=\"piece-text\">";
+    let from = html.find(open).expect("the piece's text") + open.len();
+    let to = from + html[from..].find("</div>").expect("its end");
+    let mut rest = &html[from..to];
+    let mut stack: Vec<(String, Option<String>, bool)> = Vec::new();
+    let mut out = Marked::default();
+    while !rest.is_empty() {
+        let next = rest.find('<').unwrap_or(rest.len());
+        let text = unescape(&rest[..next]);
+        let hidden = stack.iter().any(|(_, _, hidden)| *hidden);
+        if !hidden {
+            out.shown.push_str(&text);
+            for id in stack.iter().filter_map(|(_, id, _)| id.as_ref()) {
+                out.text.entry(id.clone()).or_default().push_str(&text);
+            }
+        }
+        rest = &rest[next..];
+        if rest.is_empty() {
+            break;
+        }
+        let end = rest.find('>').expect("a tag's end") + 1;
+        let tag = &rest[..end];
+        rest = &rest[end..];
+        if let Some(name) = tag.strip_prefix("</") {
+            let name = name.trim_end_matches('>');
+            let (top, _, _) = stack
+                .pop()
+                .unwrap_or_else(|| panic!("</{name}> closes nothing: {html}"));
+            assert_eq!(top, name, "<{top}> closed by </{name}>: out of order");
+            continue;
+        }
+        let parsed = tags(tag).pop().expect("a start tag");
+        let name = parsed.name.clone();
+        let hidden = parsed.attribute("class") == Some("visually-hidden");
+        let mut claim = None;
+        match name.as_str() {
+            "mark" => {
+                let id = parsed
+                    .attribute("data-claim-id")
+                    .expect("a claim id")
+                    .to_owned();
+                let status = parsed
+                    .attribute("data-status")
+                    .expect("a status")
+                    .to_owned();
+                let title = parsed.attribute("title").expect("a title").to_owned();
+                let class = parsed.attribute("class").unwrap_or_default();
+                assert!(class.contains(&format!("status-{status}")), "{tag}");
+                let before = out.status.insert(id.clone(), status.clone());
+                assert!(before.is_none_or(|b| b == status), "{tag}");
+                out.title.insert(id.clone(), title);
+                claim = Some(id);
+            }
+            "a" => {
+                assert!(
+                    !stack.iter().any(|(n, _, _)| n == "a"),
+                    "a link inside a link: {tag}"
+                );
+                let href = parsed.attribute("href").expect("an href");
+                // Hover or keyboard focus shows the claim's status and summary.
+                let title = parsed.attribute("title").expect("a title");
+                assert_eq!(parsed.attribute("data-tip"), Some(title), "{tag}");
+                let target = href.strip_prefix("/claims/").expect("a claim link");
+                for id in stack.iter().filter_map(|(_, id, _)| id.as_ref()) {
+                    out.links
+                        .entry(id.clone())
+                        .or_default()
+                        .insert(target.to_owned());
+                }
+            }
+            "span" => {}
+            other => panic!("unexpected <{other}> in the text: {tag}"),
+        }
+        stack.push((name, claim, hidden));
+    }
+    assert!(stack.is_empty(), "left open: {stack:?}");
+    out
+}
+
+/// The claims the API gives for a piece: (id, quote, status).
+async fn api_claims(app: &TestApp, piece: &str) -> Vec<(String, String, String)> {
+    let answer = app.get(&format!("/api/v1/pieces/{piece}")).await;
+    assert_eq!(answer.status, Status::Ok, "{answer:#?}");
+    answer.body["claims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c: &Value| {
+            (
+                c["id"].as_str().unwrap().to_owned(),
+                c["selector"]["exact"].as_str().unwrap().to_owned(),
+                c["status"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[track_caller]
+fn assert_every_claim_marked_with_its_quote(page: &Page, claims: &[(String, String, String)]) {
+    let marked = marked(page);
+    let ids: BTreeSet<&String> = marked.text.keys().collect();
+    let expected: BTreeSet<&String> = claims.iter().map(|(id, _, _)| id).collect();
+    assert_eq!(ids, expected, "one data-claim-id per claim");
+    for (id, quote, status) in claims {
+        assert_eq!(&marked.text[id], quote, "the marks of claim {id}");
+        assert_eq!(&marked.status[id], status, "claim {id}");
+        let label = status.parse::<WorkflowStatus>().unwrap().label();
+        assert!(
+            marked.title[id].starts_with(&format!("{label}: ")),
+            "the title says the status: {}",
+            marked.title[id]
+        );
+        // The list beside the text links to the claim too.
+        assert!(
+            page.body
+                .contains(&format!("class=\"piece-claim-text\" href=\"/claims/{id}\"")),
+            "claim {id} in the list"
+        );
+    }
+}
+
+#[rocket::async_test]
+async fn anonymous_visitors_are_sent_to_sign_in() {
+    let app = spawn_app().await;
+    let piece = app.create_piece("The minister said crime fell.").await;
+    let browser = Browser::open(&app.db).await;
+
+    let page = browser.get(&format!("/pieces/{piece}")).await;
+
+    assert_eq!(page.status, Status::SeeOther, "{page:?}");
+    assert_eq!(page.location(), Some("/login"));
+}
+
+#[rocket::async_test]
+async fn a_reviewer_sees_the_demo_piece_with_one_mark_per_claim_reading_its_quote() {
+    let (app, demo) = spawn_app_with_demo().await;
+    let browser = signed_in(&app, Role::Reviewer).await;
+    let claims = api_claims(&app, &demo.to_string()).await;
+    assert_eq!(claims.len(), 55);
+
+    let page = browser.get(&format!("/pieces/{demo}")).await;
+
+    page.assert_html("the demo piece", Status::Ok);
+    assert_page_markup("the demo piece", &page.body);
+    let distinct: BTreeSet<String> = tags(&page.body)
+        .iter()
+        .filter_map(|t| t.attribute("data-claim-id").map(str::to_owned))
+        .collect();
+    assert_eq!(distinct.len(), 55);
+    assert_every_claim_marked_with_its_quote(&page, &claims);
+    // The whole body is there, in order, as written.
+    let body = app.get(&format!("/api/v1/pieces/{demo}")).await.body["body"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(marked(&page).shown, body);
+    // The claims are listed in text order (as the API gives them).
+    let positions: Vec<usize> = claims
+        .iter()
+        .map(|(id, _, _)| {
+            page.body
+                .find(&format!("class=\"piece-claim-text\" href=\"/claims/{id}\""))
+                .unwrap()
+        })
+        .collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "in text order");
+    assert!(page.body.contains("55 claims"), "{page:?}");
+}
+
+#[rocket::async_test]
+async fn overlapping_and_nested_claims_render_as_well_formed_nested_marks() {
+    let app = spawn_app().await;
+    // Curly quotes, an apostrophe and an emoji: positions are characters, not bytes.
+    let body = "It’s “official” 🎉: the strike killed Qassem Soleimani on 3 January 2020 near Baghdad airport.\n\nA second paragraph.";
+    let piece = app.create_piece(body).await;
+    let quotes = [
+        "the strike killed Qassem Soleimani",  // overlaps the next
+        "Qassem Soleimani on 3 January 2020",  // contains the next
+        "3 January 2020",                      // nested
+        "3 January 2020 near Baghdad airport", // starts with the one before
+        "“official” 🎉",                       // multi-byte characters
+        "It’s “official” 🎉: the strike",      // contains it, overlaps the first
+        "airport.\n\nA second",                // across a paragraph break
+    ];
+    let mut ids = Vec::new();
+    for quote in quotes {
+        ids.push(app.create_claim(&piece, quote).await.0);
+    }
+    // A second claim on exactly the same words as another.
+    let twin = app
+        .post(
+            &format!("/api/v1/pieces/{piece}/claims"),
+            &json!({ "quote": "3 January 2020", "summary": "The date of the strike." }),
+        )
+        .await;
+    assert_eq!(twin.status, Status::Created, "{twin:#?}");
+    let browser = signed_in(&app, Role::Editor).await;
+
+    let page = browser.get(&format!("/pieces/{piece}")).await;
+
+    page.assert_html("the piece", Status::Ok);
+    assert_page_markup("the piece", &page.body);
+    let claims = api_claims(&app, &piece).await;
+    assert_eq!(claims.len(), quotes.len() + 1);
+    assert_every_claim_marked_with_its_quote(&page, &claims);
+    let marked = marked(&page);
+    assert_eq!(marked.shown, body);
+    // Where claims nest, the text links to the innermost; every claim not wholly covered by
+    // others links to itself somewhere.
+    for id in &ids[..2] {
+        assert!(marked.links[id].contains(id), "claim {id} links to itself");
+    }
+    // Two claims on the same words: the text links to one of them, the list to both.
+    let twin = twin.body["id"].as_str().unwrap().to_owned();
+    let date_links = &marked.links[&ids[2]];
+    assert!(
+        date_links.iter().all(|t| *t == ids[2] || *t == twin),
+        "{date_links:?}"
+    );
+}
+
+#[rocket::async_test]
+async fn the_list_shows_each_claims_status_priority_and_assignee() {
+    let app = spawn_app().await;
+    let piece = app
+        .create_piece("The minister said crime fell by a third in 2019.")
+        .await;
+    let (claim, etag) = app.create_claim(&piece, "crime fell by a third").await;
+    let (other, _) = app.create_claim(&piece, "in 2019").await;
+    let change = json!({ "status": "in_progress", "priority": "high", "assignee": app.editor.id });
+    let answer = app
+        .patch(&format!("/api/v1/claims/{claim}"), Some(&etag), &change)
+        .await;
+    assert_eq!(answer.status, Status::Ok, "{answer:#?}");
+    let browser = signed_in(&app, Role::Admin).await;
+
+    let page = browser.get(&format!("/pieces/{piece}")).await;
+
+    page.assert_html("the piece", Status::Ok);
+    let marked = marked(&page);
+    assert_eq!(marked.status[&claim], "in_progress");
+    assert_eq!(marked.status[&other], "unchecked");
+    assert_eq!(marked.title[&claim], "In progress: crime fell by a third");
+    let text = unescape(&page.body);
+    assert!(
+        text.contains("[In progress claim]"),
+        "status in words: {text}"
+    );
+    assert!(text.contains("[Unchecked claim]"), "{text}");
+    assert!(text.contains("High priority"), "{text}");
+    assert!(text.contains("Normal priority"), "{text}");
+    assert!(
+        text.contains(&format!("assigned to {}", app.editor.name)),
+        "{text}"
+    );
+    assert!(text.contains("unassigned"), "{text}");
+    assert!(
+        page.body.contains("<time datetime=\"2020-01-13T00:00:00Z\" title=\"2020-01-13T00:00:00Z\">13 Jan 2020</time>"),
+        "{page:?}"
+    );
+}
+
+#[rocket::async_test]
+async fn a_piece_without_claims_is_its_text_alone() {
+    let app = spawn_app().await;
+    let piece = app.create_piece("Nothing to check here.").await;
+    let browser = signed_in(&app, Role::Reviewer).await;
+
+    let page = browser.get(&format!("/pieces/{piece}")).await;
+
+    page.assert_html("the piece", Status::Ok);
+    assert!(
+        page.body
+            .contains("<div class=\"piece-text\">Nothing to check here.</div>"),
+        "{page:?}"
+    );
+    assert!(!page.body.contains("<mark"), "{page:?}");
+    assert!(page.body.contains("No claims are anchored"), "{page:?}");
+}
+
+#[rocket::async_test]
+async fn an_unknown_or_malformed_id_is_a_404_page() {
+    let app = spawn_app().await;
+    let browser = signed_in(&app, Role::Reviewer).await;
+
+    for path in [
+        format!("/pieces/{}", uuid::Uuid::new_v4()),
+        "/pieces/not-an-id".to_owned(),
+        "/pieces/%3Cb%3E".to_owned(),
+    ] {
+        let page = browser.get(&path).await;
+
+        page.assert_html(&path, Status::NotFound);
+        assert_page_markup(&path, &page.body);
+        assert!(!page.body.contains("<b>"), "{page:?}");
+    }
+}
