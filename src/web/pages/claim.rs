@@ -533,18 +533,26 @@ async fn change_status(
         reason,
         ..ClaimChanges::default()
     };
-    let result = match fields.finish() {
-        Ok(()) => store::claims::update(&mut db, actor, id, &expected, &changes)
-            .await
-            .map(drop)
-            .map_err(AppError::from),
-        Err(errors) => Err(AppError::invalid(errors)),
-    };
+    let result = apply_form(&mut db, actor, id, fields, &expected, &changes).await;
     let typed = |t: &mut Typed| {
         t.status = text(&form.status);
         t.reason = text(&form.reason);
     };
     settle(&user, &csrf, &mut db, id, "status", result, typed).await
+}
+
+/// A checked form's changes applied as the API applies them: its field errors, or the store's.
+async fn apply_form(
+    db: &mut Db,
+    actor: Uuid,
+    id: Uuid,
+    fields: Fields,
+    expected: &[i32],
+    changes: &ClaimChanges,
+) -> Result<(), AppError> {
+    fields.finish().map_err(AppError::invalid)?;
+    store::claims::update(db, actor, id, expected, changes).await?;
+    Ok(())
 }
 
 #[derive(FromForm)]
@@ -574,13 +582,7 @@ async fn edit_details(
         priority: given(&form.priority).and_then(|p| fields.parse::<Priority>("priority", p)),
         ..ClaimChanges::default()
     };
-    let result = match fields.finish() {
-        Ok(()) => store::claims::update(&mut db, actor, id, &expected, &changes)
-            .await
-            .map(drop)
-            .map_err(AppError::from),
-        Err(errors) => Err(AppError::invalid(errors)),
-    };
+    let result = apply_form(&mut db, actor, id, fields, &expected, &changes).await;
     let typed = |t: &mut Typed| {
         t.summary = text(&form.summary);
         t.claimant = text(&form.claimant);
@@ -622,13 +624,7 @@ async fn assign(
         assignee,
         ..ClaimChanges::default()
     };
-    let result = match fields.finish() {
-        Ok(()) => store::claims::update(&mut db, actor, id, &expected, &changes)
-            .await
-            .map(drop)
-            .map_err(AppError::from),
-        Err(errors) => Err(AppError::invalid(errors)),
-    };
+    let result = apply_form(&mut db, actor, id, fields, &expected, &changes).await;
     let typed = |t: &mut Typed| t.assignee = text(&form.assignee);
     settle(&user, &csrf, &mut db, id, "assign", result, typed).await
 }
