@@ -14,9 +14,11 @@ pub use config::{Config, Settings};
 use rocket::{Build, Rocket};
 
 pub fn rocket(config: Config) -> Rocket<Build> {
-    let pool = store::database::pool(&config.settings.database_url, config.settings.pool_size);
+    let (pool, queries) =
+        store::database::pool(&config.settings.database_url, config.settings.pool_size);
     rocket::custom(config.figment)
         .manage(pool)
+        .manage(queries)
         .manage(config.settings)
         .attach(web::headers::SecurityHeaders)
         .mount("/", web::health::routes())

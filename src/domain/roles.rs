@@ -24,6 +24,8 @@ pub enum Action {
     AddNote,
     SignOff,
     AddPiece,
+    /// A piece's details: title, outlet, address, authors, date (never its text).
+    EditPiece,
     AddClaim,
     /// Status, summary, claimant, priority.
     EditClaim,
@@ -34,11 +36,12 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 10] = [
+    pub const ALL: [Action; 11] = [
         Action::Read,
         Action::AddNote,
         Action::SignOff,
         Action::AddPiece,
+        Action::EditPiece,
         Action::AddClaim,
         Action::EditClaim,
         Action::Assign,
@@ -52,6 +55,7 @@ impl Action {
         match self {
             Action::Read | Action::AddNote | Action::SignOff => Role::Reviewer,
             Action::AddPiece
+            | Action::EditPiece
             | Action::AddClaim
             | Action::EditClaim
             | Action::Assign
@@ -68,6 +72,7 @@ impl Action {
             Action::AddNote => "add notes",
             Action::SignOff => "sign verdicts off",
             Action::AddPiece => "add pieces",
+            Action::EditPiece => "edit a piece's details",
             Action::AddClaim => "add claims",
             Action::EditClaim => "change a claim's status or wording",
             Action::Assign => "assign claims",
@@ -100,6 +105,7 @@ mod tests {
                     AddNote,
                     SignOff,
                     AddPiece,
+                    EditPiece,
                     AddClaim,
                     EditClaim,
                     Assign,

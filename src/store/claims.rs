@@ -270,6 +270,7 @@ pub async fn update(
         let current = locked(conn, id).await?;
         if !expected.contains(&current.version) {
             return Err(StoreError::Stale {
+                what: "claim",
                 current: current.version,
             });
         }
@@ -371,6 +372,7 @@ async fn apply(
     .await?;
     if updated == 0 {
         return Err(StoreError::Stale {
+            what: "claim",
             current: current.version + 1,
         });
     }
@@ -473,6 +475,7 @@ pub async fn sign_off(
         let current = locked(conn, id).await?;
         if !expected.contains(&current.version) {
             return Err(StoreError::Stale {
+                what: "claim",
                 current: current.version,
             });
         }

@@ -3,7 +3,7 @@
 use super::claims::{self, NewClaim};
 use super::database::MIGRATION_LOCK;
 use super::pieces::{self, NewPiece};
-use super::schema::{claims as claims_table, events, pieces as pieces_table};
+use super::schema::{claims as claims_table, events, piece_events, pieces as pieces_table};
 use super::{Conn, SYSTEM_USER, StoreError, StoreResult};
 use crate::domain::{anchor::occurrences, dates::parse_datetime, workflow::Priority};
 use diesel::prelude::*;
@@ -55,6 +55,13 @@ pub async fn reload(conn: &mut Conn, force: bool) -> StoreResult<Uuid> {
             .count()
             .get_result(conn)
             .await?;
+        let edits: i64 = piece_events::table
+            .filter(piece_events::piece_id.eq(PIECE))
+            .filter(piece_events::actor_id.ne(SYSTEM_USER))
+            .count()
+            .get_result(conn)
+            .await?;
+        let work = work + edits;
         if work > 0 && !force {
             return Err(StoreError::Conflict(format!(
                 "people have made {work} changes to the demo piece; reload it with --force to throw them away"

@@ -8,6 +8,7 @@ pub mod events;
 pub mod evidence;
 mod models;
 pub mod notes;
+pub mod piece_edits;
 pub mod pieces;
 pub mod throttle;
 pub mod users;
@@ -36,8 +37,8 @@ pub enum StoreError {
     Transition(#[from] TransitionError),
     #[error(transparent)]
     SignOff(#[from] SignOffError),
-    #[error("the claim has changed since it was read: it is now at version {current}")]
-    Stale { current: i32 },
+    #[error("the {what} has changed since it was read: it is now at version {current}")]
+    Stale { what: &'static str, current: i32 },
     #[error("{0}")]
     Gone(String),
     #[error("{0}")]

@@ -160,6 +160,18 @@ pub async fn get(conn: &mut Conn, id: Uuid) -> StoreResult<PieceDetail> {
     })
 }
 
+/// A piece's details without its text or claims.
+pub async fn head(conn: &mut Conn, id: Uuid) -> StoreResult<Piece> {
+    pieces::table
+        .find(id)
+        .select(PieceHead::as_select())
+        .first(conn)
+        .await
+        .optional()?
+        .map(Piece::from)
+        .ok_or(StoreError::NotFound { kind: "piece", id })
+}
+
 /// The piece's text, locked against concurrent change while a claim is anchored in it.
 pub(super) async fn body_for_anchoring(conn: &mut Conn, id: Uuid) -> StoreResult<(String, String)> {
     pieces::table

@@ -84,6 +84,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    piece_events (id) {
+        id -> Uuid,
+        seq -> Int8,
+        piece_id -> Uuid,
+        actor_id -> Uuid,
+        at -> Timestamptz,
+        field -> Text,
+        from_value -> Nullable<Text>,
+        to_value -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     pieces (id) {
         id -> Uuid,
         title -> Text,
@@ -128,6 +141,8 @@ diesel::joinable!(events -> users (actor_id));
 diesel::joinable!(evidence -> claims (claim_id));
 diesel::joinable!(notes -> claims (claim_id));
 diesel::joinable!(notes -> users (author_id));
+diesel::joinable!(piece_events -> pieces (piece_id));
+diesel::joinable!(piece_events -> users (actor_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     claims,
@@ -135,6 +150,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     events,
     evidence,
     notes,
+    piece_events,
     pieces,
     sign_in_failures,
     users,

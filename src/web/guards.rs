@@ -57,12 +57,12 @@ impl IfMatch {
     pub fn versions(&self) -> Result<Vec<i32>, AppError> {
         let header = self.0.as_deref().ok_or_else(|| {
             AppError::PreconditionRequired(
-                "send an If-Match header with the claim's ETag (from GET /api/v1/claims/{id}), so a change made by someone else since is never overwritten".into(),
+                "send an If-Match header with the ETag its GET answered (such as \"3\"), so a change made by someone else since is never overwritten".into(),
             )
         })?;
         if header.trim() == "*" {
             return Err(AppError::PreconditionRequired(
-                "If-Match: * would overwrite changes made by others; send the claim's ETag instead"
+                "If-Match: * would overwrite changes made by others; send the ETag its GET answered instead"
                     .into(),
             ));
         }
@@ -75,7 +75,7 @@ impl IfMatch {
             .collect();
         if versions.is_empty() {
             return Err(AppError::PreconditionFailed(format!(
-                "If-Match `{header}` names no version of this claim; send the ETag from GET /api/v1/claims/{{id}}, such as \"3\""
+                "If-Match `{header}` names no version; send the ETag its GET answered, such as \"3\""
             )));
         }
         Ok(versions)

@@ -9,8 +9,12 @@ use rocket::{Request, Response};
 
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
 
-/// Where the stylesheet is served, and for how long a browser may keep it.
-pub const STYLESHEET: &str = "/static/factdesk.css";
+/// Where the stylesheet, the script and the icon are served, and for how long a browser may keep them.
+pub const STATIC_FILES: [&str; 3] = [
+    "/static/factdesk.css",
+    "/static/factdesk.js",
+    "/static/favicon.svg",
+];
 pub const STYLESHEET_CACHE_CONTROL: &str = "public, max-age=3600";
 
 /// How long browsers keep to https once told to (a year), when `secure_cookies` is set.
@@ -36,8 +40,9 @@ impl Fairing for SecurityHeaders {
         response.set_header(Header::new("X-Frame-Options", "DENY"));
         response.set_header(Header::new("Referrer-Policy", "same-origin"));
         if !response.headers().contains("Cache-Control") {
-            let stylesheet = request.uri().path() == STYLESHEET && response.status() == Status::Ok;
-            let cache = if stylesheet {
+            let path = request.uri().path();
+            let fixed = STATIC_FILES.iter().any(|file| path == *file);
+            let cache = if fixed && response.status() == Status::Ok {
                 STYLESHEET_CACHE_CONTROL
             } else {
                 "no-store"

@@ -1,6 +1,7 @@
 //! Rocket routes, guards and the one error type. Handlers parse, call one store function, render.
 pub mod api;
 pub mod auth;
+pub mod claim_input;
 pub mod csrf;
 pub mod error;
 pub mod guards;

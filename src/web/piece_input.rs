@@ -2,7 +2,9 @@
 //! both read it here, so they accept and refuse exactly the same pieces.
 use crate::domain::dates::parse_datetime;
 use crate::domain::fields::{FieldError, Fields, limits};
+use crate::store::piece_edits::PieceChanges;
 use crate::store::pieces::NewPiece;
+use chrono::{DateTime, Utc};
 
 /// The fields of a new piece, as typed (`None` where a field was not sent).
 #[derive(Debug, Clone, Copy)]
@@ -21,40 +23,82 @@ impl PieceFields<'_> {
         let mut fields = Fields::default();
         let title = fields.text("title", self.title, limits::TITLE);
         let body = fields.verbatim("body", self.body, limits::BODY);
-        let outlet = fields.optional_text("outlet", self.outlet, limits::OUTLET);
-        let url = fields.optional_url("url", self.url);
-        if self.authors.len() > limits::AUTHORS {
-            fields.error(
-                "authors",
-                format!(
-                    "lists {} authors; the limit is {}",
-                    self.authors.len(),
-                    limits::AUTHORS
-                ),
-            );
-        }
-        let authors = self
-            .authors
-            .iter()
-            .map(|author| fields.text("authors", author, limits::AUTHOR))
-            .collect();
-        let published_at = parse_datetime(self.published_at);
-        if published_at.is_none() {
-            fields.error(
-                "published_at",
-                "must be a date (2020-01-13) or an RFC 3339 time (2020-01-13T09:30:00-05:00)",
-            );
-        }
+        let details = self.details(&mut fields);
         fields.finish()?;
         Ok(NewPiece {
             title,
             body,
+            outlet: details.outlet,
+            url: details.url,
+            authors: details.authors,
+            published_at: details.published_at.unwrap_or_default(),
+        })
+    }
+
+    /// The details besides title and text, checked into `fields`.
+    fn details(&self, fields: &mut Fields) -> Details {
+        let outlet = fields.optional_text("outlet", self.outlet, limits::OUTLET);
+        let url = fields.optional_url("url", self.url);
+        let authors = authors(fields, self.authors);
+        let published_at = published_at(fields, self.published_at);
+        Details {
             outlet,
             url,
             authors,
-            published_at: published_at.unwrap_or_default(),
+            published_at,
+        }
+    }
+
+    /// A whole new set of details from the edit form (every field sent; an empty optional one
+    /// clears it), as changes to store. The text (`body`) is not among them.
+    pub fn validate_details(&self) -> Result<PieceChanges, Vec<FieldError>> {
+        let mut fields = Fields::default();
+        let title = fields.text("title", self.title, limits::TITLE);
+        let details = self.details(&mut fields);
+        fields.finish()?;
+        Ok(PieceChanges {
+            title: Some(title),
+            outlet: Some(details.outlet),
+            url: Some(details.url),
+            authors: Some(details.authors),
+            published_at: details.published_at,
         })
     }
+}
+
+struct Details {
+    outlet: Option<String>,
+    url: Option<String>,
+    authors: Vec<String>,
+    published_at: Option<DateTime<Utc>>,
+}
+
+pub fn authors(fields: &mut Fields, names: &[String]) -> Vec<String> {
+    if names.len() > limits::AUTHORS {
+        fields.error(
+            "authors",
+            format!(
+                "lists {} authors; the limit is {}",
+                names.len(),
+                limits::AUTHORS
+            ),
+        );
+    }
+    names
+        .iter()
+        .map(|author| fields.text("authors", author, limits::AUTHOR))
+        .collect()
+}
+
+pub fn published_at(fields: &mut Fields, value: &str) -> Option<DateTime<Utc>> {
+    let at = parse_datetime(value);
+    if at.is_none() {
+        fields.error(
+            "published_at",
+            "must be a date (2020-01-13) or an RFC 3339 time (2020-01-13T09:30:00-05:00)",
+        );
+    }
+    at
 }
 
 #[cfg(test)]

@@ -28,11 +28,13 @@ enum Write {
     Patch,
     Evidence,
     Note,
+    /// `PATCH /api/v1/pieces/{id}`: a piece's details.
+    Details,
 }
 use Write::*;
 
 impl Write {
-    const ALL: [Write; 5] = [Piece, Claim, Patch, Evidence, Note];
+    const ALL: [Write; 6] = [Piece, Claim, Patch, Evidence, Note, Details];
 
     fn valid(self) -> Value {
         match self {
@@ -43,6 +45,7 @@ impl Write {
                 json!({ "url": "https://www.state.gov/", "title": "A source", "stance": "refutes" })
             }
             Note => json!({ "body": "Asked the **Pentagon** for comment." }),
+            Details => json!({ "title": "A new title" }),
         }
     }
 
@@ -68,6 +71,7 @@ impl Write {
                 null
             ]),
             Note => json!(["Asked the **Pentagon** for comment."]),
+            Details => json!(["A new title", null, null, null, null, null]),
         }
     }
 
@@ -94,7 +98,7 @@ impl Write {
 }
 
 /// Every text field a client sends, with its documented limit in characters.
-const TEXTS: [(Write, &str, usize); 17] = [
+const TEXTS: [(Write, &str, usize); 21] = [
     (Piece, "title", 500),
     (Piece, "body", 200_000),
     (Piece, "outlet", 200),
@@ -112,11 +116,16 @@ const TEXTS: [(Write, &str, usize); 17] = [
     (Evidence, "note", 5000),
     (Evidence, "archived_url", 2048),
     (Note, "body", 20_000),
+    (Details, "title", 500),
+    (Details, "outlet", 200),
+    (Details, "url", 2048),
+    (Details, "authors", 200),
 ];
 
 /// Fields that take one of a few words, or a date, rather than free text.
-const CHOICES: [(Write, &str); 5] = [
+const CHOICES: [(Write, &str); 6] = [
     (Piece, "published_at"),
+    (Details, "published_at"),
     (Claim, "priority"),
     (Patch, "status"),
     (Patch, "priority"),
@@ -148,10 +157,12 @@ struct Rows {
     notes: i64,
     #[diesel(sql_type = BigInt)]
     events: i64,
+    #[diesel(sql_type = BigInt)]
+    piece_events: i64,
 }
 
 impl Rows {
-    fn all(&self) -> [i64; 6] {
+    fn all(&self) -> [i64; 7] {
         [
             self.pieces,
             self.claims,
@@ -159,15 +170,18 @@ impl Rows {
             self.removed,
             self.notes,
             self.events,
+            self.piece_events,
         ]
     }
 }
 
-/// What a write could change: row counts behind the API's back, and the claim as it reads.
+/// What a write could change: row counts behind the API's back, and the claim and piece as
+/// they read.
 #[derive(Debug, PartialEq)]
 struct Snapshot {
     rows: Rows,
     claim: Value,
+    piece: Value,
 }
 
 /// A piece with one claim and one evidence link, for the endpoints that need something to hang on.
@@ -247,7 +261,7 @@ impl Desk {
         self.request(Method::Get, path, None, None).await
     }
 
-    /// Sends `body` as it is; a PATCH carries the claim's current ETag, so only the body can be wrong.
+    /// Sends `body` as it is; a PATCH carries the current ETag, so only the body can be wrong.
     async fn send(&self, write: Write, body: impl AsRef<[u8]>) -> Answer {
         let (claim, piece) = (&self.claim, &self.piece);
         let (method, path) = match write {
@@ -256,9 +270,10 @@ impl Desk {
             Patch => (Method::Patch, format!("/api/v1/claims/{claim}")),
             Evidence => (Method::Post, format!("/api/v1/claims/{claim}/evidence")),
             Note => (Method::Post, format!("/api/v1/claims/{claim}/notes")),
+            Details => (Method::Patch, format!("/api/v1/pieces/{piece}")),
         };
         let tag = match write {
-            Patch => self.get(&path).await.etag,
+            Patch | Details => self.get(&path).await.etag,
             _ => None,
         };
         self.request(method, &path, tag.as_deref(), Some(body.as_ref()))
@@ -270,7 +285,8 @@ impl Desk {
             "SELECT (SELECT count(*) FROM pieces) AS pieces, (SELECT count(*) FROM claims) AS claims, \
              (SELECT count(*) FROM evidence) AS evidence, \
              (SELECT count(*) FROM evidence WHERE removed_at IS NOT NULL) AS removed, \
-             (SELECT count(*) FROM notes) AS notes, (SELECT count(*) FROM events) AS events",
+             (SELECT count(*) FROM notes) AS notes, (SELECT count(*) FROM events) AS events, \
+             (SELECT count(*) FROM piece_events) AS piece_events",
         )
         .get_result::<Rows>(&mut self.conn)
         .await
@@ -279,7 +295,11 @@ impl Desk {
             .get(&format!("/api/v1/claims/{}", self.claim))
             .await
             .body;
-        Snapshot { rows, claim }
+        let piece = self
+            .get(&format!("/api/v1/pieces/{}", self.piece))
+            .await
+            .body;
+        Snapshot { rows, claim, piece }
     }
 
     /// Sends what must be refused with `status`, proves it wrote nothing, and returns the answer.
@@ -413,6 +433,10 @@ async fn a_value_of_the_wrong_type_is_refused_with_422_pointing_at_it() {
         (Evidence, "stance", json!({})),
         (Evidence, "url", json!(1)),
         (Note, "body", json!(["x"])),
+        (Details, "title", json!(5)),
+        (Details, "outlet", json!(1)),
+        (Details, "authors", json!([1])),
+        (Details, "published_at", json!(20200113)),
     ];
     for (write, field, value) in cases {
         let body = write.with(field, Some(value)).to_string();
@@ -645,6 +669,7 @@ async fn only_absolute_http_addresses_are_accepted() {
         (Piece, "url"),
         (Evidence, "url"),
         (Evidence, "archived_url"),
+        (Details, "url"),
     ];
     let bad = [
         "javascript:alert(1)",
@@ -681,15 +706,20 @@ async fn an_invalid_publication_date_is_refused_with_422_showing_the_formats() {
         "-5000-01-01",
         "+300000-01-01",
     ];
-    for date in dates {
-        let message = desk
-            .invalid(
-                Piece,
-                &Piece.with_text("published_at", date),
-                "published_at",
-            )
-            .await;
-        assert!(message.contains("2020-01-13"), "{date}: {message}");
+    for write in [Piece, Details] {
+        for date in dates {
+            let message = desk
+                .invalid(
+                    write,
+                    &write.with_text("published_at", date),
+                    "published_at",
+                )
+                .await;
+            assert!(
+                message.contains("2020-01-13"),
+                "{write:?} {date}: {message}"
+            );
+        }
     }
 }
 
@@ -705,6 +735,8 @@ async fn a_malformed_or_unknown_id_in_any_path_is_404_naming_it() {
     let (piece, claim, evidence) = (0, 1, 2);
     let routes = [
         (Method::Get, "/api/v1/pieces/{}", piece, None),
+        (Method::Patch, "/api/v1/pieces/{}", piece, Some(Details)),
+        (Method::Get, "/api/v1/pieces/{}/history", piece, None),
         (Method::Get, "/api/v1/claims/{}", claim, None),
         (Method::Get, "/api/v1/claims/{}/history", claim, None),
         (Method::Patch, "/api/v1/claims/{}", claim, Some(Patch)),
@@ -772,7 +804,16 @@ async fn a_method_an_address_does_not_take_is_405_listing_those_it_does() {
     );
     for (method, path, allowed) in [
         (Method::Put, "/api/v1/pieces".to_owned(), "GET, POST"),
-        (Method::Delete, format!("/api/v1/pieces/{piece}"), "GET"),
+        (
+            Method::Delete,
+            format!("/api/v1/pieces/{piece}"),
+            "GET, PATCH",
+        ),
+        (
+            Method::Post,
+            format!("/api/v1/pieces/{piece}/history"),
+            "GET",
+        ),
         (Method::Put, format!("/api/v1/claims/{claim}"), "GET, PATCH"),
         (
             Method::Delete,
@@ -968,7 +1009,7 @@ async fn two_hundred_random_bodies_per_endpoint_never_cause_a_server_error_or_a_
                 let added = match write {
                     Piece => Some(after.rows.pieces - before.rows.pieces),
                     Claim => Some(after.rows.claims - before.rows.claims),
-                    Patch => None,
+                    Patch | Details => None,
                     Evidence => Some(after.rows.evidence - before.rows.evidence),
                     Note => Some(after.rows.notes - before.rows.notes),
                 };

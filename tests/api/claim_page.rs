@@ -143,7 +143,15 @@ async fn the_page_shows_the_quote_in_context_the_piece_evidence_by_stance_notes_
         .filter_map(|t| t.attribute("href").map(str::to_owned))
         .filter(|href| href.contains("/evidence/"))
         .collect();
-    assert_eq!(links.len(), 6, "a link and an archive link each: {links:?}");
+    assert_eq!(links.len(), 0, "no detour through the app: {links:?}");
+    let archived = tags(&page.body)
+        .into_iter()
+        .filter(|t| t.name == "a" && t.attribute("rel") == Some("noopener noreferrer"))
+        .count();
+    assert_eq!(
+        archived, 6,
+        "a link and an archive link each, straight to the source"
+    );
     // The note, rendered from Markdown and sanitised.
     assert!(
         page.body.contains("<strong>twice</strong>") && page.body.contains("<em>Pentagon</em>"),
@@ -163,33 +171,32 @@ async fn the_page_shows_the_quote_in_context_the_piece_evidence_by_stance_notes_
 }
 
 #[rocket::async_test]
-async fn an_evidence_link_leads_to_the_stored_address_only_for_this_claims_evidence() {
+async fn evidence_links_go_straight_to_the_source_and_its_archive_telling_them_nothing() {
     let app = spawn_app().await;
     let (_, claim) = claim(&app).await;
-    let (_, other) = claim_on_new_piece(&app).await;
-    let evidence = app.add_evidence(&claim, "supports").await;
-    let elsewhere = app.add_evidence(&other, "supports").await;
+    let body = json!({ "url": "https://www.bls.gov/news?id=1&x=2", "title": "The figures",
+        "stance": "context", "archived_url": "https://web.archive.org/web/2020/https://www.bls.gov/" });
+    let added = app
+        .post(&format!("/api/v1/claims/{claim}/evidence"), &body)
+        .await;
+    assert_eq!(added.status, Status::Created, "{added:?}");
     let (_, browser) = signed_in(&app, Role::Reviewer).await;
 
-    let source = browser
-        .get(&format!("/claims/{claim}/evidence/{evidence}/source"))
-        .await;
-    let archive = browser
-        .get(&format!("/claims/{claim}/evidence/{evidence}/archive"))
-        .await;
-    let foreign = browser
-        .get(&format!("/claims/{claim}/evidence/{elsewhere}/source"))
-        .await;
+    let page = browser.get(&format!("/claims/{claim}")).await;
 
-    assert_eq!(source.status, Status::SeeOther, "{source:?}");
-    assert_eq!(source.location(), Some("https://www.state.gov/"));
-    archive.assert_html("no archived copy", Status::NotFound);
-    foreign.assert_html("another claim's evidence", Status::NotFound);
-    let anonymous = Browser::open(&app.db)
-        .await
-        .get(&format!("/claims/{claim}/evidence/{evidence}/source"))
-        .await;
-    assert_eq!(anonymous.location(), Some("/login"));
+    page.assert_html("the claim page", Status::Ok);
+    for address in [
+        "https://www.bls.gov/news?id=1&#38;x=2",
+        "https://web.archive.org/web/2020/https://www.bls.gov/",
+    ] {
+        assert!(
+            page.body.contains(&format!(
+                r#"<a href="{address}" rel="noopener noreferrer">"#
+            )),
+            "{address} linked with rel=noopener noreferrer: {}",
+            page.body
+        );
+    }
 }
 
 async fn claim_on_new_piece(app: &TestApp) -> (String, String) {
@@ -491,11 +498,20 @@ async fn every_form_without_its_csrf_token_or_signed_out_is_refused_and_writes_n
 async fn a_stale_form_is_refused_shows_the_claim_as_it_is_now_and_keeps_what_was_typed() {
     let app = spawn_app().await;
     let (_, first) = signed_in(&app, Role::Editor).await;
-    let (_, second) = signed_in(&app, Role::Editor).await;
+    let (mover, second) = signed_in(&app, Role::Editor).await;
     let (_, claim) = claim(&app).await;
     let page_path = format!("/claims/{claim}");
-    let (token, version) = form_state(&first.get(&page_path).await);
+    let opened = first.get(&page_path).await;
+    let (token, version) = form_state(&opened);
     assert_eq!(version, "1");
+    let seen = opened
+        .input("seen")
+        .and_then(|t| t.attribute("value").map(str::to_owned));
+    assert_eq!(
+        seen.as_deref(),
+        Some("1"),
+        "the page showed one event: the claim's creation"
+    );
     // Someone else moves the claim on meanwhile.
     let (other_token, _) = form_state(&second.get(&page_path).await);
     let moved = second
@@ -519,12 +535,32 @@ async fn a_stale_form_is_refused_shows_the_claim_as_it_is_now_and_keeps_what_was
                 ("status", "in_progress"),
                 ("reason", typed),
                 ("version", &version),
+                ("seen", "1"),
                 ("csrf_token", &token),
             ],
         )
         .await;
 
     stale.assert_html("a stale status form", Status::PreconditionFailed);
+    // What changed since the form's page was opened: the other editor's move, and only that.
+    let text = unescape(&stale.body);
+    let changed = &text[text.find("class=\"what-changed\"").expect("what changed")..];
+    let changed = &changed[..changed.find("</div>").unwrap()];
+    assert!(
+        changed.contains(&format!(
+            "<strong>{}</strong> changed the status",
+            mover.name
+        )),
+        "{changed}"
+    );
+    assert!(
+        changed.contains("to <q class=\"history-to\">In progress</q>"),
+        "{changed}"
+    );
+    assert!(
+        !changed.contains("added the claim"),
+        "only what it missed: {changed}"
+    );
     assert_page_markup("a stale status form", &stale.body);
     assert!(
         stale.body.contains("status-badge status-in_progress"),

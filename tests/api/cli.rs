@@ -346,3 +346,56 @@ async fn disable_enable_and_passwd_refuse_an_unknown_email_or_the_system_user() 
         }
     }
 }
+
+#[rocket::async_test]
+async fn demo_refuses_to_throw_away_edits_to_the_demo_pieces_details_without_force() {
+    use factdesk::domain::roles::Role;
+    use factdesk::store::demo::{self, PIECE, TITLE};
+    use factdesk::store::piece_edits::{self, PieceChanges};
+    use factdesk::store::schema::{piece_events, pieces};
+    use factdesk::store::users::NewUser;
+
+    let db = TestDb::new().await;
+    let mut conn = db.conn().await;
+    demo::reload(&mut conn, false).await.unwrap();
+    let editor = factdesk::store::users::add(
+        &mut conn,
+        &NewUser {
+            name: "Jane Doe".into(),
+            email: "jane@example.org".into(),
+            role: Role::Editor,
+            password_hash: password::hash(PASSWORD),
+        },
+    )
+    .await
+    .unwrap();
+    let changes = PieceChanges {
+        title: Some("A headline of our own".into()),
+        ..PieceChanges::default()
+    };
+    piece_edits::update(&mut conn, editor.id, PIECE, &[1], &changes)
+        .await
+        .unwrap();
+    let title = async |conn: &mut AsyncPgConnection| -> String {
+        pieces::table
+            .find(PIECE)
+            .select(pieces::title)
+            .first(conn)
+            .await
+            .unwrap()
+    };
+
+    let refused = factdesk(&db, &["demo"], "");
+    assert!(refused.refused().contains("--force"), "{refused:#?}");
+    assert_eq!(title(&mut conn).await, "A headline of our own");
+
+    let forced = factdesk(&db, &["demo", "--force"], "");
+    assert!(forced.ok().contains("demo piece reloaded"), "{forced:#?}");
+    assert_eq!(title(&mut conn).await, TITLE);
+    let history: i64 = piece_events::table
+        .count()
+        .get_result(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(history, 0, "the old copy's history went with it");
+}

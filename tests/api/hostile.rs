@@ -100,7 +100,8 @@ impl Sent {
 }
 
 /// Everything one hostile string can reach: a piece, a claim anchored in it with evidence, a
-/// verdict, a note and a sign-off, and a reviewer named with it who wrote the note.
+/// verdict, a note and a sign-off, and an editor named with it who wrote the note and set the
+/// piece's title (so its name is shown as the last to edit the details).
 struct World {
     sent: Sent,
     reader: User,
@@ -153,7 +154,7 @@ async fn write(
 /// Puts `hostile` into every field, through the API as people do (the name through the store).
 async fn world(app: &TestApp, hostile: &str) -> World {
     let sent = Sent::of(hostile);
-    let (reader, reader_token) = user_named(app, &sent.name, Role::Reviewer).await;
+    let (reader, reader_token) = user_named(app, &sent.name, Role::Editor).await;
     let piece = write(
         app,
         Method::Post,
@@ -161,7 +162,7 @@ async fn world(app: &TestApp, hostile: &str) -> World {
         &app.token,
         None,
         json!({
-            "title": sent.title,
+            "title": "A plain title",
             "outlet": sent.outlet,
             "authors": [sent.author, "A. Plain"],
             "url": sent.piece_url.0,
@@ -171,6 +172,16 @@ async fn world(app: &TestApp, hostile: &str) -> World {
     )
     .await;
     let piece = piece.body["id"].as_str().unwrap().to_owned();
+    // The title is set by an edit, so the piece's history carries it and the reader's name.
+    write(
+        app,
+        Method::Patch,
+        &format!("/api/v1/pieces/{piece}"),
+        &reader_token,
+        Some("\"1\""),
+        json!({ "title": sent.title }),
+    )
+    .await;
     let claim = write(
         app,
         Method::Post,
@@ -326,6 +337,18 @@ fn desk_pages(world: &World) -> Vec<DeskPage> {
                 ),
                 ("the claimant", world.sent.claimant.clone()),
                 ("the summary", world.sent.summary.clone()),
+                ("the last to edit its details", world.sent.name.clone()),
+            ],
+        },
+        // The form for the piece's details, filled in with them.
+        DeskPage {
+            path: format!("/pieces/{}/edit", world.piece),
+            shows: vec![
+                ("the reader's name", world.sent.name.clone()),
+                ("the piece's title", world.sent.title.clone()),
+                ("the piece's outlet", world.sent.outlet.clone()),
+                ("the piece's author", world.sent.author.clone()),
+                ("the piece's url", world.sent.piece_url.1.clone()),
             ],
         },
     ]

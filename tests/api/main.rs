@@ -3,6 +3,7 @@ mod support;
 
 mod accounts;
 mod bad_input;
+mod browser;
 mod claim_page;
 mod cli;
 mod desk_pages;
@@ -12,7 +13,9 @@ mod hostile;
 mod migrations;
 mod pages;
 mod permissions;
+mod piece_edits;
 mod piece_page;
 mod pieces_claims;
+mod queries;
 mod startup;
 mod workflow;

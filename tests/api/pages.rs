@@ -387,11 +387,16 @@ pub fn assert_inert(what: &str, html: &str) {
     }
 }
 
+/// The one script a page may carry: the app's own file, loaded from the app, nothing inline.
+pub const APP_SCRIPT: &str = r#"<script src="/static/factdesk.js" defer></script>"#;
+
 /// What every page keeps to, so its Content-Security-Policy never has to be loosened: no script
-/// or style written into the page (no inline `<script>`, `<style>` or `style=`), no event
-/// handlers, and nothing loaded from or linked to another site.
+/// or style written into the page (no inline `<script>`, `<style>` or `style=`; the app's own
+/// script file at most), no event handlers, nothing loaded from another site, and links to other
+/// sites only as plain http(s) links that tell the other site nothing (`rel="noopener noreferrer"`).
 #[track_caller]
 pub fn assert_page_markup(what: &str, html: &str) {
+    let html = &html.replacen(APP_SCRIPT, "", 1);
     assert_inert(what, html);
     for tag in tags(html) {
         assert!(
@@ -404,7 +409,15 @@ pub fn assert_page_markup(what: &str, html: &str) {
             tag.name
         );
         for (name, value) in &tag.attributes {
-            if URL_ATTRIBUTES.contains(&name.as_str()) {
+            if tag.name == "a" && name == "href" && !same_origin(value) {
+                let rel = tag.attribute("rel").unwrap_or_default();
+                assert!(
+                    (value.starts_with("https://") || value.starts_with("http://"))
+                        && rel.contains("noopener")
+                        && rel.contains("noreferrer"),
+                    "{what}: <a href=\"{value}\" rel=\"{rel}\"> leaves the site without rel=\"noopener noreferrer\", in {html}"
+                );
+            } else if URL_ATTRIBUTES.contains(&name.as_str()) {
                 assert!(
                     same_origin(value),
                     "{what}: <{} {name}=\"{value}\"> leaves the site, in {html}",
@@ -1160,6 +1173,9 @@ fn the_markup_checks_catch_what_they_are_for() {
         r#"<img src="//evil.example/x.png">"#,
         r#"<p style="color:red">x</p>"#,
         r#"<style>p{}</style>"#,
+        r#"<a href="https://elsewhere.example/">x</a>"#,
+        r#"<a href="ftp://elsewhere.example/" rel="noopener noreferrer">x</a>"#,
+        r#"<script src="/static/factdesk.js" defer></script><script>alert(1)</script>"#,
     ];
     for html in leaves {
         let caught = std::panic::catch_unwind(|| assert_page_markup("sample", html));
@@ -1168,6 +1184,8 @@ fn the_markup_checks_catch_what_they_are_for() {
     let fine =
         r#"<!doctype html><a href="/api/v1/pieces">x</a> &#60;script&#62; onerror=1 &lt;svg"#;
     assert_page_markup("sample", fine);
+    let linked = r#"<script src="/static/factdesk.js" defer></script><a href="https://elsewhere.example/a?b" rel="noopener noreferrer">x</a>"#;
+    assert_page_markup("sample", linked);
     assert_eq!(
         unescape("&#60;b&#62; &amp;lt; &#x27;&quot; & x"),
         "<b> &lt; '\" & x"

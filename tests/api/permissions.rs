@@ -321,6 +321,24 @@ impl Desk<'_> {
             ("GET", "/api/v1/pieces/{id}") => {
                 vec![api(Get, format!("/api/v1/pieces/{piece}"), None, None)]
             }
+            // A piece of its own, so that its version is the "1" the request names.
+            ("PATCH", "/api/v1/pieces/{id}") => {
+                let piece = self.app.create_piece(PIECE_BODY).await;
+                vec![api(
+                    Patch,
+                    format!("/api/v1/pieces/{piece}"),
+                    Some("\"1\"".into()),
+                    Some(json!({ "title": "A corrected title", "outlet": "The Gazette" })),
+                )]
+            }
+            ("GET", "/api/v1/pieces/{id}/history") => {
+                vec![api(
+                    Get,
+                    format!("/api/v1/pieces/{piece}/history"),
+                    None,
+                    None,
+                )]
+            }
             ("POST", "/api/v1/pieces/{id}/claims") => vec![api(
                 Post,
                 format!("/api/v1/pieces/{piece}/claims"),
@@ -423,17 +441,20 @@ impl Desk<'_> {
             ("GET", "/claims/{id}") => vec![page(Get, format!("/claims/{claim}"), &[])],
             // The piece page.
             ("GET", "/pieces/{id}") => vec![page(Get, format!("/pieces/{piece}"), &[])],
-            ("GET", "/claims/{id}/evidence/{evidence}/source")
-            | ("GET", "/claims/{id}/evidence/{evidence}/archive") => {
-                let body = json!({ "url": "https://www.bls.gov/", "title": "The figures", "stance": "context", "archived_url": "https://web.archive.org/web/2020/https://www.bls.gov/" });
-                let added = self
-                    .app
-                    .post(&format!("/api/v1/claims/{claim}/evidence"), &body)
-                    .await;
-                let evidence = added.body["id"].as_str().unwrap().to_owned();
-                let which = row.path.rsplit('/').next().unwrap();
-                let path = format!("/claims/{claim}/evidence/{evidence}/{which}");
-                vec![page(Get, path, &[])]
+            // Editing a piece's details: its form, and the form sent (on a piece of its own).
+            ("GET", "/pieces/{id}/edit") => vec![page(Get, format!("/pieces/{piece}/edit"), &[])],
+            ("POST", "/pieces/{id}/edit") => {
+                let piece = self.app.create_piece(PIECE_BODY).await;
+                let form = [
+                    ("title", "A corrected title"),
+                    ("outlet", "The Gazette"),
+                    ("url", ""),
+                    ("authors", "A. Writer"),
+                    ("published_at", "2020-01-13"),
+                    ("version", "1"),
+                    ("seen", "0"),
+                ];
+                vec![page(Post, format!("/pieces/{piece}/edit"), &form)]
             }
             ("POST", "/claims/{id}/status") => {
                 let (claim, etag) = self.fresh_claim().await;
@@ -488,6 +509,11 @@ impl Desk<'_> {
                     ("version", &version),
                 ];
                 vec![page(Post, format!("/claims/{claim}/signoff"), &form)]
+            }
+            // Adding a claim through the piece page's form (a pasted quote, no start).
+            ("POST", "/pieces/{id}/claims") => {
+                let form = [("quote", QUOTE), ("summary", "A claim added on the page.")];
+                vec![page(Post, format!("/pieces/{piece}/claims"), &form)]
             }
             // Adding a piece through its form (the desk's pages).
             ("POST", "/pieces") => vec![Request::Page {

@@ -36,7 +36,7 @@ struct Marked {
 /// element is closed out of order, or left open, or a link is nested in a link.
 fn marked(page: &Page) -> Marked {
     let html = &page.body;
-    let open = "<div class=\"piece-text\">";
+    let open = "<div class=\"piece-text\" id=\"piece-text\">";
     let from = html.find(open).expect("the piece's text") + open.len();
     let to = from + html[from..].find("</div>").expect("its end");
     let mut rest = &html[from..to];
@@ -309,7 +309,7 @@ async fn a_piece_without_claims_is_its_text_alone() {
     page.assert_html("the piece", Status::Ok);
     assert!(
         page.body
-            .contains("<div class=\"piece-text\">Nothing to check here.</div>"),
+            .contains("<div class=\"piece-text\" id=\"piece-text\">Nothing to check here.</div>"),
         "{page:?}"
     );
     assert!(!page.body.contains("<mark"), "{page:?}");
@@ -332,4 +332,167 @@ async fn an_unknown_or_malformed_id_is_a_404_page() {
         assert_page_markup(&path, &page.body);
         assert!(!page.body.contains("<b>"), "{page:?}");
     }
+}
+
+/// The piece page's add-claim form, posted as a browser posts it.
+async fn add_claim(browser: &Browser, piece: &str, fields: &[(&str, &str)]) -> Page {
+    let token = browser
+        .get(&format!("/pieces/{piece}"))
+        .await
+        .csrf_token()
+        .expect("the piece page carries a token");
+    let mut form = fields.to_vec();
+    form.push(("csrf_token", &token));
+    browser
+        .post_form(&format!("/pieces/{piece}/claims"), &form)
+        .await
+}
+
+const TWICE: &str = "Crime fell in March.\r\nCrime fell in March, the minister said.";
+
+#[rocket::async_test]
+async fn an_editor_adds_a_claim_by_pasting_its_words_and_sees_it_marked() {
+    let app = spawn_app().await;
+    let piece = app
+        .create_piece("The minister said crime fell.\nCrime fell by 4.1 percent in March.")
+        .await;
+    let browser = signed_in(&app, Role::Editor).await;
+    let form = browser.get(&format!("/pieces/{piece}")).await;
+    assert!(form.body.contains(r#"<form id="add-claim""#), "{form:?}");
+    assert!(form.body.contains(crate::pages::APP_SCRIPT), "{form:?}");
+
+    // Pasted from a browser: its line break comes as CRLF, the piece's is LF.
+    let page = add_claim(
+        &browser,
+        &piece,
+        &[
+            ("quote", "crime fell.\r\nCrime fell by 4.1 percent"),
+            ("claimant", "The minister"),
+            ("summary", "Crime fell by 4.1 percent in March."),
+            ("priority", "high"),
+            ("start", ""),
+        ],
+    )
+    .await;
+
+    assert_eq!(page.status, Status::SeeOther, "{page:?}");
+    let location = page.location().unwrap().to_owned();
+    let prefix = format!("/pieces/{piece}?added=");
+    assert!(location.starts_with(&prefix), "{location}");
+    let claim = &location[prefix.len()..location.find('#').unwrap()];
+    let stored = app.get(&format!("/api/v1/claims/{claim}")).await;
+    assert_eq!(
+        stored.body["selector"]["exact"],
+        "crime fell.\nCrime fell by 4.1 percent"
+    );
+    assert_eq!(stored.body["selector"]["start"], 18);
+    assert_eq!(stored.body["claimant"], "The minister");
+    assert_eq!(stored.body["priority"], "high");
+    // A browser keeps the fragment (`#claim-…`) to itself.
+    let shown = browser.get(location.split('#').next().unwrap()).await;
+    shown.assert_html("the piece after adding", Status::Ok);
+    assert!(shown.body.contains("Claim added"), "{shown:?}");
+    let marked = marked(&shown);
+    assert_eq!(marked.text[claim], "crime fell.\nCrime fell by 4.1 percent");
+    let history = app.get(&format!("/api/v1/claims/{claim}/history")).await;
+    assert_eq!(history.body[0]["kind"], "created", "{history:?}");
+}
+
+#[rocket::async_test]
+async fn a_quote_that_occurs_twice_asks_which_and_keeps_what_was_typed() {
+    let app = spawn_app().await;
+    let piece = app.create_piece(&TWICE.replace("\r\n", "\n")).await;
+    let browser = signed_in(&app, Role::Editor).await;
+
+    let page = add_claim(
+        &browser,
+        &piece,
+        &[
+            ("quote", "Crime fell in March"),
+            ("summary", "Typed <b>& kept</b>"),
+        ],
+    )
+    .await;
+
+    page.assert_html("an ambiguous quote", Status::UnprocessableEntity);
+    assert_eq!(app.count("claims").await, 0, "nothing written");
+    assert!(page.body.contains("occur 2 times"), "{page:?}");
+    let choices: Vec<String> = tags(&page.body)
+        .into_iter()
+        .filter(|t| t.name == "input" && t.attribute("name") == Some("start"))
+        .filter_map(|t| t.attribute("value").map(str::to_owned))
+        .collect();
+    assert_eq!(choices, ["0", "21"]);
+    assert!(
+        page.body
+            .contains("Typed &#60;b&#62;&#38; kept&#60;/b&#62;"),
+        "the summary is kept, escaped: {page:?}"
+    );
+
+    let chosen = add_claim(
+        &browser,
+        &piece,
+        &[("quote", "Crime fell in March"), ("start", "21")],
+    )
+    .await;
+    assert_eq!(chosen.status, Status::SeeOther, "{chosen:?}");
+    let claims = app.get(&format!("/api/v1/pieces/{piece}")).await;
+    assert_eq!(claims.body["claims"][0]["selector"]["start"], 21);
+}
+
+#[rocket::async_test]
+async fn words_not_in_the_piece_or_a_bad_start_are_refused_and_change_nothing() {
+    let app = spawn_app().await;
+    let piece = app.create_piece("The minister said crime fell.").await;
+    let browser = signed_in(&app, Role::Editor).await;
+
+    for (fields, says) in [
+        (vec![("quote", "crime rose")], "does not occur"),
+        (vec![("quote", "  ")], "quote"),
+        (
+            vec![("quote", "crime fell"), ("start", "two")],
+            "character position",
+        ),
+        (
+            vec![("quote", "crime fell"), ("start", "3")],
+            "does not start at character 3",
+        ),
+        (
+            vec![("quote", "crime fell"), ("priority", "urgent")],
+            "priority",
+        ),
+    ] {
+        let page = add_claim(&browser, &piece, &fields).await;
+        page.assert_html("a refused claim", Status::UnprocessableEntity);
+        assert!(page.body.contains(says), "{says:?} in {page:?}");
+        assert!(page.body.contains("The claim was not added"), "{page:?}");
+    }
+    assert_eq!(app.count("claims").await, 0, "nothing written");
+    assert_eq!(app.count("events").await, 0, "nothing written");
+}
+
+#[rocket::async_test]
+async fn reviewers_get_no_add_claim_form_and_cannot_post_one() {
+    let app = spawn_app().await;
+    let piece = app.create_piece("The minister said crime fell.").await;
+    let browser = signed_in(&app, Role::Reviewer).await;
+
+    let page = browser
+        .get(&format!("/pieces/{piece}?added=not-a-claim"))
+        .await;
+    page.assert_html("the piece for a reviewer", Status::Ok);
+    assert!(!page.body.contains("add-claim"), "{page:?}");
+    assert!(!page.body.contains("<script"), "{page:?}");
+    assert!(!page.body.contains("Claim added"), "{page:?}");
+
+    let refused = add_claim(&browser, &piece, &[("quote", "crime fell")]).await;
+    refused.assert_html("a reviewer adding a claim", Status::Forbidden);
+    let forged = browser
+        .post_form(
+            &format!("/pieces/{piece}/claims"),
+            &[("quote", "crime fell")],
+        )
+        .await;
+    forged.assert_html("no CSRF token", Status::Forbidden);
+    assert_eq!(app.count("claims").await, 0, "nothing written");
 }

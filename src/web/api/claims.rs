@@ -1,3 +1,4 @@
+use super::present;
 use crate::domain::fields::{Fields, limits};
 use crate::domain::roles::Action;
 use crate::domain::workflow::{Priority, Status};
@@ -9,7 +10,7 @@ use crate::web::error::AppError;
 use crate::web::guards::{Db, IfMatch, Input, parse_id};
 use rocket::serde::json::Json;
 use rocket::{Route, get, patch, post, routes};
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 use uuid::Uuid;
 
 const DEFAULT_PAGE: i64 = 50;
@@ -75,13 +76,6 @@ async fn show(_user: ApiUser, mut db: Db, id: &str) -> Result<Tagged<Json<ClaimD
     let claim = store::claims::get(&mut db, parse_id("claim", id)?).await?;
     let version = claim.claim.version;
     Ok(Tagged(Json(claim), version))
-}
-
-/// Tells "absent" (leave as is) from `null` (clear it).
-fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
-    d: D,
-) -> Result<Option<Option<T>>, D::Error> {
-    Option::<T>::deserialize(d).map(Some)
 }
 
 #[derive(Deserialize)]

@@ -9,6 +9,7 @@ mod users;
 use rocket::http::Header;
 use rocket::response::{self, Responder};
 use rocket::{Request, Route};
+use serde::{Deserialize, Deserializer};
 
 pub fn routes() -> Vec<Route> {
     [
@@ -31,4 +32,11 @@ impl<'r, R: Responder<'r, 'static>> Responder<'r, 'static> for Tagged<R> {
         response.set_header(Header::new("ETag", super::guards::etag(self.1)));
         Ok(response)
     }
+}
+
+/// Tells "absent" (leave as is) from `null` (clear it), for optional fields of a PATCH.
+pub(super) fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
 }

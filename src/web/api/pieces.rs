@@ -1,17 +1,21 @@
+use super::present;
 use crate::domain::fields::{Fields, limits};
 use crate::domain::roles::Action;
 use crate::store::claims::NewClaim;
+use crate::store::piece_edits::{PieceChanges, PieceEvent};
 use crate::store::pieces::{NewPiece, PieceDetail, PieceSummary};
 use crate::store::{self, claims::Claim};
 use crate::web::api::Tagged;
 use crate::web::auth::ApiUser;
+use crate::web::claim_input::ClaimFields;
 use crate::web::error::AppError;
-use crate::web::guards::{Db, Input, parse_id};
-use crate::web::piece_input::PieceFields;
+use crate::web::guards::{Db, IfMatch, Input, parse_id};
+use crate::web::piece_input::{self, PieceFields};
 use rocket::response::status::Created;
 use rocket::serde::json::Json;
-use rocket::{Route, get, post, routes};
+use rocket::{Route, get, patch, post, routes};
 use serde::Deserialize;
+use serde::de::IgnoredAny;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -56,10 +60,95 @@ async fn list(_user: ApiUser, mut db: Db) -> Result<Json<Vec<PieceSummary>>, App
 }
 
 #[get("/pieces/<id>")]
-async fn show(_user: ApiUser, mut db: Db, id: &str) -> Result<Json<PieceDetail>, AppError> {
-    Ok(Json(
-        store::pieces::get(&mut db, parse_id("piece", id)?).await?,
-    ))
+async fn show(_user: ApiUser, mut db: Db, id: &str) -> Result<Tagged<Json<PieceDetail>>, AppError> {
+    let piece = store::pieces::get(&mut db, parse_id("piece", id)?).await?;
+    let version = piece.piece.version;
+    Ok(Tagged(Json(piece), version))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DetailsInput {
+    title: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    outlet: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    url: Option<Option<String>>,
+    authors: Option<Vec<String>>,
+    published_at: Option<String>,
+    /// Named only to refuse it in words: claims are anchored in the text (even `null`).
+    #[serde(default, deserialize_with = "present")]
+    body: Option<Option<IgnoredAny>>,
+}
+
+impl DetailsInput {
+    fn validate(&self) -> Result<PieceChanges, AppError> {
+        let mut fields = Fields::default();
+        if self.body.is_some() {
+            fields.error(
+                "body",
+                "a piece's text cannot be changed: its claims are anchored in it; add the corrected text as a new piece",
+            );
+        }
+        let changes = PieceChanges {
+            title: self
+                .title
+                .as_deref()
+                .map(|t| fields.text("title", t, limits::TITLE)),
+            outlet: self
+                .outlet
+                .as_ref()
+                .map(|o| fields.optional_text("outlet", o.as_deref(), limits::OUTLET)),
+            url: self
+                .url
+                .as_ref()
+                .map(|u| fields.optional_url("url", u.as_deref())),
+            authors: self
+                .authors
+                .as_deref()
+                .map(|a| piece_input::authors(&mut fields, a)),
+            published_at: self
+                .published_at
+                .as_deref()
+                .and_then(|at| piece_input::published_at(&mut fields, at)),
+        };
+        let nothing = self.title.is_none()
+            && self.outlet.is_none()
+            && self.url.is_none()
+            && self.authors.is_none()
+            && self.published_at.is_none();
+        if nothing && self.body.is_none() {
+            fields.error(
+                "",
+                "send at least one of title, outlet, url, authors, published_at",
+            );
+        }
+        fields.finish().map_err(AppError::invalid)?;
+        Ok(changes)
+    }
+}
+
+#[patch("/pieces/<id>", data = "<input>")]
+async fn update(
+    user: ApiUser,
+    mut db: Db,
+    id: &str,
+    if_match: IfMatch,
+    input: Input<DetailsInput>,
+) -> Result<Tagged<Json<PieceDetail>>, AppError> {
+    let id = parse_id("piece", id)?;
+    let changes = input.0.validate()?;
+    let expected = if_match.versions()?;
+    let actor = user.may(Action::EditPiece)?;
+    let piece = store::piece_edits::update(&mut db, actor, id, &expected, &changes).await?;
+    let version = piece.piece.version;
+    Ok(Tagged(Json(piece), version))
+}
+
+#[get("/pieces/<id>/history")]
+async fn history(_user: ApiUser, mut db: Db, id: &str) -> Result<Json<Vec<PieceEvent>>, AppError> {
+    let id = parse_id("piece", id)?;
+    Ok(Json(store::piece_edits::history(&mut db, id).await?))
 }
 
 #[derive(Deserialize)]
@@ -73,23 +162,16 @@ struct ClaimInput {
 }
 
 impl ClaimInput {
-    fn validate(self) -> Result<NewClaim, AppError> {
-        let mut fields = Fields::default();
-        let quote = fields.verbatim("quote", &self.quote, limits::QUOTE);
-        let claimant = fields.optional_text("claimant", self.claimant.as_deref(), limits::CLAIMANT);
-        let summary = fields.optional_text("summary", self.summary.as_deref(), limits::SUMMARY);
-        let priority = self
-            .priority
-            .as_deref()
-            .map(|p| fields.parse("priority", p));
-        fields.finish().map_err(AppError::invalid)?;
-        Ok(NewClaim {
-            quote,
+    fn validate(&self) -> Result<NewClaim, AppError> {
+        ClaimFields {
+            quote: &self.quote,
             start: self.start,
-            claimant: claimant.unwrap_or_default(),
-            summary: summary.unwrap_or_default(),
-            priority: priority.flatten().unwrap_or_default(),
-        })
+            claimant: self.claimant.as_deref(),
+            summary: self.summary.as_deref(),
+            priority: self.priority.as_deref(),
+        }
+        .validate()
+        .map_err(AppError::invalid)
     }
 }
 
@@ -113,5 +195,5 @@ async fn add_claim(
 }
 
 pub fn routes() -> Vec<Route> {
-    routes![create, list, show, add_claim]
+    routes![create, list, show, update, history, add_claim]
 }

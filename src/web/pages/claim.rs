@@ -11,7 +11,7 @@ use crate::store;
 use crate::store::claims::{ClaimChanges, ClaimDetail};
 use crate::store::events::Event;
 use crate::store::evidence::NewEvidence;
-use crate::store::pieces::PieceDetail;
+use crate::store::pieces::Piece;
 use crate::store::users::User;
 use crate::web::auth::PageUser;
 use crate::web::csrf::{CsrfToken, Protected, TokenField};
@@ -29,7 +29,7 @@ use uuid::Uuid;
 /// Everything the page shows, read with a fixed number of queries whatever the claim carries.
 struct Loaded {
     detail: ClaimDetail,
-    piece: PieceDetail,
+    piece: Piece,
     history: Vec<Event>,
     /// Every user but System: names for ids (one batched query) and the assignee choices.
     users: Vec<User>,
@@ -37,7 +37,7 @@ struct Loaded {
 
 async fn load(db: &mut Db, id: Uuid) -> Result<Loaded, AppError> {
     let detail = store::claims::get(db, id).await?;
-    let piece = store::pieces::get(db, detail.claim.piece_id).await?;
+    let piece = store::pieces::head(db, detail.claim.piece_id).await?;
     let history = store::events::for_claim(db, id).await?;
     let users = store::users::list(db).await?;
     Ok(Loaded {
@@ -74,6 +74,24 @@ struct Trouble {
     form: &'static str,
     message: String,
     errors: Vec<FieldError>,
+    /// For a stale form: how many history events its page showed, so the page can say what
+    /// happened since (history is append-only, so the rest are exactly the changes it missed).
+    seen: Option<usize>,
+}
+
+/// Which form was sent, and how much of the history its page had shown (its `seen` field).
+struct Sent {
+    form: &'static str,
+    seen: Option<usize>,
+}
+
+impl Sent {
+    fn new(form: &'static str, seen: &Option<String>) -> Sent {
+        Sent {
+            form,
+            seen: seen.as_deref().and_then(|s| s.trim().parse().ok()),
+        }
+    }
 }
 
 struct Choice {
@@ -148,6 +166,10 @@ struct ClaimPage<'a> {
     evidence_count: usize,
     notes: Vec<NoteItem>,
     history: Vec<HistoryItem>,
+    /// How many events the history shows: the versioned forms send it back as `seen`.
+    seen: usize,
+    /// What happened since a stale form's page was loaded.
+    changed: Vec<HistoryItem>,
     trouble: Option<Trouble>,
     typed: Typed,
     targets: Vec<Choice>,
@@ -251,6 +273,18 @@ fn page(
         })
         .collect();
     let history = loaded.history.iter().map(|e| describe(e, &name)).collect();
+    let changed = trouble
+        .as_ref()
+        .and_then(|t| t.seen)
+        .map(|seen| {
+            loaded
+                .history
+                .iter()
+                .skip(seen)
+                .map(|e| describe(e, &name))
+                .collect()
+        })
+        .unwrap_or_default();
     let targets = allowed_from(status)
         .into_iter()
         .map(|to| Choice {
@@ -289,7 +323,7 @@ fn page(
         id: claim.id,
         piece_id: claim.piece_id,
         piece_title: &claim.piece_title,
-        piece_date: Shown::of(loaded.piece.piece.published_at),
+        piece_date: Shown::of(loaded.piece.published_at),
         prefix: &claim.selector.prefix,
         quote: &claim.selector.exact,
         suffix: &claim.selector.suffix,
@@ -309,6 +343,8 @@ fn page(
         groups,
         notes,
         history,
+        seen: loaded.history.len(),
+        changed,
         trouble,
         targets,
         priorities: choices(
@@ -386,54 +422,6 @@ async fn show(
     page(&user, &csrf, &loaded, |_| {}, None)
 }
 
-/// Follows an evidence link: the page links here (same origin), and this sends the browser on to
-/// the stored address. Only addresses stored as evidence of this claim are ever followed.
-async fn follow(
-    db: &mut Db,
-    id: &str,
-    evidence: &str,
-    archived: bool,
-) -> Result<Redirect, AppError> {
-    let claim = parse_id("claim", id)?;
-    let evidence = parse_id("evidence", evidence)?;
-    let detail = store::claims::get(db, claim).await?;
-    let item = detail
-        .evidence
-        .iter()
-        .find(|e| e.id == evidence)
-        .ok_or_else(|| {
-            AppError::NotFound("this claim has no such evidence (it may have been removed)".into())
-        })?;
-    let url = if archived {
-        item.archived_url
-            .clone()
-            .ok_or_else(|| AppError::NotFound("this evidence has no archived copy".into()))?
-    } else {
-        item.url.clone()
-    };
-    Ok(Redirect::to(url))
-}
-
-#[get("/claims/<id>/evidence/<evidence>/source")]
-async fn source(
-    _user: PageUser,
-    mut db: Db,
-    id: &str,
-    evidence: &str,
-) -> Result<Redirect, AppError> {
-    follow(&mut db, id, evidence, false).await
-}
-
-#[get("/claims/<id>/evidence/<evidence>/archive")]
-async fn archive(
-    _user: PageUser,
-    mut db: Db,
-    id: &str,
-    evidence: &str,
-) -> Result<Redirect, AppError> {
-    follow(&mut db, id, evidence, true).await
-}
-
 /// The answer to a form: 303 back to the claim, or the page again saying what was refused.
 type Answer = Result<Result<Redirect, (HttpStatus, RawHtml<String>)>, AppError>;
 
@@ -445,7 +433,7 @@ async fn settle(
     csrf: &CsrfToken,
     db: &mut Db,
     id: Uuid,
-    form: &'static str,
+    sent: Sent,
     result: Result<(), AppError>,
     typed: impl FnOnce(&mut Typed),
 ) -> Answer {
@@ -458,7 +446,7 @@ async fn settle(
         return Err(error);
     }
     let message = match &error {
-        AppError::PreconditionFailed(_) => "This claim changed after you opened it; it is shown below as it is now, and its history (at the end of the page) says what changed and who changed it. What you typed is kept in the form: check it against the claim, then send it again.".to_owned(),
+        AppError::PreconditionFailed(_) => "This claim changed after you opened it; it is shown below as it is now, with what changed and who changed it. What you typed is kept in the form: check it against the claim, then send it again.".to_owned(),
         other => other.to_string(),
     };
     let errors = match &error {
@@ -466,11 +454,13 @@ async fn settle(
         _ => Vec::new(),
     };
     let loaded = load(db, id).await?;
+    let stale = matches!(error, AppError::PreconditionFailed(_));
     let trouble = Trouble {
         status,
-        form,
+        form: sent.form,
         message,
         errors,
+        seen: sent.seen.filter(|_| stale),
     };
     let html = page(user, csrf, &loaded, typed, Some(trouble))?;
     Ok(Err((status, html)))
@@ -505,6 +495,7 @@ struct StatusForm {
     status: Option<String>,
     reason: Option<String>,
     version: Option<String>,
+    seen: Option<String>,
 }
 
 #[post("/claims/<id>/status", data = "<form>")]
@@ -538,7 +529,8 @@ async fn change_status(
         t.status = text(&form.status);
         t.reason = text(&form.reason);
     };
-    settle(&user, &csrf, &mut db, id, "status", result, typed).await
+    let sent = Sent::new("status", &form.seen);
+    settle(&user, &csrf, &mut db, id, sent, result, typed).await
 }
 
 /// A checked form's changes applied as the API applies them: its field errors, or the store's.
@@ -561,6 +553,7 @@ struct DetailsForm {
     claimant: Option<String>,
     priority: Option<String>,
     version: Option<String>,
+    seen: Option<String>,
 }
 
 #[post("/claims/<id>/details", data = "<form>")]
@@ -588,13 +581,15 @@ async fn edit_details(
         t.claimant = text(&form.claimant);
         t.priority = text(&form.priority);
     };
-    settle(&user, &csrf, &mut db, id, "details", result, typed).await
+    let sent = Sent::new("details", &form.seen);
+    settle(&user, &csrf, &mut db, id, sent, result, typed).await
 }
 
 #[derive(FromForm)]
 struct AssignForm {
     assignee: Option<String>,
     version: Option<String>,
+    seen: Option<String>,
 }
 
 #[post("/claims/<id>/assign", data = "<form>")]
@@ -626,7 +621,8 @@ async fn assign(
     };
     let result = apply_form(&mut db, actor, id, fields, &expected, &changes).await;
     let typed = |t: &mut Typed| t.assignee = text(&form.assignee);
-    settle(&user, &csrf, &mut db, id, "assign", result, typed).await
+    let sent = Sent::new("assign", &form.seen);
+    settle(&user, &csrf, &mut db, id, sent, result, typed).await
 }
 
 #[derive(FromForm)]
@@ -695,7 +691,8 @@ async fn add_evidence(
         t.archived_url = text(&form.archived_url);
         t.evidence_note = text(&form.note);
     };
-    settle(&user, &csrf, &mut db, id, "evidence", result, typed).await
+    let sent = Sent::new("evidence", &None);
+    settle(&user, &csrf, &mut db, id, sent, result, typed).await
 }
 
 #[post("/claims/<id>/evidence/<evidence>/remove", data = "<_form>")]
@@ -726,7 +723,7 @@ async fn remove_evidence(
         &csrf,
         &mut db,
         id,
-        "remove",
+        Sent::new("remove", &None),
         result,
         |_: &mut Typed| {},
     )
@@ -760,13 +757,15 @@ async fn add_note(
         Err(errors) => Err(AppError::invalid(errors)),
     };
     let typed = |t: &mut Typed| t.note = text(&form.body);
-    settle(&user, &csrf, &mut db, id, "note", result, typed).await
+    let sent = Sent::new("note", &None);
+    settle(&user, &csrf, &mut db, id, sent, result, typed).await
 }
 
 #[derive(FromForm)]
 struct SignOffForm {
     note: Option<String>,
     version: Option<String>,
+    seen: Option<String>,
 }
 
 #[post("/claims/<id>/signoff", data = "<form>")]
@@ -791,14 +790,13 @@ async fn sign_off(
         Err(errors) => Err(AppError::invalid(errors)),
     };
     let typed = |t: &mut Typed| t.signoff_note = text(&form.note);
-    settle(&user, &csrf, &mut db, id, "signoff", result, typed).await
+    let sent = Sent::new("signoff", &form.seen);
+    settle(&user, &csrf, &mut db, id, sent, result, typed).await
 }
 
 pub fn routes() -> Vec<Route> {
     routes![
         show,
-        source,
-        archive,
         change_status,
         edit_details,
         assign,

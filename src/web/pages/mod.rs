@@ -43,9 +43,27 @@ fn stylesheet() -> (ContentType, &'static str) {
     )
 }
 
+/// The one script (selecting words to add a claim), compiled in like the stylesheet.
+#[get("/static/factdesk.js")]
+fn script() -> (ContentType, &'static str) {
+    (
+        ContentType::JavaScript,
+        include_str!("../../../static/factdesk.js"),
+    )
+}
+
+/// The tab's icon: without one, browsers ask for `/favicon.ico` and log its 404.
+#[get("/static/favicon.svg")]
+fn icon() -> (ContentType, &'static str) {
+    (
+        ContentType::SVG,
+        include_str!("../../../static/favicon.svg"),
+    )
+}
+
 pub fn routes() -> Vec<Route> {
     [
-        routes![stylesheet],
+        routes![stylesheet, script, icon],
         session::routes(),
         home::routes(),
         search::routes(),

@@ -1,19 +1,28 @@
 //! The piece page, `/pieces/{id}`: the piece's full text with every claim highlighted in place,
-//! and beside it its claims in text order. Three queries whatever the number of claims: the
-//! piece, its claims (`store::pieces::get`), and the people they may be assigned to.
+//! and beside it its claims in text order, with the form that adds a claim (`POST
+//! /pieces/{id}/claims`: a quote pasted or, with `static/factdesk.js`, selected in the text).
+//! A fixed number of queries whatever the number of claims: the piece and its claims
+//! (`store::pieces::get`), the changes to its details, and the people claims may be assigned to.
 use super::{Layout, render};
+use crate::domain::anchor::{CONTEXT_CHARS, occurrences};
 use crate::domain::dates::Shown;
+use crate::domain::fields::FieldError;
 use crate::domain::highlight::{Span, segments};
+use crate::domain::roles::Action;
 use crate::domain::workflow::{Priority, Status};
 use crate::store;
 use crate::store::claims::Claim;
 use crate::web::auth::PageUser;
-use crate::web::csrf::CsrfToken;
+use crate::web::claim_input::ClaimFields;
+use crate::web::csrf::{CsrfToken, Protected};
 use crate::web::error::AppError;
 use crate::web::guards::{Db, parse_id};
 use askama::Template;
+use rocket::form::FromForm;
+use rocket::http::Status as HttpStatus;
+use rocket::response::Redirect;
 use rocket::response::content::RawHtml;
-use rocket::{Route, get, routes};
+use rocket::{Route, get, post, routes};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -52,10 +61,42 @@ impl Run<'_> {
     }
 }
 
+/// The add-claim form as typed: every field optional, so that nothing typed is lost.
+#[derive(Debug, Default, FromForm)]
+struct ClaimForm {
+    quote: Option<String>,
+    start: Option<String>,
+    claimant: Option<String>,
+    summary: Option<String>,
+    priority: Option<String>,
+}
+
+/// One place a pasted quote occurs, for the editor to pick when it occurs more than once.
+struct Occurrence {
+    start: usize,
+    before: String,
+    after: String,
+    chosen: bool,
+}
+
+struct PriorityChoice {
+    value: &'static str,
+    label: &'static str,
+    selected: bool,
+}
+
+/// The add-claim form's state: empty, or refilled after a refusal.
+#[derive(Default)]
+struct AddClaim {
+    typed: ClaimForm,
+    errors: Vec<FieldError>,
+}
+
 #[derive(Template)]
 #[template(path = "piece.html")]
 struct PiecePage<'a> {
     layout: Layout<'a>,
+    id: Uuid,
     title: String,
     outlet: Option<String>,
     url: Option<String>,
@@ -63,6 +104,64 @@ struct PiecePage<'a> {
     published: Shown,
     runs: Vec<Run<'a>>,
     claims: &'a [ClaimView],
+    can_add_claim: bool,
+    can_edit: bool,
+    /// Who last edited the details, and when, if anyone has.
+    edited: Option<(String, Shown)>,
+    /// The claim just added, to say so and point at it.
+    added: Option<&'a ClaimView>,
+    form: &'a ClaimForm,
+    errors: &'a [FieldError],
+    occurrences: Vec<Occurrence>,
+    priorities: Vec<PriorityChoice>,
+}
+
+impl PiecePage<'_> {
+    /// What is wrong with the add-claim form's `field`, in words, if anything.
+    fn error(&self, field: &str) -> Option<String> {
+        let messages: Vec<&str> = self
+            .errors
+            .iter()
+            .filter(|e| e.field == field)
+            .map(|e| e.message.as_str())
+            .collect();
+        (!messages.is_empty()).then(|| messages.join("; "))
+    }
+
+    fn typed<'b>(&self, value: &'b Option<String>) -> &'b str {
+        value.as_deref().unwrap_or_default()
+    }
+}
+
+/// Where a quote that occurs more than once sits, with a little context, so the editor can say
+/// which occurrence the claim is about.
+fn places(body: &str, quote: &str, chosen: Option<usize>) -> Vec<Occurrence> {
+    let starts = if quote.is_empty() {
+        Vec::new()
+    } else {
+        occurrences(body, quote)
+    };
+    if starts.len() < 2 {
+        return Vec::new();
+    }
+    let chars: Vec<char> = body.chars().collect();
+    let length = quote.chars().count();
+    starts
+        .into_iter()
+        .map(|start| {
+            let end = start + length;
+            Occurrence {
+                start,
+                before: chars[start.saturating_sub(CONTEXT_CHARS)..start]
+                    .iter()
+                    .collect(),
+                after: chars[end..(end + CONTEXT_CHARS).min(chars.len())]
+                    .iter()
+                    .collect(),
+                chosen: chosen == Some(start),
+            }
+        })
+        .collect()
 }
 
 fn view(claim: &Claim, names: &HashMap<Uuid, &str>) -> ClaimView {
@@ -88,16 +187,19 @@ fn view(claim: &Claim, names: &HashMap<Uuid, &str>) -> ClaimView {
     }
 }
 
-#[get("/pieces/<id>")]
-async fn piece(
-    user: PageUser,
-    csrf: CsrfToken,
-    mut db: Db,
-    id: &str,
+/// The page for piece `id`, with the add-claim form as `add` says.
+async fn show(
+    user: &PageUser,
+    csrf: &CsrfToken,
+    db: &mut Db,
+    id: Uuid,
+    added: Option<Uuid>,
+    add: &AddClaim,
 ) -> Result<RawHtml<String>, AppError> {
-    let detail = store::pieces::get(&mut db, parse_id("piece", id)?).await?;
+    let detail = store::pieces::get(db, id).await?;
+    let edits = store::piece_edits::changes_to(db, id).await?;
     // Names for the assignees: one query for everyone, not one per claim.
-    let users = store::users::list(&mut db).await?;
+    let users = store::users::list(db).await?;
     let names: HashMap<Uuid, &str> = users.iter().map(|u| (u.id, u.name.as_str())).collect();
 
     let claims: Vec<ClaimView> = detail.claims.iter().map(|c| view(c, &names)).collect();
@@ -126,6 +228,13 @@ async fn piece(
         })
         .collect();
 
+    let quote = add.typed.quote.as_deref().unwrap_or_default();
+    let chosen = add
+        .typed
+        .start
+        .as_deref()
+        .and_then(|s| s.trim().parse().ok());
+    let typed_priority = add.typed.priority.as_deref().unwrap_or_default();
     let piece = detail.piece;
     let layout = Layout {
         title: &piece.title,
@@ -134,6 +243,7 @@ async fn piece(
     };
     render(&PiecePage {
         layout,
+        id: piece.id,
         title: piece.title.clone(),
         outlet: piece.outlet.clone(),
         url: piece.url.clone(),
@@ -141,9 +251,111 @@ async fn piece(
         published: Shown::of(piece.published_at),
         runs,
         claims: &claims,
+        can_add_claim: user.user.role().can(Action::AddClaim),
+        can_edit: user.user.role().can(Action::EditPiece),
+        edited: edits
+            .last()
+            .map(|e| (e.actor.name.clone(), Shown::of(e.at))),
+        added: added.and_then(|added| claims.iter().find(|c| c.id == added)),
+        form: &add.typed,
+        errors: &add.errors,
+        occurrences: places(&detail.body, &normalise(quote), chosen),
+        priorities: Priority::ALL
+            .iter()
+            .map(|&p| PriorityChoice {
+                value: p.as_str(),
+                label: p.label(),
+                selected: p.as_str() == typed_priority
+                    || (typed_priority.is_empty() && p == Priority::default()),
+            })
+            .collect(),
     })
 }
 
+/// `?added=` names the claim just added (the add-claim form redirects here); anything else in it
+/// is ignored, as it only decides whether to say "added".
+#[get("/pieces/<id>?<added>")]
+async fn piece(
+    user: PageUser,
+    csrf: CsrfToken,
+    mut db: Db,
+    id: &str,
+    added: Option<&str>,
+) -> Result<RawHtml<String>, AppError> {
+    let id = parse_id("piece", id)?;
+    let added = added.and_then(|a| Uuid::try_parse(a).ok());
+    show(&user, &csrf, &mut db, id, added, &AddClaim::default()).await
+}
+
+/// Browsers send a textarea's line breaks as CRLF; the piece's text has LF.
+fn normalise(quote: &str) -> String {
+    quote.replace("\r\n", "\n")
+}
+
+/// A blank optional field means "none".
+fn given(value: &Option<String>) -> Option<&str> {
+    value.as_deref().filter(|v| !v.trim().is_empty())
+}
+
+/// 303 to the piece with the new claim marked, or the page again (422) with what was typed and
+/// what is wrong.
+type Outcome = Result<Redirect, (HttpStatus, RawHtml<String>)>;
+
+#[post("/pieces/<id>/claims", data = "<form>")]
+async fn add_claim(
+    user: PageUser,
+    csrf: CsrfToken,
+    mut db: Db,
+    id: &str,
+    form: Protected<ClaimForm>,
+) -> Result<Outcome, AppError> {
+    let typed = form.0;
+    let actor = user.may(Action::AddClaim)?;
+    let id = parse_id("piece", id)?;
+    let quote = normalise(typed.quote.as_deref().unwrap_or_default());
+    let mut errors = Vec::new();
+    let start = match given(&typed.start).map(|s| s.trim().parse::<usize>()) {
+        None => None,
+        Some(Ok(start)) => Some(start),
+        Some(Err(_)) => {
+            errors.push(FieldError {
+                field: "start".into(),
+                message: "must be a character position (a whole number from 0)".into(),
+            });
+            None
+        }
+    };
+    let fields = ClaimFields {
+        quote: &quote,
+        start,
+        claimant: given(&typed.claimant),
+        summary: given(&typed.summary),
+        priority: given(&typed.priority),
+    };
+    let result = match (fields.validate(), errors.is_empty()) {
+        (Ok(new), true) => store::claims::create(&mut db, actor, id, &new)
+            .await
+            .map_err(AppError::from),
+        (Ok(_), false) => Err(AppError::invalid(errors)),
+        (Err(mut more), _) => {
+            more.extend(errors);
+            Err(AppError::invalid(more))
+        }
+    };
+    match result {
+        Ok(claim) => Ok(Ok(Redirect::to(format!(
+            "/pieces/{id}?added={}#claim-{}",
+            claim.id, claim.id
+        )))),
+        Err(AppError::Validation(_, errors)) => {
+            let add = AddClaim { typed, errors };
+            let page = show(&user, &csrf, &mut db, id, None, &add).await?;
+            Ok(Err((HttpStatus::UnprocessableEntity, page)))
+        }
+        Err(other) => Err(other),
+    }
+}
+
 pub fn routes() -> Vec<Route> {
-    routes![piece]
+    routes![piece, add_claim]
 }

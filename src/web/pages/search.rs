@@ -1,5 +1,5 @@
 //! Search, `/claims`: every claim across pieces, filtered by status, piece, assignee and words,
-//! with the count at each status and keyset pagination. Six queries, whatever the results.
+//! with the count at each status and keyset pagination. Five queries, whatever the results (`tests/api/queries.rs` counts them).
 use super::home::{ClaimLine, names};
 use super::{Layout, render};
 use crate::domain::fields::{Fields, limits};

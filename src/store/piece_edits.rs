@@ -1,0 +1,196 @@
+//! Editing a piece's details: title, outlet, address, authors and publication date. Its text
+//! never changes here, because claims are anchored in it. Every changed field is recorded in
+//! `piece_events`, in the edit's transaction, as a claim's changes are in `events`.
+use super::events::Actor;
+use super::models::PieceHead;
+use super::pieces::{self, PieceDetail};
+use super::schema::{piece_events, pieces as pieces_table, users};
+use super::{Conn, StoreError, StoreResult};
+use chrono::{DateTime, SecondsFormat, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncConnection, RunQueryDsl};
+use serde::Serialize;
+use uuid::Uuid;
+
+/// What an edit asks to change; `None` leaves a field as it is (`Some(None)` clears an optional one).
+#[derive(Debug, Clone, Default)]
+pub struct PieceChanges {
+    pub title: Option<String>,
+    pub outlet: Option<Option<String>>,
+    pub url: Option<Option<String>>,
+    pub authors: Option<Vec<String>>,
+    pub published_at: Option<DateTime<Utc>>,
+}
+
+/// One changed field of a piece, who changed it and when.
+#[derive(Debug, Clone, Serialize)]
+pub struct PieceEvent {
+    pub id: Uuid,
+    pub piece_id: Uuid,
+    pub at: DateTime<Utc>,
+    pub actor: Actor,
+    pub field: String,
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+/// How a date is written in the history: the same RFC 3339 form the API answers with.
+fn date(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::AutoSi, true)
+}
+
+/// `(field, from, to)` for every field `changes` really changes.
+fn differences(
+    current: &PieceHead,
+    changes: &PieceChanges,
+) -> Vec<(&'static str, Option<String>, Option<String>)> {
+    let authors: Vec<String> = current.authors.iter().flatten().cloned().collect();
+    let list = |names: &[String]| (!names.is_empty()).then(|| names.join(", "));
+    let mut out = Vec::new();
+    if let Some(title) = changes.title.as_ref().filter(|t| **t != current.title) {
+        out.push(("title", Some(current.title.clone()), Some(title.clone())));
+    }
+    if let Some(outlet) = changes.outlet.as_ref().filter(|o| **o != current.outlet) {
+        out.push(("outlet", current.outlet.clone(), outlet.clone()));
+    }
+    if let Some(url) = changes.url.as_ref().filter(|u| **u != current.url) {
+        out.push(("url", current.url.clone(), url.clone()));
+    }
+    if let Some(new) = changes.authors.as_ref().filter(|a| **a != authors) {
+        out.push(("authors", list(&authors), list(new)));
+    }
+    if let Some(at) = changes
+        .published_at
+        .filter(|at| *at != current.published_at)
+    {
+        out.push((
+            "published_at",
+            Some(date(current.published_at)),
+            Some(date(at)),
+        ));
+    }
+    out
+}
+
+/// Applies `changes` if the piece is still at one of the `expected` versions (else `Stale`),
+/// and answers the piece as this transaction left it. Changing nothing writes nothing.
+pub async fn update(
+    conn: &mut Conn,
+    actor: Uuid,
+    id: Uuid,
+    expected: &[i32],
+    changes: &PieceChanges,
+) -> StoreResult<PieceDetail> {
+    conn.transaction(async move |conn| {
+        let current: PieceHead = pieces_table::table
+            .find(id)
+            .select(PieceHead::as_select())
+            .for_update()
+            .first(conn)
+            .await
+            .optional()?
+            .ok_or(StoreError::NotFound { kind: "piece", id })?;
+        if !expected.contains(&current.version) {
+            return Err(StoreError::Stale {
+                what: "piece",
+                current: current.version,
+            });
+        }
+        let changed = differences(&current, changes);
+        if !changed.is_empty() {
+            let authors: Vec<String> = match &changes.authors {
+                Some(new) => new.clone(),
+                None => current.authors.iter().flatten().cloned().collect(),
+            };
+            diesel::update(pieces_table::table.find(id))
+                .set((
+                    pieces_table::title.eq(changes.title.as_ref().unwrap_or(&current.title)),
+                    pieces_table::outlet.eq(changes.outlet.as_ref().unwrap_or(&current.outlet)),
+                    pieces_table::url.eq(changes.url.as_ref().unwrap_or(&current.url)),
+                    pieces_table::authors.eq(&authors),
+                    pieces_table::published_at
+                        .eq(changes.published_at.unwrap_or(current.published_at)),
+                    pieces_table::version.eq(current.version + 1),
+                    pieces_table::updated_at.eq(diesel::dsl::now),
+                    pieces_table::updated_by.eq(actor),
+                ))
+                .execute(conn)
+                .await?;
+            let rows: Vec<_> = changed
+                .iter()
+                .map(|(field, from, to)| {
+                    (
+                        piece_events::id.eq(Uuid::new_v4()),
+                        piece_events::piece_id.eq(id),
+                        piece_events::actor_id.eq(actor),
+                        piece_events::field.eq(*field),
+                        piece_events::from_value.eq(from.as_deref()),
+                        piece_events::to_value.eq(to.as_deref()),
+                    )
+                })
+                .collect();
+            diesel::insert_into(piece_events::table)
+                .values(rows)
+                .execute(conn)
+                .await?;
+        }
+        pieces::get(conn, id).await
+    })
+    .await
+}
+
+/// A piece's history of changed details, oldest first (`NotFound` for no such piece).
+pub async fn history(conn: &mut Conn, piece: Uuid) -> StoreResult<Vec<PieceEvent>> {
+    let known: i64 = pieces_table::table
+        .filter(pieces_table::id.eq(piece))
+        .count()
+        .get_result(conn)
+        .await?;
+    if known == 0 {
+        return Err(StoreError::NotFound {
+            kind: "piece",
+            id: piece,
+        });
+    }
+    changes_to(conn, piece).await
+}
+
+/// The changed details of a piece known to exist, oldest first.
+pub async fn changes_to(conn: &mut Conn, piece: Uuid) -> StoreResult<Vec<PieceEvent>> {
+    #[allow(clippy::type_complexity)]
+    let rows: Vec<(
+        Uuid,
+        DateTime<Utc>,
+        Uuid,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+    )> = piece_events::table
+        .inner_join(users::table)
+        .filter(piece_events::piece_id.eq(piece))
+        .order(piece_events::seq.asc())
+        .select((
+            piece_events::id,
+            piece_events::at,
+            piece_events::actor_id,
+            users::name,
+            piece_events::field,
+            piece_events::from_value,
+            piece_events::to_value,
+        ))
+        .load(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, at, actor, name, field, from, to)| PieceEvent {
+            id,
+            piece_id: piece,
+            at,
+            actor: Actor { id: actor, name },
+            field,
+            from,
+            to,
+        })
+        .collect())
+}
