@@ -496,3 +496,26 @@ async fn reviewers_get_no_add_claim_form_and_cannot_post_one() {
     forged.assert_html("no CSRF token", Status::Forbidden);
     assert_eq!(app.count("claims").await, 0, "nothing written");
 }
+
+#[rocket::async_test]
+async fn an_editors_claim_without_this_browsers_csrf_token_is_refused_and_writes_nothing() {
+    let app = spawn_app().await;
+    let piece = app.create_piece("The minister said crime fell.").await;
+    let browser = signed_in(&app, Role::Editor).await;
+    let path = format!("/pieces/{piece}/claims");
+
+    let missing = browser.post_form(&path, &[("quote", "crime fell")]).await;
+    let forged = browser
+        .post_form(&path, &[("quote", "crime fell"), ("csrf_token", "forged")])
+        .await;
+
+    missing.assert_html("no CSRF token", Status::Forbidden);
+    forged.assert_html("a forged CSRF token", Status::Forbidden);
+    assert_eq!(app.count("claims").await, 0, "nothing written");
+    let allowed = add_claim(&browser, &piece, &[("quote", "crime fell")]).await;
+    assert_eq!(
+        allowed.status,
+        Status::SeeOther,
+        "with its token: {allowed:?}"
+    );
+}

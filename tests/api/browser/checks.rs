@@ -95,10 +95,20 @@ impl Browser {
     }
 
     async fn check_console(&self, what: &str, status: Option<u16>) {
+        let severe = self.console_errors(status).await;
+        assert!(
+            severe.is_empty(),
+            "{what}: errors in the browser's console:\n{}",
+            severe.join("\n")
+        );
+    }
+
+    /// What was logged at SEVERE level since the last reading, but for the failed load of the
+    /// page itself when the test means it to fail with `status`.
+    pub async fn console_errors(&self, status: Option<u16>) -> Vec<String> {
         let page = self.client.current_url().await.unwrap().to_string();
         let expected = status.map(|status| format!("status of {status} "));
-        let severe: Vec<String> = self
-            .read_log("browser")
+        self.read_log("browser")
             .await
             .into_iter()
             .filter(|entry| entry["level"] == "SEVERE")
@@ -112,37 +122,13 @@ impl Browser {
                 !the_page_itself
             })
             .map(|entry| entry.to_string())
-            .collect();
-        assert!(
-            severe.is_empty(),
-            "{what}: errors in the browser's console:\n{}",
-            severe.join("\n")
-        );
+            .collect()
     }
 
     /// Every request went to the app, and the page just loaded (if any) answered `status`.
     async fn check_network(&self, what: &str, status: Option<u16>) {
-        let events: Vec<Value> = self
-            .read_log("performance")
-            .await
-            .into_iter()
-            .filter_map(|entry| serde_json::from_str::<Value>(entry["message"].as_str()?).ok())
-            .map(|message| message["message"].clone())
-            .collect();
-        let own = format!("{}/", self.origin);
-        let elsewhere: Vec<&str> = events
-            .iter()
-            .filter(|event| event["method"] == "Network.requestWillBeSent")
-            // Chromium's own pages (its new-tab page at start) load their parts from chrome://.
-            .filter(|event| {
-                let document = event["params"]["documentURL"].as_str().unwrap_or_default();
-                !document.starts_with("chrome://") && !document.starts_with("chrome-untrusted://")
-            })
-            .filter_map(|event| event["params"]["request"]["url"].as_str())
-            .filter(|url| {
-                !(url.starts_with(&own) || url.starts_with("data:") || url.starts_with("about:"))
-            })
-            .collect();
+        let events = self.network_events().await;
+        let elsewhere = self.foreign_requests(&events);
         assert!(
             elsewhere.is_empty(),
             "{what}: requests to another origin than {}: {elsewhere:?}",
@@ -164,6 +150,34 @@ impl Browser {
         );
     }
 
+    /// The DevTools network events logged since the last reading.
+    pub async fn network_events(&self) -> Vec<Value> {
+        self.read_log("performance")
+            .await
+            .into_iter()
+            .filter_map(|entry| serde_json::from_str::<Value>(entry["message"].as_str()?).ok())
+            .map(|message| message["message"].clone())
+            .collect()
+    }
+
+    /// The addresses of requests in `events` to anywhere but the app.
+    pub fn foreign_requests<'e>(&self, events: &'e [Value]) -> Vec<&'e str> {
+        let own = format!("{}/", self.origin);
+        events
+            .iter()
+            .filter(|event| event["method"] == "Network.requestWillBeSent")
+            // Chromium's own pages (its new-tab page at start) load their parts from chrome://.
+            .filter(|event| {
+                let document = event["params"]["documentURL"].as_str().unwrap_or_default();
+                !document.starts_with("chrome://") && !document.starts_with("chrome-untrusted://")
+            })
+            .filter_map(|event| event["params"]["request"]["url"].as_str())
+            .filter(|url| {
+                !(url.starts_with(&own) || url.starts_with("data:") || url.starts_with("about:"))
+            })
+            .collect()
+    }
+
     /// A label, `aria-labelledby` or link to `#id` finds the first element of that id: a second
     /// one is out of reach (axe-core no longer checks this).
     async fn check_unique_ids(&self, what: &str) {
@@ -183,6 +197,16 @@ impl Browser {
     }
 
     async fn check_accessibility(&self, what: &str) {
+        let violations = self.accessibility_violations(what).await;
+        assert!(
+            violations.is_empty(),
+            "{what}: serious or critical accessibility violations (axe-core):\n{}",
+            violations.join("\n")
+        );
+    }
+
+    /// axe-core's serious and critical violations on the page now shown, in words.
+    pub async fn accessibility_violations(&self, what: &str) -> Vec<String> {
         let loaded = self
             .client
             .execute(
@@ -197,11 +221,6 @@ impl Browser {
             .execute_async(RUN_AXE, vec![])
             .await
             .unwrap_or_else(|e| panic!("{what}: running axe-core: {e}"));
-        let violations: Vec<String> = serde_json::from_value(violations).unwrap();
-        assert!(
-            violations.is_empty(),
-            "{what}: serious or critical accessibility violations (axe-core):\n{}",
-            violations.join("\n")
-        );
+        serde_json::from_value(violations).unwrap()
     }
 }
