@@ -511,3 +511,45 @@ async fn an_invalid_piece_comes_back_with_what_was_typed_and_what_is_wrong() {
     assert!(page.csrf_token().is_some(), "the form can be sent again");
     assert_eq!(app.count("pieces").await, 0, "nothing written");
 }
+
+/// A route that fails as a bug would, mounted only in this test.
+#[rocket::get("/boom")]
+fn boom() -> Result<&'static str, factdesk::web::error::AppError> {
+    Err(factdesk::web::error::AppError::Internal(
+        "a detail of the failure meant for the log only".into(),
+    ))
+}
+
+#[rocket::async_test]
+async fn a_failure_on_our_side_is_a_500_page_in_the_layout_with_a_way_back_and_no_detail() {
+    let db = crate::support::TestDb::new().await;
+    let config = factdesk::Config::from_env()
+        .unwrap()
+        .with_database_url(&db.url)
+        .unwrap();
+    let rocket = factdesk::rocket(config).mount("/test", rocket::routes![boom]);
+    let client = rocket::local::asynchronous::Client::tracked(rocket)
+        .await
+        .unwrap();
+
+    let response = client.get("/test/boom").dispatch().await;
+
+    assert_eq!(response.status(), Status::InternalServerError);
+    assert_eq!(
+        response.content_type(),
+        Some(rocket::http::ContentType::HTML)
+    );
+    let body = response.into_string().await.unwrap();
+    crate::pages::assert_page_markup("the 500 page", &body);
+    assert!(body.contains("500 · Internal Server Error"), "{body}");
+    assert!(body.contains("it has been logged"), "{body}");
+    assert!(
+        body.contains(r#"<a href="/">Back to the desk</a>"#),
+        "{body}"
+    );
+    assert!(
+        body.contains(r#"class="masthead""#),
+        "in the layout: {body}"
+    );
+    assert!(!body.contains("meant for the log only"), "{body}");
+}
