@@ -1,4 +1,5 @@
 //! Server-rendered pages (askama templates, compiled in and escaped by default).
+mod checks;
 mod claim;
 mod home;
 mod piece;
@@ -26,6 +27,16 @@ impl Layout<'_> {
         self.user
             .is_some_and(|user| user.role().can(crate::domain::roles::Action::AddPiece))
     }
+}
+
+/// What is wrong with a form's `field`, in words, if anything (its messages joined).
+fn field_error(errors: &[crate::domain::fields::FieldError], field: &str) -> Option<String> {
+    let messages: Vec<&str> = errors
+        .iter()
+        .filter(|e| e.field == field)
+        .map(|e| e.message.as_str())
+        .collect();
+    (!messages.is_empty()).then(|| messages.join("; "))
 }
 
 pub fn render(page: &impl Template) -> Result<RawHtml<String>, AppError> {
@@ -70,6 +81,7 @@ pub fn routes() -> Vec<Route> {
         piece_form::routes(),
         piece::routes(),
         claim::routes(),
+        checks::routes(),
     ]
     .concat()
 }

@@ -119,13 +119,7 @@ struct PiecePage<'a> {
 impl PiecePage<'_> {
     /// What is wrong with the add-claim form's `field`, in words, if anything.
     fn error(&self, field: &str) -> Option<String> {
-        let messages: Vec<&str> = self
-            .errors
-            .iter()
-            .filter(|e| e.field == field)
-            .map(|e| e.message.as_str())
-            .collect();
-        (!messages.is_empty()).then(|| messages.join("; "))
+        super::field_error(&self.errors, field)
     }
 
     fn typed<'b>(&self, value: &'b Option<String>) -> &'b str {

@@ -76,13 +76,7 @@ struct PieceFormPage<'a> {
 impl PieceFormPage<'_> {
     /// What is wrong with `field`, in words, if anything.
     fn error(&self, field: &str) -> Option<String> {
-        let messages: Vec<&str> = self
-            .errors
-            .iter()
-            .filter(|e| e.field == field)
-            .map(|e| e.message.as_str())
-            .collect();
-        (!messages.is_empty()).then(|| messages.join("; "))
+        super::field_error(&self.errors, field)
     }
 
     /// A field's label, for the list of problems at the top.
