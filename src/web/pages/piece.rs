@@ -119,7 +119,7 @@ struct PiecePage<'a> {
 impl PiecePage<'_> {
     /// What is wrong with the add-claim form's `field`, in words, if anything.
     fn error(&self, field: &str) -> Option<String> {
-        super::field_error(&self.errors, field)
+        super::field_error(self.errors, field)
     }
 
     fn typed<'b>(&self, value: &'b Option<String>) -> &'b str {
