@@ -21,6 +21,44 @@ pub struct Settings {
     /// Served over https: mark the session and CSRF cookies `Secure` and send
     /// `Strict-Transport-Security` (set it when Factdesk is served over https).
     pub secure_cookies: bool,
+    /// The public base URL the pages are reached at: published fact checks link to
+    /// `{public_url}/checks/{id}` (absolute http(s); a trailing `/` is ignored).
+    pub public_url: String,
+    /// The newsroom that publishes the checks: the `author` of every ClaimReview.
+    pub newsroom_name: String,
+    /// The newsroom's own site; none means `public_url`.
+    pub newsroom_url: Option<String>,
+}
+
+impl Settings {
+    /// The newsroom's site as published: `newsroom_url`, else `public_url`.
+    pub fn newsroom_url(&self) -> &str {
+        self.newsroom_url.as_deref().unwrap_or(&self.public_url)
+    }
+
+    /// Refuses what would publish broken links: each URL must be absolute http(s).
+    pub fn validate(&self) -> Result<(), String> {
+        let urls = [
+            ("public_url", Some(self.public_url.as_str())),
+            ("newsroom_url", self.newsroom_url.as_deref()),
+        ];
+        for (name, value) in urls {
+            let Some(value) = value else { continue };
+            let fine = url::Url::parse(value)
+                .is_ok_and(|url| matches!(url.scheme(), "http" | "https") && url.has_host());
+            if !fine {
+                return Err(format!(
+                    "{name} `{value}` is not an absolute http(s) URL (such as https://news.example.org)"
+                ));
+            }
+        }
+        if self.newsroom_name.trim().is_empty() {
+            return Err(
+                "newsroom_name is empty: name the newsroom that publishes the checks".into(),
+            );
+        }
+        Ok(())
+    }
 }
 
 impl Default for Settings {
@@ -31,6 +69,9 @@ impl Default for Settings {
             load_demo: true,
             secret_key_file: ".factdesk-secret".into(),
             secure_cookies: false,
+            public_url: "http://127.0.0.1:8000".into(),
+            newsroom_name: "Factdesk newsroom".into(),
+            newsroom_url: None,
         }
     }
 }
@@ -81,6 +122,7 @@ impl Config {
 
     pub fn from_figment(figment: Figment) -> Result<Self, ConfigError> {
         let settings: Settings = figment.extract().map_err(Box::new)?;
+        settings.validate().map_err(|e| Box::new(e.into()))?;
         // Rocket's own defaults (in `rocket::Config::figment()`) hold an all-zero `secret_key`:
         // only a non-zero one is configured. A malformed one is left for Rocket to report.
         let configured = figment.contains("secret_key")
@@ -304,6 +346,31 @@ mod tests {
         assert_eq!(seen["ip_header"], serde_json::Value::Null, "{seen}");
         assert_eq!(seen["json_limit"], 2 * MIB, "{seen}");
         std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn publishing_urls_must_be_absolute_http_and_say_which_setting_is_wrong() {
+        let with = |key: &str, value: &str| {
+            let figment = Figment::from(Serialized::defaults(Settings::default()))
+                .merge(Serialized::global("secret_key", "a".repeat(128)))
+                .merge(Serialized::global(key, value));
+            Config::from_figment(figment).map(|config| config.settings)
+        };
+        for (key, value) in [
+            ("public_url", "news.example.org"),
+            ("public_url", "ftp://news.example.org"),
+            ("public_url", "/checks"),
+            ("newsroom_url", "javascript:alert(1)"),
+            ("newsroom_name", "  "),
+        ] {
+            let error = with(key, value).unwrap_err().to_string();
+            assert!(error.contains(key), "{key} = {value:?}: {error}");
+        }
+        let settings = with("public_url", "https://checks.example.org/").unwrap();
+        assert_eq!(settings.newsroom_url(), "https://checks.example.org/");
+        let settings = with("newsroom_url", "https://news.example.org").unwrap();
+        assert_eq!(settings.newsroom_url(), "https://news.example.org");
+        assert_eq!(settings.public_url, "http://127.0.0.1:8000");
     }
 
     #[test]

@@ -22,7 +22,9 @@ pub fn rocket(config: Config) -> Rocket<Build> {
         .manage(config.settings)
         .attach(web::headers::SecurityHeaders)
         .mount("/", web::health::routes())
+        .mount("/", web::openapi::routes())
         .mount("/", web::pages::routes())
+        .mount("/", web::api::claimreview::public_routes())
         .mount("/api/v1", web::api::routes())
         .register("/", web::error::catchers())
 }

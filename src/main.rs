@@ -1,5 +1,7 @@
 //! The `factdesk` command: a thin CLI over the library.
 use clap::{Parser, Subcommand};
+use factdesk::cli::dump;
+use factdesk::cli::import_piece::{self, ImportPiece};
 use factdesk::cli::users::{self, UserCommand};
 use factdesk::store::{self, database};
 use factdesk::{Config, rocket};
@@ -27,6 +29,22 @@ enum Command {
     /// Add, list, disable and enable users, and set their passwords.
     #[command(subcommand)]
     User(UserCommand),
+    /// Write the whole database to standard output as one JSON document (factdesk export > dump.json).
+    ///
+    /// Users are exported without their password hashes, and API tokens and sessions are left out,
+    /// unless --with-credentials is given.
+    Export {
+        /// Include password hashes, API tokens and sessions (keep such a file as safe as the database).
+        #[arg(long)]
+        with_credentials: bool,
+    },
+    /// Load a document written by `factdesk export` into a new, empty database, in one transaction.
+    Import {
+        /// The dump to load.
+        file: String,
+    },
+    /// Add a piece whose text is in a file; prints its id and the address of its page.
+    ImportPiece(ImportPiece),
 }
 
 #[rocket::main]
@@ -43,7 +61,16 @@ async fn main() -> ExitCode {
 async fn run(command: Command) -> Result<(), String> {
     let config = Config::from_env().map_err(|e| format!("bad configuration: {e}"))?;
     let url = config.settings.database_url.clone();
+    // The file is read and checked first, so a wrong one leaves the database as it was (or
+    // not even created).
+    let document = match &command {
+        Command::Import { file } => Some(dump::read(file)?),
+        _ => None,
+    };
     database::prepare(&url).await.map_err(|e| e.to_string())?;
+    if let Some(document) = document {
+        return dump::import(&mut connect(&url).await?, &document).await;
+    }
     match command {
         Command::Migrate => {
             println!("factdesk: {} is migrated", database::redacted(&url));
@@ -58,6 +85,11 @@ async fn run(command: Command) -> Result<(), String> {
             Ok(())
         }
         Command::User(command) => users::run(&mut connect(&url).await?, command).await,
+        Command::Export { with_credentials } => {
+            dump::export(&mut connect(&url).await?, with_credentials).await
+        }
+        Command::Import { .. } => unreachable!("an import has returned above"),
+        Command::ImportPiece(args) => import_piece::run(&mut connect(&url).await?, &args).await,
         Command::Serve => {
             let mut conn = connect(&url).await?;
             let loaded = config.settings.load_demo

@@ -2,8 +2,10 @@
 #[macro_use]
 mod named;
 pub mod anchor;
+pub mod claimreview;
 pub mod dates;
 pub mod fields;
+pub mod headline;
 pub mod highlight;
 pub mod markdown;
 pub mod password;

@@ -9,7 +9,7 @@ use crate::domain::anchor::anchor;
 use crate::domain::workflow::{
     Priority, Status, TransitionFacts, check_sign_off, check_transition,
 };
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, RunQueryDsl};
 use serde::Serialize;
@@ -52,7 +52,7 @@ pub struct Claim {
 }
 
 impl Claim {
-    fn from_row(row: ClaimRow, piece_title: String) -> Self {
+    pub(super) fn from_row(row: ClaimRow, piece_title: String) -> Self {
         Claim {
             id: row.id,
             piece_id: row.piece_id,
@@ -537,15 +537,136 @@ impl Cursor {
     }
 }
 
+/// Where a page of a search with words ends: the last item's rank and id (best match first).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RankCursor {
+    pub rank: f32,
+    pub id: Uuid,
+}
+
+impl RankCursor {
+    /// `r` and the rank's exact bits, so the next page starts exactly after it.
+    pub fn encode(&self) -> String {
+        format!("r{:08x}.{}", self.rank.to_bits(), self.id.simple())
+    }
+
+    pub fn decode(text: &str) -> Option<RankCursor> {
+        let (bits, id) = text.strip_prefix('r')?.split_once('.')?;
+        if bits.len() != 8 {
+            return None;
+        }
+        let rank = f32::from_bits(u32::from_str_radix(bits, 16).ok()?);
+        // ts_rank gives finite ranks of zero or more; anything else was not given out.
+        if !rank.is_finite() || rank < 0.0 {
+            return None;
+        }
+        Some(RankCursor {
+            rank,
+            id: Uuid::try_parse(id).ok()?,
+        })
+    }
+}
+
+/// Where the previous page ended, in the order of the listing it came from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum After {
+    Changed(Cursor),
+    Ranked(RankCursor),
+}
+
+impl After {
+    pub fn encode(&self) -> String {
+        match self {
+            After::Changed(cursor) => cursor.encode(),
+            After::Ranked(cursor) => cursor.encode(),
+        }
+    }
+
+    pub fn decode(text: &str) -> Option<After> {
+        RankCursor::decode(text)
+            .map(After::Ranked)
+            .or_else(|| Cursor::decode(text).map(After::Changed))
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct ClaimFilter {
     pub piece: Option<Uuid>,
     pub status: Option<Status>,
     pub assignee: Option<Uuid>,
+    /// Words to search for (see `store::search`); here, in `list`, they filter without ranking.
     pub words: Option<String>,
+    /// Verdicts set on or after this day, and on or before `verdict_to` (days in UTC); a claim
+    /// without a verdict is outside any range.
+    pub verdict_from: Option<NaiveDate>,
+    pub verdict_to: Option<NaiveDate>,
     pub limit: i64,
-    pub after: Option<Cursor>,
+    pub after: Option<After>,
 }
+
+impl ClaimFilter {
+    /// The same filter without words: what a search whose words are all too common to index
+    /// ("the", "%") is taken to mean.
+    pub fn without_words(&self) -> ClaimFilter {
+        ClaimFilter {
+            words: None,
+            ..self.clone()
+        }
+    }
+}
+
+/// Midnight UTC starting `day`.
+pub(super) fn start_of(day: NaiveDate) -> DateTime<Utc> {
+    day.and_time(chrono::NaiveTime::MIN).and_utc()
+}
+
+/// The first instant after `day` (UTC), or none past the end of the calendar.
+pub(super) fn end_of(day: NaiveDate) -> Option<DateTime<Utc>> {
+    day.succ_opt().map(start_of)
+}
+
+/// Adds a `ClaimFilter`'s conditions (all but its cursor and limit) to a boxed query of claims,
+/// whatever it joins and selects: the listing, its counts by status and the ranked search all
+/// filter through here, so they always agree on what matches. A macro rather than a function:
+/// each query has its own source type, and Diesel checks every condition against it.
+macro_rules! filtered {
+    ($query:expr, $filter:expr) => {{
+        use $crate::store::schema;
+        let filter: &$crate::store::claims::ClaimFilter = $filter;
+        let mut query = $query;
+        if let Some(piece) = filter.piece {
+            query = query.filter(schema::claims::piece_id.eq(piece));
+        }
+        if let Some(status) = filter.status {
+            query = query.filter(schema::claims::status.eq(status.as_str()));
+        }
+        if let Some(assignee) = filter.assignee {
+            query = query.filter(schema::claims::assignee_id.eq(assignee));
+        }
+        if let Some(from) = filter.verdict_from {
+            let start = $crate::store::claims::start_of(from);
+            query = query.filter(schema::claims::verdict_at.assume_not_null().ge(start));
+        }
+        if let Some(to) = filter.verdict_to {
+            query = match $crate::store::claims::end_of(to) {
+                Some(end) => query.filter(schema::claims::verdict_at.assume_not_null().lt(end)),
+                // The calendar's last day: every verdict is on or before it.
+                None => query.filter(schema::claims::verdict_at.is_not_null()),
+            };
+        }
+        if let Some(words) = &filter.words {
+            // Words that are all stop words leave nothing to match: no condition, as in `search::find`.
+            use $crate::store::search::{matching, numnode, words_query};
+            query = query.filter(
+                schema::claims::id
+                    .eq_any(matching(words))
+                    .or(numnode(words_query(words)).eq(0)),
+            );
+        }
+        query
+    }};
+}
+pub(super) use filtered;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ClaimPage {
@@ -555,36 +676,23 @@ pub struct ClaimPage {
 
 /// Claims across pieces, newest change first, one keyset page at a time.
 pub async fn list(conn: &mut Conn, filter: &ClaimFilter) -> StoreResult<ClaimPage> {
-    let mut query = claims::table
+    let query = claims::table
         .inner_join(pieces::table)
         .select((ClaimRow::as_select(), pieces::title))
         .order((claims::updated_at.desc(), claims::id.desc()))
         .limit(filter.limit + 1)
         .into_boxed();
-    if let Some(piece) = filter.piece {
-        query = query.filter(claims::piece_id.eq(piece));
-    }
-    if let Some(status) = filter.status {
-        query = query.filter(claims::status.eq(status.as_str()));
-    }
-    if let Some(assignee) = filter.assignee {
-        query = query.filter(claims::assignee_id.eq(assignee));
-    }
-    if let Some(words) = &filter.words {
-        let pattern = format!("%{}%", escape_like(words));
-        query = query.filter(
-            claims::quote_exact
-                .ilike(pattern.clone())
-                .or(claims::summary.ilike(pattern.clone()))
-                .or(claims::claimant.ilike(pattern)),
-        );
-    }
-    if let Some(after) = filter.after {
-        query = query.filter(
-            claims::updated_at
-                .lt(after.at)
-                .or(claims::updated_at.eq(after.at).and(claims::id.lt(after.id))),
-        );
+    let mut query = filtered!(query, filter);
+    match filter.after {
+        Some(After::Changed(after)) => {
+            query = query.filter(
+                claims::updated_at
+                    .lt(after.at)
+                    .or(claims::updated_at.eq(after.at).and(claims::id.lt(after.id))),
+            );
+        }
+        Some(After::Ranked(_)) => return Err(not_this_listing()),
+        None => {}
     }
     let mut rows: Vec<(ClaimRow, String)> = query.load(conn).await?;
     let more = rows.len() as i64 > filter.limit;
@@ -609,11 +717,12 @@ pub async fn list(conn: &mut Conn, filter: &ClaimFilter) -> StoreResult<ClaimPag
     })
 }
 
-fn escape_like(words: &str) -> String {
-    words
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
+/// A cursor of the other order: a page of a search with words given to one without, or back.
+pub(super) fn not_this_listing() -> StoreError {
+    StoreError::invalid(
+        "cursor",
+        "is a page of a search in another order (with or without words); start again from the first page",
+    )
 }
 
 /// How many claims match `filter` at each status (its `status`, cursor and limit aside), every
@@ -622,26 +731,15 @@ pub async fn count_by_status(
     conn: &mut Conn,
     filter: &ClaimFilter,
 ) -> StoreResult<Vec<(Status, i64)>> {
-    let mut query = claims::table
+    let query = claims::table
         .group_by(claims::status)
         .select((claims::status, diesel::dsl::count_star()))
         .into_boxed();
-    if let Some(piece) = filter.piece {
-        query = query.filter(claims::piece_id.eq(piece));
-    }
-    if let Some(assignee) = filter.assignee {
-        query = query.filter(claims::assignee_id.eq(assignee));
-    }
-    if let Some(words) = &filter.words {
-        let pattern = format!("%{}%", escape_like(words));
-        query = query.filter(
-            claims::quote_exact
-                .ilike(pattern.clone())
-                .or(claims::summary.ilike(pattern.clone()))
-                .or(claims::claimant.ilike(pattern)),
-        );
-    }
-    let rows: Vec<(String, i64)> = query.load(conn).await?;
+    let any_status = ClaimFilter {
+        status: None,
+        ..filter.clone()
+    };
+    let rows: Vec<(String, i64)> = filtered!(query, &any_status).load(conn).await?;
     Ok(Status::ALL
         .iter()
         .map(|status| {
@@ -653,4 +751,36 @@ pub async fn count_by_status(
             (*status, count)
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_name_their_order_and_round_trip_exactly() {
+        let id = Uuid::from_u128(0x0123_4567_89ab_cdef_0123_4567_89ab_cdef);
+        let ranked = RankCursor {
+            rank: 0.060_792_7,
+            id,
+        };
+        assert_eq!(After::decode(&ranked.encode()), Some(After::Ranked(ranked)));
+        let changed = Cursor {
+            at: DateTime::from_timestamp_micros(1_578_873_600_123_456).unwrap(),
+            id,
+        };
+        assert_eq!(
+            After::decode(&changed.encode()),
+            Some(After::Changed(changed))
+        );
+        for bad in [
+            "r7fc00000.0123456789abcdef0123456789abcdef", // NaN
+            "rbf800000.0123456789abcdef0123456789abcdef", // -1
+            "r3f80.0123456789abcdef0123456789abcdef",
+            "r3f800000.nope",
+            "",
+        ] {
+            assert_eq!(After::decode(bad), None, "{bad}");
+        }
+    }
 }

@@ -1,15 +1,19 @@
 //! Diesel queries. Each public function is one unit of work (one transaction where it writes),
 //! applies the rules of `domain`, and knows nothing about HTTP.
+pub mod claim_sheet;
 pub mod claims;
 pub mod credentials;
 pub mod database;
 pub mod demo;
+pub mod dump;
 pub mod events;
 pub mod evidence;
 mod models;
 pub mod notes;
 pub mod piece_edits;
 pub mod pieces;
+pub mod published;
+pub mod search;
 pub mod throttle;
 pub mod users;
 #[rustfmt::skip]

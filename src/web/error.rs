@@ -170,7 +170,8 @@ impl Problem {
 /// Machines get JSON; people get a page in the site's layout.
 fn wants_json(request: &Request<'_>) -> bool {
     let path = request.uri().path();
-    path.starts_with("/api/") || path == "/healthz" || path == "/readyz"
+    path.starts_with("/api/")
+        || ["/healthz", "/readyz", "/claimreview.json"].contains(&path.as_str())
 }
 
 impl<'r> Responder<'r, 'static> for Problem {

@@ -7,5 +7,7 @@ pub mod error;
 pub mod guards;
 pub mod headers;
 pub mod health;
+pub mod openapi;
 pub mod pages;
 pub mod piece_input;
+pub mod search_input;

@@ -316,6 +316,20 @@ fn desk_pages(world: &World) -> Vec<DeskPage> {
                 ("the reader's name", world.sent.name.clone()),
             ],
         },
+        // The public page of the signed-off verdict: what the newsroom publishes, in the page
+        // and in its JSON-LD (whose data block `assert_page_markup` checks holds only JSON).
+        DeskPage {
+            path: format!("/checks/{}", world.claim),
+            shows: vec![
+                ("the piece's title", world.sent.title.clone()),
+                ("the quote", world.sent.quote.clone()),
+                ("the claimant", world.sent.claimant.clone()),
+                ("the summary", world.sent.summary.clone()),
+                ("the verdict's reason", world.sent.reason.clone()),
+                ("the evidence title", world.sent.evidence_title.clone()),
+                ("the publisher", world.sent.publisher.clone()),
+            ],
+        },
         // The piece page: the piece's details, its text (the claim's quote is its start, marked
         // apart from the rest) and the claim in the list beside it.
         DeskPage {

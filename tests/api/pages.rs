@@ -390,13 +390,43 @@ pub fn assert_inert(what: &str, html: &str) {
 /// The one script a page may carry: the app's own file, loaded from the app, nothing inline.
 pub const APP_SCRIPT: &str = r#"<script src="/static/factdesk.js" defer></script>"#;
 
+/// The one inline script element a page may carry: a JSON-LD data block (a published check's
+/// ClaimReview), which browsers never run.
+pub const DATA_BLOCK: &str = r#"<script type="application/ld+json">"#;
+
+/// `html` without its JSON-LD data blocks, each checked to be data only: JSON with no `<` in it,
+/// so its first `<` is its own `</script>` and nothing in it can end it early or start markup.
+#[track_caller]
+pub fn without_data_blocks(what: &str, html: &str) -> String {
+    const END: &str = "</script>";
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find(DATA_BLOCK) {
+        out.push_str(&rest[..at]);
+        let inside = &rest[at + DATA_BLOCK.len()..];
+        let end = inside.find('<').unwrap_or(inside.len());
+        assert!(
+            inside[end..].starts_with(END),
+            "{what}: a JSON-LD block with markup in it (or unclosed), in {html}"
+        );
+        let data = &inside[..end];
+        if let Err(error) = serde_json::from_str::<serde_json::Value>(data) {
+            panic!("{what}: a JSON-LD block that is not JSON ({error}): {data}");
+        }
+        rest = &inside[end + END.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// What every page keeps to, so its Content-Security-Policy never has to be loosened: no script
 /// or style written into the page (no inline `<script>`, `<style>` or `style=`; the app's own
-/// script file at most), no event handlers, nothing loaded from another site, and links to other
-/// sites only as plain http(s) links that tell the other site nothing (`rel="noopener noreferrer"`).
+/// script file at most, and JSON-LD data blocks that cannot run), no event handlers, nothing
+/// loaded from another site, and links to other sites only as plain http(s) links that tell the
+/// other site nothing (`rel="noopener noreferrer"`).
 #[track_caller]
 pub fn assert_page_markup(what: &str, html: &str) {
-    let html = &html.replacen(APP_SCRIPT, "", 1);
+    let html = &without_data_blocks(what, &html.replacen(APP_SCRIPT, "", 1));
     assert_inert(what, html);
     for tag in tags(html) {
         assert!(
@@ -1176,6 +1206,12 @@ fn the_markup_checks_catch_what_they_are_for() {
         r#"<a href="https://elsewhere.example/">x</a>"#,
         r#"<a href="ftp://elsewhere.example/" rel="noopener noreferrer">x</a>"#,
         r#"<script src="/static/factdesk.js" defer></script><script>alert(1)</script>"#,
+        // A data block a stored text broke out of, one that is not data, one left open.
+        r#"<script type="application/ld+json">{"a":"</script><script>alert(1)</script>"}</script>"#,
+        r#"<script type="application/ld+json">{"a":"x"}<!--</script>"#,
+        r#"<script type="application/ld+json">alert(1)</script>"#,
+        r#"<script type="application/ld+json">{"a":1}"#,
+        r#"<script type="application/ld+json">{}</script><script type="text/javascript">alert(1)</script>"#,
     ];
     for html in leaves {
         let caught = std::panic::catch_unwind(|| assert_page_markup("sample", html));
@@ -1186,6 +1222,8 @@ fn the_markup_checks_catch_what_they_are_for() {
     assert_page_markup("sample", fine);
     let linked = r#"<script src="/static/factdesk.js" defer></script><a href="https://elsewhere.example/a?b" rel="noopener noreferrer">x</a>"#;
     assert_page_markup("sample", linked);
+    let data = r#"<script type="application/ld+json">{"a":"\u003c/script\u003e"}</script><p>x</p>"#;
+    assert_page_markup("sample", data);
     assert_eq!(
         unescape("&#60;b&#62; &amp;lt; &#x27;&quot; & x"),
         "<b> &lt; '\" & x"

@@ -525,6 +525,37 @@ impl Desk<'_> {
                     ("body".into(), PIECE_BODY.into()),
                 ],
             }],
+            // A published check: a verdict the desk's editor set, signed off by someone else.
+            ("GET", "/api/v1/claims/{id}/claimreview" | "/checks/{id}") => {
+                let claim = self.claim_with_verdict().await;
+                let (_, signer) = self.app.user(Role::Reviewer).await;
+                let path = format!("/api/v1/claims/{claim}");
+                let seen = self.app.get(&path).await.etag;
+                let signed = self
+                    .app
+                    .send(
+                        Post,
+                        &format!("{path}/signoff"),
+                        Some(&signer),
+                        seen.as_deref(),
+                        Some("{}".into()),
+                    )
+                    .await;
+                assert_eq!(signed.status, Status::Ok, "{signed:#?}");
+                if row.path.starts_with("/api/") {
+                    vec![api(Get, format!("{path}/claimreview"), None, None)]
+                } else {
+                    vec![page(Get, format!("/checks/{claim}"), &[])]
+                }
+            }
+            ("GET", "/api/v1/claims/{id}/similar") => {
+                vec![api(
+                    Get,
+                    format!("/api/v1/claims/{claim}/similar"),
+                    None,
+                    None,
+                )]
+            }
             // Any other GET without an id needs nothing made first.
             ("GET", path) if !path.contains('{') => {
                 if path.starts_with("/api/") {

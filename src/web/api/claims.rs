@@ -2,12 +2,14 @@ use super::present;
 use crate::domain::fields::{Fields, limits};
 use crate::domain::roles::Action;
 use crate::domain::workflow::{Priority, Status};
-use crate::store::claims::{ClaimChanges, ClaimDetail, ClaimFilter, ClaimPage, Cursor};
+use crate::store::claims::{ClaimChanges, ClaimDetail};
+use crate::store::search::{SearchPage, Similar};
 use crate::store::{self, events::Event};
 use crate::web::api::Tagged;
 use crate::web::auth::ApiUser;
 use crate::web::error::AppError;
 use crate::web::guards::{Db, IfMatch, Input, parse_id};
+use crate::web::search_input::SearchFields;
 use rocket::serde::json::Json;
 use rocket::{Route, get, patch, post, routes};
 use serde::Deserialize;
@@ -15,8 +17,10 @@ use uuid::Uuid;
 
 const DEFAULT_PAGE: i64 = 50;
 
+/// Claims matching the filters, best match first when `q` has words (each item then carries a
+/// `match`: its rank and headline), else newest change first; keyset pages (`next_cursor`).
 #[allow(clippy::too_many_arguments)]
-#[get("/claims?<piece>&<status>&<assignee>&<q>&<limit>&<cursor>")]
+#[get("/claims?<piece>&<status>&<assignee>&<q>&<verdict_from>&<verdict_to>&<limit>&<cursor>")]
 async fn list(
     _user: ApiUser,
     mut db: Db,
@@ -24,51 +28,33 @@ async fn list(
     status: Option<&str>,
     assignee: Option<&str>,
     q: Option<&str>,
+    verdict_from: Option<&str>,
+    verdict_to: Option<&str>,
     limit: Option<&str>,
     cursor: Option<&str>,
-) -> Result<Json<ClaimPage>, AppError> {
+) -> Result<Json<SearchPage>, AppError> {
     let mut fields = Fields::default();
-    let mut uuid = |field: &str, value: Option<&str>| {
-        value.and_then(|v| {
-            Uuid::try_parse(v)
-                .map_err(|_| fields.error(field, format!("`{v}` is not a UUID")))
-                .ok()
-        })
-    };
-    let piece = uuid("piece", piece);
-    let assignee = uuid("assignee", assignee);
-    let status = status.and_then(|s| fields.parse::<Status>("status", s));
-    let words = q.map(|q| fields.text("q", q, limits::SEARCH));
-    let limit = match limit.map(str::parse::<i64>) {
-        None => DEFAULT_PAGE,
-        Some(Ok(n)) if (1..=limits::PAGE_SIZE).contains(&n) => n,
-        Some(_) => {
-            fields.error(
-                "limit",
-                format!("must be a whole number from 1 to {}", limits::PAGE_SIZE),
-            );
-            DEFAULT_PAGE
-        }
-    };
-    let after = cursor.and_then(|c| {
-        Cursor::decode(c).or_else(|| {
-            fields.error(
-                "cursor",
-                "is not a cursor this API gave out; use `next_cursor` from the previous page",
-            );
-            None
-        })
-    });
-    fields.finish().map_err(AppError::invalid)?;
-    let filter = ClaimFilter {
+    let search = SearchFields {
         piece,
         status,
         assignee,
-        words,
+        q,
+        verdict_from,
+        verdict_to,
         limit,
-        after,
-    };
-    Ok(Json(store::claims::list(&mut db, &filter).await?))
+        cursor,
+    }
+    .read(&mut fields, false);
+    fields.finish().map_err(AppError::invalid)?;
+    let filter = search.filter(DEFAULT_PAGE);
+    Ok(Json(store::search::find(&mut db, &filter).await?))
+}
+
+/// Earlier claims of other pieces that say nearly the same thing, most similar first.
+#[get("/claims/<id>/similar")]
+async fn similar(_user: ApiUser, mut db: Db, id: &str) -> Result<Json<Vec<Similar>>, AppError> {
+    let id = parse_id("claim", id)?;
+    Ok(Json(store::search::similar(&mut db, id).await?))
 }
 
 #[get("/claims/<id>")]
@@ -184,5 +170,5 @@ async fn sign_off(
 }
 
 pub fn routes() -> Vec<Route> {
-    routes![list, show, update, history, sign_off]
+    routes![list, show, similar, update, history, sign_off]
 }

@@ -1,6 +1,8 @@
 //! The JSON API under /api/v1.
+pub(crate) mod claimreview;
 mod claims;
 mod evidence;
+mod export;
 mod notes;
 mod pieces;
 mod tokens;
@@ -15,6 +17,8 @@ pub fn routes() -> Vec<Route> {
     [
         pieces::routes(),
         claims::routes(),
+        claimreview::routes(),
+        export::routes(),
         evidence::routes(),
         notes::routes(),
         tokens::routes(),

@@ -3,6 +3,7 @@
 //! posts under `/claims/{id}/…` and answers 303 back to the page; a refused form (stale 412,
 //! workflow 409, invalid 422 …) answers the page as the claim is now, with what was typed kept.
 use super::{Layout, render};
+use crate::domain::claimreview::script_json;
 use crate::domain::dates::Shown;
 use crate::domain::fields::{FieldError, Fields, limits};
 use crate::domain::roles::Action;
@@ -12,7 +13,9 @@ use crate::store::claims::{ClaimChanges, ClaimDetail};
 use crate::store::events::Event;
 use crate::store::evidence::NewEvidence;
 use crate::store::pieces::Piece;
+use crate::store::search::Similar;
 use crate::store::users::User;
+use crate::web::api::claimreview::review_of_claim;
 use crate::web::auth::PageUser;
 use crate::web::csrf::{CsrfToken, Protected, TokenField};
 use crate::web::error::AppError;
@@ -33,6 +36,11 @@ struct Loaded {
     history: Vec<Event>,
     /// Every user but System: names for ids (one batched query) and the assignee choices.
     users: Vec<User>,
+    /// Earlier claims of other pieces saying nearly the same (one index-backed query).
+    similar: Vec<Similar>,
+    /// The ClaimReview JSON-LD once the verdict is signed off, made safe for its script element
+    /// (set by the GET only: a refused form's page is no publication).
+    review_json: Option<String>,
 }
 
 async fn load(db: &mut Db, id: Uuid) -> Result<Loaded, AppError> {
@@ -40,11 +48,14 @@ async fn load(db: &mut Db, id: Uuid) -> Result<Loaded, AppError> {
     let piece = store::pieces::head(db, detail.claim.piece_id).await?;
     let history = store::events::for_claim(db, id).await?;
     let users = store::users::list(db).await?;
+    let similar = store::search::similar(db, id).await?;
     Ok(Loaded {
         detail,
         piece,
         history,
         users,
+        similar,
+        review_json: None,
     })
 }
 
@@ -133,6 +144,31 @@ struct HistoryItem {
     reason: Option<String>,
 }
 
+/// A claim checked before ("Checked before: … — False, 12 Mar 2019"): its text, status and
+/// the day of its verdict, or of its piece while it has none.
+struct SeenBefore {
+    id: Uuid,
+    text: String,
+    piece_title: String,
+    status: &'static str,
+    status_label: &'static str,
+    day: Shown,
+}
+
+impl SeenBefore {
+    fn of(similar: &Similar) -> SeenBefore {
+        let status: Status = similar.status.parse().unwrap_or(Status::Unchecked);
+        SeenBefore {
+            id: similar.id,
+            text: similar.text.clone(),
+            piece_title: similar.piece_title.clone(),
+            status: status.as_str(),
+            status_label: status.label(),
+            day: Shown::of(similar.verdict_at.unwrap_or(similar.piece_published_at)),
+        }
+    }
+}
+
 /// Who did something and when.
 struct Stamp {
     who: String,
@@ -143,6 +179,7 @@ struct Stamp {
 #[template(path = "claim.html")]
 struct ClaimPage<'a> {
     layout: Layout<'a>,
+    review_json: Option<&'a str>,
     id: Uuid,
     piece_id: Uuid,
     piece_title: &'a str,
@@ -166,6 +203,7 @@ struct ClaimPage<'a> {
     evidence_count: usize,
     notes: Vec<NoteItem>,
     history: Vec<HistoryItem>,
+    checked_before: Vec<SeenBefore>,
     /// How many events the history shows: the versioned forms send it back as `seen`.
     seen: usize,
     /// What happened since a stale form's page was loaded.
@@ -320,6 +358,7 @@ fn page(
     };
     render(&ClaimPage {
         layout,
+        review_json: loaded.review_json.as_deref(),
         id: claim.id,
         piece_id: claim.piece_id,
         piece_title: &claim.piece_title,
@@ -343,6 +382,7 @@ fn page(
         groups,
         notes,
         history,
+        checked_before: loaded.similar.iter().map(SeenBefore::of).collect(),
         seen: loaded.history.len(),
         changed,
         trouble,
@@ -416,9 +456,12 @@ async fn show(
     user: PageUser,
     csrf: CsrfToken,
     mut db: Db,
+    settings: &rocket::State<crate::Settings>,
     id: &str,
 ) -> Result<RawHtml<String>, AppError> {
-    let loaded = load(&mut db, parse_id("claim", id)?).await?;
+    let mut loaded = load(&mut db, parse_id("claim", id)?).await?;
+    let review = review_of_claim(&loaded.detail.claim, &loaded.piece, settings);
+    loaded.review_json = review.as_ref().map(script_json);
     page(&user, &csrf, &loaded, |_| {}, None)
 }
 

@@ -4,6 +4,7 @@
 use super::search::{ClaimQuery, assignee_choices, status_choices};
 use super::{Layout, render};
 use crate::domain::dates::Shown;
+use crate::domain::headline::Fragment;
 use crate::domain::workflow::Status;
 use crate::store;
 use crate::store::claims::{Claim, ClaimFilter};
@@ -36,6 +37,9 @@ pub(super) struct ClaimLine {
     pub text: String,
     pub assignee: Option<String>,
     pub changed: Shown,
+    /// In search results with words: `text` as fragments, the matched ones flagged (the
+    /// template escapes each, then marks the matched ones).
+    pub headline: Option<Vec<Fragment>>,
 }
 
 impl ClaimLine {
@@ -57,6 +61,7 @@ impl ClaimLine {
                 .assignee
                 .map(|id| names.get(&id).map_or("someone", |n| n).to_owned()),
             changed: Shown::of(claim.updated_at),
+            headline: None,
         }
     }
 }

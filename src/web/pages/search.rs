@@ -1,20 +1,26 @@
-//! Search, `/claims`: every claim across pieces, filtered by status, piece, assignee and words,
-//! with the count at each status and keyset pagination. Five queries, whatever the results (`tests/api/queries.rs` counts them).
+//! Search, `/claims`: every claim across pieces, filtered by status, piece, assignee, verdict
+//! dates and words (full-text, best match first, the matched words marked), with the count at
+//! each status and keyset pagination. Five queries, six with words, whatever the results
+//! (`tests/api/queries.rs` counts them).
 use super::home::{ClaimLine, names};
 use super::{Layout, render};
-use crate::domain::fields::{Fields, limits};
+use crate::domain::fields::Fields;
 use crate::domain::workflow::Status;
 use crate::store;
-use crate::store::claims::{ClaimFilter, Cursor};
+use crate::store::claims::{After, ClaimFilter};
 use crate::store::pieces::PieceSummary;
+use crate::store::search::Hit;
 use crate::store::users::User;
 use crate::web::auth::PageUser;
 use crate::web::csrf::CsrfToken;
 use crate::web::error::AppError;
 use crate::web::guards::Db;
+use crate::web::search_input::SearchFields;
 use askama::Template;
+use chrono::NaiveDate;
 use rocket::response::content::RawHtml;
 use rocket::{Route, get, routes};
+use std::collections::HashMap;
 use uuid::Uuid;
 
 /// Results per page.
@@ -28,11 +34,9 @@ pub(super) struct ClaimQuery {
     pub status: Option<Status>,
     pub assignee: Option<Uuid>,
     pub words: Option<String>,
-    pub after: Option<Cursor>,
-}
-
-fn given(value: Option<&str>) -> Option<&str> {
-    value.filter(|v| !v.trim().is_empty())
+    pub verdict_from: Option<NaiveDate>,
+    pub verdict_to: Option<NaiveDate>,
+    pub after: Option<After>,
 }
 
 impl ClaimQuery {
@@ -43,34 +47,28 @@ impl ClaimQuery {
         q: Option<&str>,
         cursor: Option<&str>,
     ) -> Result<ClaimQuery, AppError> {
-        let mut fields = Fields::default();
-        let mut uuid = |field: &str, value: Option<&str>| {
-            given(value).and_then(|v| {
-                Uuid::try_parse(v.trim())
-                    .map_err(|_| fields.error(field, format!("`{v}` is not a UUID")))
-                    .ok()
-            })
-        };
-        let piece = uuid("piece", piece);
-        let assignee = uuid("assignee", assignee);
-        let status = given(status).and_then(|s| fields.parse::<Status>("status", s.trim()));
-        let words = given(q).map(|q| fields.text("q", q, limits::SEARCH));
-        let after = given(cursor).and_then(|c| {
-            Cursor::decode(c).or_else(|| {
-                fields.error(
-                    "cursor",
-                    "is not a page of this search; start again from the first page",
-                );
-                None
-            })
-        });
-        fields.finish().map_err(AppError::invalid)?;
-        Ok(ClaimQuery {
+        ClaimQuery::read(SearchFields {
             piece,
             status,
             assignee,
-            words,
-            after,
+            q,
+            cursor,
+            ..SearchFields::default()
+        })
+    }
+
+    fn read(input: SearchFields) -> Result<ClaimQuery, AppError> {
+        let mut fields = Fields::default();
+        let search = input.read(&mut fields, true);
+        fields.finish().map_err(AppError::invalid)?;
+        Ok(ClaimQuery {
+            piece: search.piece,
+            status: search.status,
+            assignee: search.assignee,
+            words: search.words,
+            verdict_from: search.verdict_from,
+            verdict_to: search.verdict_to,
+            after: search.after,
         })
     }
 
@@ -80,6 +78,8 @@ impl ClaimQuery {
             status: self.status,
             assignee: self.assignee,
             words: self.words.clone(),
+            verdict_from: self.verdict_from,
+            verdict_to: self.verdict_to,
             limit,
             after: self.after,
         }
@@ -99,6 +99,12 @@ impl ClaimQuery {
         }
         if let Some(words) = &self.words {
             query.append_pair("q", words);
+        }
+        if let Some(from) = self.verdict_from {
+            query.append_pair("verdict_from", &from.to_string());
+        }
+        if let Some(to) = self.verdict_to {
+            query.append_pair("verdict_to", &to.to_string());
         }
         if let Some(cursor) = cursor {
             query.append_pair("cursor", cursor);
@@ -161,11 +167,23 @@ struct StatusCount {
     current: bool,
 }
 
+/// A result: the claim's line, with its text as fragments when the search had words.
+fn found(hit: Hit, names: &HashMap<Uuid, &str>) -> ClaimLine {
+    ClaimLine {
+        headline: hit.matched.map(|m| m.headline),
+        ..ClaimLine::of(hit.claim, names)
+    }
+}
+
 #[derive(Template)]
 #[template(path = "search.html")]
 struct SearchPage<'a> {
     layout: Layout<'a>,
     words: &'a str,
+    /// Every word was too common to search for: the results are those of no words.
+    words_ignored: bool,
+    verdict_from: String,
+    verdict_to: String,
     statuses: Vec<Choice>,
     pieces: Vec<Choice>,
     assignees: Vec<Choice>,
@@ -177,7 +195,7 @@ struct SearchPage<'a> {
 }
 
 #[allow(clippy::too_many_arguments)]
-#[get("/claims?<status>&<piece>&<assignee>&<q>&<cursor>")]
+#[get("/claims?<status>&<piece>&<assignee>&<q>&<verdict_from>&<verdict_to>&<cursor>")]
 async fn search(
     user: PageUser,
     csrf: CsrfToken,
@@ -186,11 +204,22 @@ async fn search(
     piece: Option<&str>,
     assignee: Option<&str>,
     q: Option<&str>,
+    verdict_from: Option<&str>,
+    verdict_to: Option<&str>,
     cursor: Option<&str>,
 ) -> Result<RawHtml<String>, AppError> {
-    let query = ClaimQuery::parse(piece, status, assignee, q, cursor)?;
+    let query = ClaimQuery::read(SearchFields {
+        piece,
+        status,
+        assignee,
+        q,
+        verdict_from,
+        verdict_to,
+        cursor,
+        limit: None,
+    })?;
     let filter = query.filter(PAGE);
-    let page = store::claims::list(&mut db, &filter).await?;
+    let page = store::search::find(&mut db, &filter).await?;
     let counts = store::claims::count_by_status(&mut db, &filter).await?;
     let pieces = store::pieces::list(&mut db).await?;
     let users = store::users::list(&mut db).await?;
@@ -217,9 +246,13 @@ async fn search(
         user: Some(&user.user),
         csrf_token: &csrf.0,
     };
+    let day = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
     render(&SearchPage {
         layout,
         words: query.words.as_deref().unwrap_or_default(),
+        words_ignored: page.words_ignored,
+        verdict_from: day(query.verdict_from),
+        verdict_to: day(query.verdict_to),
         statuses: status_choices(query.status),
         pieces: piece_choices(&pieces, query.piece),
         assignees: assignee_choices(&users, query.assignee),
@@ -228,7 +261,7 @@ async fn search(
         results: page
             .items
             .into_iter()
-            .map(|c| ClaimLine::of(c, &names))
+            .map(|hit| found(hit, &names))
             .collect(),
         next_href,
         first_href,

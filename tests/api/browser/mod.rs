@@ -6,7 +6,8 @@ mod checks;
 mod desk;
 mod driver;
 mod page;
-mod server;
+// The contract test (tests/api/contract.rs) serves the app over TCP the same way.
+pub(crate) mod server;
 mod wire;
 
 mod claim;

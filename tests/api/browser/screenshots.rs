@@ -26,7 +26,7 @@ fn png_size(png: &[u8]) -> (u32, u32) {
 impl Desk {
     /// A verdict set by the editor and signed off by a reviewer, through the API, so the
     /// pictures show a claim's whole course.
-    async fn a_signed_off_verdict(&self) -> String {
+    pub(super) async fn a_signed_off_verdict(&self) -> String {
         let claim = self.unchecked_claim().await;
         self.app.add_evidence(&claim, "supports").await;
         let path = format!("/api/v1/claims/{claim}");

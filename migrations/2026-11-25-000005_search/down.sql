@@ -1,0 +1,10 @@
+DROP INDEX claims_text_trgm_idx;
+DROP TRIGGER claim_search_evidence ON evidence;
+DROP TRIGGER claim_search_notes ON notes;
+DROP TRIGGER claim_search_claims ON claims;
+DROP FUNCTION claim_search_changed();
+DROP FUNCTION claim_search_refresh(uuid);
+DROP TABLE claim_search;
+DROP FUNCTION claim_text(text, text);
+DROP FUNCTION factdesk_search_config();
+DROP EXTENSION IF EXISTS pg_trgm;

@@ -1,0 +1,159 @@
+//! Published checks: claims whose verdict has been signed off, with what their ClaimReview and
+//! public page show. Nothing internal is read here (no notes, history, assignee or names), so
+//! nothing internal can leak from what these functions return.
+use super::schema::{claims, evidence, pieces};
+use super::{Conn, StoreError, StoreResult};
+use crate::domain::claimreview::Review;
+use crate::domain::workflow::Status;
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use uuid::Uuid;
+
+/// A signed-off verdict and the piece its claim is in.
+#[derive(Debug, Clone, Queryable)]
+pub struct Published {
+    pub claim: Uuid,
+    pub quote: String,
+    pub prefix: String,
+    pub suffix: String,
+    pub claimant: String,
+    pub summary: String,
+    pub status: String,
+    pub reason: Option<String>,
+    pub signed_off_at: DateTime<Utc>,
+    pub piece_title: String,
+    pub piece_outlet: Option<String>,
+    pub piece_url: Option<String>,
+    pub piece_published_at: DateTime<Utc>,
+}
+
+/// A link the verdict rests on, as the public may see it (no note, no one who added it).
+#[derive(Debug, Clone, Queryable)]
+pub struct PublicEvidence {
+    pub url: String,
+    pub title: String,
+    pub publisher: String,
+    pub stance: String,
+    pub archived_url: Option<String>,
+}
+
+impl Published {
+    pub fn verdict(&self) -> StoreResult<Status> {
+        self.status
+            .parse()
+            .map_err(|e| diesel::result::Error::DeserializationError(Box::new(e)).into())
+    }
+
+    /// What the ClaimReview says about it (the query admits only signed-off verdicts).
+    pub fn review(&self) -> StoreResult<Review<'_>> {
+        Ok(Review {
+            claim: self.claim,
+            summary: &self.summary,
+            quote: &self.quote,
+            claimant: &self.claimant,
+            verdict: self.verdict()?,
+            reason: self.reason.as_deref().unwrap_or_default(),
+            signed_off_at: self.signed_off_at,
+            piece_title: &self.piece_title,
+            piece_url: self.piece_url.as_deref(),
+            piece_published_at: self.piece_published_at,
+        })
+    }
+}
+
+type Columns = (
+    claims::id,
+    claims::quote_exact,
+    claims::quote_prefix,
+    claims::quote_suffix,
+    claims::claimant,
+    claims::summary,
+    claims::status,
+    claims::status_reason,
+    diesel::dsl::AssumeNotNull<claims::signed_off_at>,
+    pieces::title,
+    pieces::outlet,
+    pieces::url,
+    pieces::published_at,
+);
+
+// `signed_off_at` is set whenever `signed_off_by` is (a check constraint), and only those are read.
+fn columns() -> Columns {
+    (
+        claims::id,
+        claims::quote_exact,
+        claims::quote_prefix,
+        claims::quote_suffix,
+        claims::claimant,
+        claims::summary,
+        claims::status,
+        claims::status_reason,
+        claims::signed_off_at.assume_not_null(),
+        pieces::title,
+        pieces::outlet,
+        pieces::url,
+        pieces::published_at,
+    )
+}
+
+/// The statuses that are verdicts, as stored.
+fn verdicts() -> Vec<&'static str> {
+    Status::ALL
+        .into_iter()
+        .filter(|s| s.is_verdict())
+        .map(Status::as_str)
+        .collect()
+}
+
+/// Published: a verdict, signed off. Reopening or changing it clears the sign-off, which
+/// unpublishes it.
+macro_rules! published {
+    () => {
+        claims::table
+            .inner_join(pieces::table)
+            .filter(claims::signed_off_by.is_not_null())
+            .filter(claims::status.eq_any(verdicts()))
+    };
+}
+
+/// One published check; NotFound for a claim that does not exist or is not published.
+pub async fn one(conn: &mut Conn, id: Uuid) -> StoreResult<Published> {
+    published!()
+        .filter(claims::id.eq(id))
+        .select(columns())
+        .first(conn)
+        .await
+        .optional()?
+        // "no signed-off verdict with id …": the id may be a claim's, but nothing is published.
+        .ok_or(StoreError::NotFound {
+            kind: "signed-off verdict",
+            id,
+        })
+}
+
+/// Every published check, the most recently signed off first.
+pub async fn all(conn: &mut Conn) -> StoreResult<Vec<Published>> {
+    Ok(published!()
+        .order((claims::signed_off_at.desc(), claims::id.asc()))
+        .select(columns())
+        .load(conn)
+        .await?)
+}
+
+/// The evidence a published check rests on (not removed), in the order it was added.
+pub async fn evidence(conn: &mut Conn, claim: Uuid) -> StoreResult<Vec<PublicEvidence>> {
+    Ok(evidence::table
+        .filter(evidence::claim_id.eq(claim))
+        .filter(evidence::removed_at.is_null())
+        .order((evidence::added_at.asc(), evidence::id.asc()))
+        .select((
+            evidence::url,
+            evidence::title,
+            evidence::publisher,
+            evidence::stance,
+            evidence::archived_url,
+        ))
+        .load(conn)
+        .await?)
+}

@@ -1,0 +1,332 @@
+//! Finding claims again: full-text search over a claim's words, its evidence titles and notes
+//! (ranked, with the matching words marked), and the claims of other pieces that say nearly the
+//! same thing ("checked before").
+//!
+//! The documents live in `claim_search`, kept current by triggers in the change's own
+//! transaction (migration 000005), which also names the one text search configuration
+//! (`factdesk_search_config()`) and the text a claim is shown and compared by (`claim_text`).
+use super::claims::{self, After, Claim, ClaimFilter, RankCursor, filtered};
+use super::models::ClaimRow;
+use super::schema::{claims as claims_table, pieces};
+use super::{Conn, StoreError, StoreResult};
+use crate::domain::headline::{self, Fragment};
+use chrono::{DateTime, Utc};
+use diesel::pg::Pg;
+use diesel::prelude::*;
+use diesel::sql_types::{Float4, Nullable, Text, Timestamptz, Uuid as SqlUuid};
+use diesel_async::RunQueryDsl;
+use serde::Serialize;
+use uuid::Uuid;
+
+/// Postgres types Diesel has no name for.
+pub mod sql_types {
+    #[derive(diesel::sql_types::SqlType, diesel::query_builder::QueryId)]
+    #[diesel(postgres_type(name = "tsvector"))]
+    pub struct TsVector;
+
+    #[derive(diesel::sql_types::SqlType, diesel::query_builder::QueryId)]
+    #[diesel(postgres_type(name = "tsquery"))]
+    pub struct TsQuery;
+
+    #[derive(diesel::sql_types::SqlType, diesel::query_builder::QueryId)]
+    #[diesel(postgres_type(name = "regconfig"))]
+    pub struct RegConfig;
+}
+use sql_types::{RegConfig, TsQuery, TsVector};
+
+// Declared here rather than in schema.rs, which diesel.toml keeps it out of (Diesel's schema
+// printer knows no tsvector).
+diesel::table! {
+    use diesel::sql_types::Uuid;
+    use super::sql_types::TsVector;
+
+    claim_search (claim_id) {
+        claim_id -> Uuid,
+        document -> TsVector,
+    }
+}
+diesel::joinable!(claim_search -> claims_table (claim_id));
+diesel::allow_tables_to_appear_in_same_query!(claim_search, claims_table);
+diesel::allow_tables_to_appear_in_same_query!(claim_search, pieces);
+
+diesel::define_sql_function! {
+    /// The text search configuration (migration 000005): the one place it is named.
+    fn factdesk_search_config() -> RegConfig;
+}
+diesel::define_sql_function! {
+    /// Words as people type them into a search box: `"exact phrase"`, `or`, `-not`; never a syntax error.
+    fn websearch_to_tsquery(config: RegConfig, words: Text) -> TsQuery;
+}
+diesel::define_sql_function! {
+    /// How many operands and operators a query has: none when every word is a stop word.
+    fn numnode(query: TsQuery) -> Integer;
+}
+diesel::define_sql_function! {
+    fn ts_rank(document: TsVector, query: TsQuery) -> Float4;
+}
+diesel::define_sql_function! {
+    fn ts_headline(config: RegConfig, text: Text, query: TsQuery, options: Text) -> Text;
+}
+diesel::define_sql_function! {
+    fn claim_text(summary: Text, quote: Text) -> Text;
+}
+diesel::define_sql_function! {
+    fn translate(text: Text, from: Text, to: Text) -> Text;
+}
+diesel::infix_operator!(Matches, " @@ ", backend: Pg);
+
+/// `ts_headline`'s options: the whole text (a result shows all of it), every match marked with
+/// the private-use characters of `domain::headline`.
+fn headline_options() -> String {
+    format!(
+        "HighlightAll=true, StartSel={}, StopSel={}",
+        headline::START,
+        headline::STOP
+    )
+}
+
+diesel::alias!(claim_search as matched_search: MatchedSearch);
+
+/// The words as a query, parsed with the search configuration.
+pub(super) fn words_query(words: &str) -> websearch_to_tsquery<factdesk_search_config, String> {
+    websearch_to_tsquery(factdesk_search_config(), words.to_owned())
+}
+
+/// The ids of claims whose document matches `words` (a subquery, on an alias of
+/// `claim_search` so that the ranked search can join the table itself too).
+pub(super) fn matching(words: &str) -> MatchingIds {
+    matched_search
+        .select(matched_search.field(claim_search::claim_id))
+        .filter(Matches::new(
+            matched_search.field(claim_search::document),
+            words_query(words),
+        ))
+}
+
+type MatchingIds = diesel::dsl::Filter<
+    diesel::dsl::Select<
+        diesel::query_source::Alias<MatchedSearch>,
+        diesel::query_source::AliasedField<MatchedSearch, claim_search::claim_id>,
+    >,
+    Matches<
+        diesel::query_source::AliasedField<MatchedSearch, claim_search::document>,
+        websearch_to_tsquery<factdesk_search_config, String>,
+    >,
+>;
+
+/// How a search result matched: its rank, and its text with the matching words marked.
+#[derive(Debug, Clone, Serialize)]
+pub struct Match {
+    pub rank: f32,
+    /// The summary (or the quote, while there is none) as fragments, the matched ones flagged.
+    pub headline: Vec<Fragment>,
+}
+
+/// A claim found, with how it matched when the search had words.
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    #[serde(flatten)]
+    pub claim: Claim,
+    #[serde(rename = "match", skip_serializing_if = "Option::is_none")]
+    pub matched: Option<Match>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchPage {
+    pub items: Vec<Hit>,
+    pub next_cursor: Option<String>,
+    /// The words given were all too common to search for ("the", "%"): the page is what it
+    /// would be without them.
+    pub words_ignored: bool,
+}
+
+/// Claims matching `filter`, one keyset page at a time: with words, best match first (rank,
+/// then id); without, newest change first. The API's list and the search page both answer
+/// with this.
+pub async fn find(conn: &mut Conn, filter: &ClaimFilter) -> StoreResult<SearchPage> {
+    let searched = match &filter.words {
+        Some(words) => has_lexemes(conn, words).await?,
+        None => false,
+    };
+    if !searched {
+        let page = claims::list(conn, &filter.without_words()).await?;
+        return Ok(SearchPage {
+            items: page
+                .items
+                .into_iter()
+                .map(|claim| Hit {
+                    claim,
+                    matched: None,
+                })
+                .collect(),
+            next_cursor: page.next_cursor,
+            words_ignored: filter.words.is_some(),
+        });
+    }
+    ranked(conn, filter).await
+}
+
+/// Whether `words` leave anything to search for once stop words and punctuation are dropped.
+async fn has_lexemes(conn: &mut Conn, words: &str) -> StoreResult<bool> {
+    let nodes: i32 = diesel::select(numnode(words_query(words)))
+        .get_result(conn)
+        .await?;
+    Ok(nodes > 0)
+}
+
+async fn ranked(conn: &mut Conn, filter: &ClaimFilter) -> StoreResult<SearchPage> {
+    let words = filter.words.clone().unwrap_or_default();
+    let query = || words_query(&words);
+    let rank = || ts_rank(claim_search::document, query());
+    // Marks are stripped from the text first, so every mark in the headline is one of ours.
+    let marks = format!("{}{}", headline::START, headline::STOP);
+    let shown = translate(
+        claim_text(claims_table::summary, claims_table::quote_exact),
+        marks,
+        String::new(),
+    );
+    let select = claims_table::table
+        .inner_join(pieces::table)
+        .inner_join(claim_search::table)
+        .select((
+            ClaimRow::as_select(),
+            pieces::title,
+            rank(),
+            ts_headline(factdesk_search_config(), shown, query(), headline_options()),
+        ))
+        .order((rank().desc(), claims_table::id.desc()))
+        .limit(filter.limit + 1)
+        .into_boxed();
+    let mut select = filtered!(select, filter);
+    match filter.after {
+        Some(After::Ranked(after)) => {
+            select = select.filter(
+                rank()
+                    .lt(after.rank)
+                    .or(rank().eq(after.rank).and(claims_table::id.lt(after.id))),
+            );
+        }
+        Some(After::Changed(_)) => return Err(claims::not_this_listing()),
+        None => {}
+    }
+    let mut rows: Vec<(ClaimRow, String, f32, String)> = select.load(conn).await?;
+    let more = rows.len() as i64 > filter.limit;
+    rows.truncate(filter.limit as usize);
+    let next_cursor = more
+        .then(|| {
+            rows.last().map(|(row, _, rank, _)| {
+                RankCursor {
+                    rank: *rank,
+                    id: row.id,
+                }
+                .encode()
+            })
+        })
+        .flatten();
+    Ok(SearchPage {
+        items: rows
+            .into_iter()
+            .map(|(row, title, rank, marked)| Hit {
+                claim: Claim::from_row(row, title),
+                matched: Some(Match {
+                    rank,
+                    headline: headline::fragments(&marked),
+                }),
+            })
+            .collect(),
+        next_cursor,
+        words_ignored: false,
+    })
+}
+
+/// How alike two claims' texts must be (pg_trgm `similarity`, 0 to 1) to be shown as checked
+/// before. Rewordings of one claim score about 0.6 to 0.85, different claims about the same
+/// subject mostly under 0.3; at 0.5 a reworded claim is found without flooding the page.
+pub const SIMILAR_AT_LEAST: f32 = 0.5;
+/// The most similar claims answered.
+pub const SIMILAR_LIMIT: i64 = 10;
+
+/// An earlier claim of another piece that says nearly the same thing.
+#[derive(Debug, Clone, Serialize)]
+pub struct Similar {
+    pub id: Uuid,
+    pub piece_id: Uuid,
+    pub piece_title: String,
+    pub piece_published_at: DateTime<Utc>,
+    /// Its summary, or its quote while it has none (the text compared).
+    pub text: String,
+    pub status: String,
+    pub verdict_at: Option<DateTime<Utc>>,
+    pub similarity: f32,
+}
+
+/// The row `similar` reads: the claim asked about, with one match or none (all null).
+#[derive(QueryableByName)]
+struct SimilarRow {
+    #[diesel(sql_type = Nullable<SqlUuid>)]
+    id: Option<Uuid>,
+    #[diesel(sql_type = Nullable<SqlUuid>)]
+    piece_id: Option<Uuid>,
+    #[diesel(sql_type = Nullable<Text>)]
+    piece_title: Option<String>,
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    piece_published_at: Option<DateTime<Utc>>,
+    #[diesel(sql_type = Nullable<Text>)]
+    text: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    status: Option<String>,
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    verdict_at: Option<DateTime<Utc>>,
+    #[diesel(sql_type = Nullable<Float4>)]
+    similarity: Option<f32>,
+}
+
+impl SimilarRow {
+    fn found(self) -> Option<Similar> {
+        Some(Similar {
+            id: self.id?,
+            piece_id: self.piece_id?,
+            piece_title: self.piece_title?,
+            piece_published_at: self.piece_published_at?,
+            text: self.text?,
+            status: self.status?,
+            verdict_at: self.verdict_at,
+            similarity: self.similarity?,
+        })
+    }
+}
+
+/// Earlier claims of other pieces whose text is at least `SIMILAR_AT_LEAST` similar to this
+/// claim's, most similar first, at most `SIMILAR_LIMIT`. One statement: the GiST trigram index
+/// on `claim_text(...)` walks the nearest first (`<->`), so the cost does not grow with the
+/// number of claims.
+pub async fn similar(conn: &mut Conn, claim: Uuid) -> StoreResult<Vec<Similar>> {
+    let rows: Vec<SimilarRow> = diesel::sql_query(
+        "SELECT near.* FROM claims me
+         LEFT JOIN LATERAL (
+             SELECT c.id, c.piece_id, p.title AS piece_title, p.published_at AS piece_published_at,
+                    claim_text(c.summary, c.quote_exact) AS text, c.status, c.verdict_at,
+                    similarity(claim_text(c.summary, c.quote_exact),
+                               claim_text(me.summary, me.quote_exact)) AS similarity
+               FROM claims c JOIN pieces p ON p.id = c.piece_id
+              WHERE c.piece_id <> me.piece_id AND c.created_at < me.created_at
+              -- Distance alone (no tie-break): only then does the GiST index give the order.
+              ORDER BY claim_text(c.summary, c.quote_exact) <-> claim_text(me.summary, me.quote_exact)
+              LIMIT $2
+         ) near ON near.similarity >= $3
+         WHERE me.id = $1
+         ORDER BY near.similarity DESC, near.id",
+    )
+    .bind::<SqlUuid, _>(claim)
+    .bind::<diesel::sql_types::BigInt, _>(SIMILAR_LIMIT)
+    .bind::<Float4, _>(SIMILAR_AT_LEAST)
+    .load(conn)
+    .await?;
+    if rows.is_empty() {
+        return Err(StoreError::NotFound {
+            kind: "claim",
+            id: claim,
+        });
+    }
+    Ok(rows.into_iter().filter_map(SimilarRow::found).collect())
+}
