@@ -12,38 +12,44 @@ use uuid::Uuid;
 
 const PASSWORD: &str = "correct horse battery";
 
+/// What a run of the real `factdesk` binary did.
 #[derive(Debug)]
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
+pub(crate) struct Run {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
 }
 
 impl Run {
     /// Asserts success; returns what it printed.
     #[track_caller]
-    fn ok(&self) -> &str {
+    pub fn ok(&self) -> &str {
         assert_eq!(self.code, Some(0), "{self:#?}");
         &self.stdout
     }
 
-    /// Asserts exit code 1 with one `factdesk: ` line on stderr and nothing on stdout; returns
-    /// the line.
+    /// Asserts exit code 1 with nothing on stdout and stderr saying `factdesk: …`; returns it.
     #[track_caller]
-    fn refused(&self) -> &str {
+    pub fn refused(&self) -> &str {
         assert_eq!(self.code, Some(1), "{self:#?}");
-        assert_eq!(self.stderr.lines().count(), 1, "{self:#?}");
         assert!(self.stderr.starts_with("factdesk: "), "{self:#?}");
         assert!(self.stdout.is_empty(), "{self:#?}");
         self.stderr.trim_end()
     }
+
+    /// As `refused`, and the refusal is one line.
+    #[track_caller]
+    pub fn refused_in_one_line(&self) -> &str {
+        assert_eq!(self.stderr.lines().count(), 1, "{self:#?}");
+        self.refused()
+    }
 }
 
-/// Runs `factdesk` on the test's database with `stdin` piped in.
-fn factdesk(db: &TestDb, args: &[&str], stdin: &str) -> Run {
+/// Runs `factdesk` against the database at `url` with `stdin` piped in.
+pub(crate) fn run(url: &str, args: &[&str], stdin: &str) -> Run {
     let mut child = Command::new(env!("CARGO_BIN_EXE_factdesk"))
         .args(args)
-        .env("DATABASE_URL", &db.url)
+        .env("DATABASE_URL", url)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -58,6 +64,11 @@ fn factdesk(db: &TestDb, args: &[&str], stdin: &str) -> Run {
         stdout: String::from_utf8(output.stdout).unwrap(),
         stderr: String::from_utf8(output.stderr).unwrap(),
     }
+}
+
+/// Runs `factdesk` on the test's database with `stdin` piped in.
+fn factdesk(db: &TestDb, args: &[&str], stdin: &str) -> Run {
+    run(&db.url, args, stdin)
 }
 
 fn add(db: &TestDb, email: &str, name: &str, role: &str, stdin: &str) -> Run {
@@ -173,7 +184,7 @@ async fn the_same_email_in_another_case_is_refused_and_adds_no_one() {
         &format!("{PASSWORD}\n"),
     );
     assert_eq!(
-        again.refused(),
+        again.refused_in_one_line(),
         "factdesk: jane@example.org already has an account"
     );
     assert_eq!(people(&db).await, 1);
@@ -201,10 +212,10 @@ async fn an_unknown_role_is_refused_with_the_roles_listed() {
 async fn a_short_or_missing_password_is_refused_and_adds_no_one() {
     let db = TestDb::new().await;
     let short = add(&db, "jane@example.org", "Jane Doe", "editor", "too short\n");
-    let message = short.refused();
+    let message = short.refused_in_one_line();
     assert!(message.contains("at least 10 characters"), "{message}");
     let missing = add(&db, "jane@example.org", "Jane Doe", "editor", "");
-    let message = missing.refused();
+    let message = missing.refused_in_one_line();
     assert!(message.contains("standard input"), "{message}");
     assert_eq!(people(&db).await, 0);
 }
@@ -222,7 +233,7 @@ async fn a_bad_name_or_email_is_refused_and_adds_no_one() {
         ("jane@doe@example.org", "Jane Doe", "@"),
     ] {
         let refused = add(&db, email, name, "editor", &format!("{PASSWORD}\n"));
-        let message = refused.refused();
+        let message = refused.refused_in_one_line();
         assert!(message.contains(expected), "{email} {name}: {message}");
     }
     assert_eq!(people(&db).await, 0);
@@ -317,7 +328,9 @@ async fn passwd_replaces_the_hash_and_ends_the_sessions_made_with_the_old_one() 
         "short\n",
     );
     assert!(
-        short.refused().contains("at least 10 characters"),
+        short
+            .refused_in_one_line()
+            .contains("at least 10 characters"),
         "{short:#?}"
     );
     assert_eq!(
@@ -337,7 +350,7 @@ async fn disable_enable_and_passwd_refuse_an_unknown_email_or_the_system_user() 
                 &["user", command, "--email", email],
                 &format!("{PASSWORD}\n"),
             );
-            let message = refused.refused();
+            let message = refused.refused_in_one_line();
             assert_eq!(
                 message,
                 format!("factdesk: no user has the email {email}"),
@@ -386,7 +399,10 @@ async fn demo_refuses_to_throw_away_edits_to_the_demo_pieces_details_without_for
     };
 
     let refused = factdesk(&db, &["demo"], "");
-    assert!(refused.refused().contains("--force"), "{refused:#?}");
+    assert!(
+        refused.refused_in_one_line().contains("--force"),
+        "{refused:#?}"
+    );
     assert_eq!(title(&mut conn).await, "A headline of our own");
 
     let forced = factdesk(&db, &["demo", "--force"], "");

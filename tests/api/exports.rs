@@ -1,5 +1,6 @@
 //! Exports and imports: `GET /api/v1/claims.csv`, and `factdesk export`, `import` and
 //! `import-piece` run as an operator runs them (the real binary, a database of its own).
+use crate::cli::{Run, run};
 use crate::support::{TestApp, TestDb, add_user, database_url, spawn_app, spawn_app_with_demo};
 use diesel_async::{RunQueryDsl, SimpleAsyncConnection};
 use factdesk::domain::roles::Role;
@@ -8,7 +9,6 @@ use factdesk::store::database::QueryCount;
 use rocket::http::{Header, Method, Status};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
-use std::process::Command;
 use uuid::Uuid;
 
 // ---------------------------------------------------------------- the CSV
@@ -329,42 +329,9 @@ async fn the_csv_needs_a_token_and_any_role_may_have_it() {
 
 // ---------------------------------------------------------------- the command line
 
-#[derive(Debug)]
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    #[track_caller]
-    fn ok(&self) -> &str {
-        assert_eq!(self.code, Some(0), "{self:#?}");
-        &self.stdout
-    }
-
-    /// Exit code 1, nothing on stdout; returns stderr.
-    #[track_caller]
-    fn refused(&self) -> &str {
-        assert_eq!(self.code, Some(1), "{self:#?}");
-        assert!(self.stdout.is_empty(), "{self:#?}");
-        assert!(self.stderr.starts_with("factdesk: "), "{self:#?}");
-        &self.stderr
-    }
-}
-
+/// Runs `factdesk` against the database at `url`.
 fn factdesk(url: &str, args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_factdesk"))
-        .args(args)
-        .env("DATABASE_URL", url)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap();
-    Run {
-        code: output.status.code(),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    }
+    run(url, args, "")
 }
 
 /// A file of the test's own, removed when dropped.
