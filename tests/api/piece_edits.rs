@@ -774,3 +774,35 @@ async fn the_new_piece_forms_authors_one_a_line_are_stored() {
     assert_page("an invalid piece", &page, Status::UnprocessableEntity);
     assert_eq!(authors_field(&page), typed);
 }
+
+#[rocket::async_test]
+async fn an_edit_form_that_lost_its_version_is_refused_keeping_what_was_typed() {
+    let app = spawn_app().await;
+    let piece = full_piece(&app).await;
+    let before = state(&app, &piece).await;
+    let browser = signed_in(&app, &app.editor).await;
+    let form = browser.get(&format!("/pieces/{piece}/edit")).await;
+
+    for version in [None, Some("two")] {
+        let mut fields = form_fields(&form, &[("title", "A title typed at length")]);
+        fields.retain(|(name, _)| name != "version");
+        if let Some(version) = version {
+            fields.push(("version".into(), version.into()));
+        }
+        let page = send_form(&browser, &piece, &fields).await;
+        assert_page(
+            "an edit without its version",
+            &page,
+            Status::UnprocessableEntity,
+        );
+        assert!(
+            unescape(&page.body).contains("lost the piece's version"),
+            "{page:?}"
+        );
+        assert!(
+            page.body.contains("A title typed at length"),
+            "kept: {page:?}"
+        );
+    }
+    assert_eq!(state(&app, &piece).await, before, "nothing written");
+}

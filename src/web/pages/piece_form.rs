@@ -281,58 +281,56 @@ async fn save_piece(
     let actor = user.may(Action::EditPiece)?;
     let id = parse_id("piece", id)?;
     let authors = lines(typed.authors);
-    let names = author_list(&authors);
-    let fields = PieceFields {
-        title: typed.title.unwrap_or_default(),
-        body: "",
-        outlet: optional(typed.outlet),
-        url: optional(typed.url),
-        authors: &names,
-        published_at: typed.published_at.unwrap_or_default(),
-    };
-    let mut errors = match fields.validate_details() {
-        Ok(changes) => {
-            let expected: Vec<i32> = typed
-                .version
-                .and_then(|v| v.trim().parse().ok())
-                .into_iter()
-                .collect();
-            if expected.is_empty() {
-                vec![FieldError {
-                    field: "version".into(),
-                    message: "the form lost the piece's version; reload the page".into(),
-                }]
-            } else {
-                match store::piece_edits::update(&mut db, actor, id, &expected, &changes).await {
-                    Ok(_) => return Ok(Ok(Redirect::to(format!("/pieces/{id}")))),
-                    Err(error) => match AppError::from(error) {
-                        AppError::Validation(_, errors) => errors,
-                        AppError::PreconditionFailed(message) => {
-                            let page = refused(&user, &csrf, &mut db, id, &typed, message).await?;
-                            return Ok(Err(Custom(Status::PreconditionFailed, page)));
-                        }
-                        other => return Err(other),
-                    },
-                }
-            }
+    let version: Option<i32> = typed.version.and_then(|v| v.trim().parse().ok());
+    let result = save(&mut db, actor, id, &typed, &author_list(&authors), version).await;
+    let errors = match result {
+        Ok(()) => return Ok(Ok(Redirect::to(format!("/pieces/{id}")))),
+        Err(AppError::Validation(_, errors)) => errors,
+        Err(AppError::PreconditionFailed(message)) => {
+            let page = refused(&user, &csrf, &mut db, id, &typed, message).await?;
+            return Ok(Err(Custom(Status::PreconditionFailed, page)));
         }
-        Err(errors) => errors,
+        Err(other) => return Err(other),
     };
-    errors.retain(|e| e.field != "body");
     // The form keeps the version it was made on, so that sending it again is still checked.
     let piece = store::pieces::head(&mut db, id).await?;
     let editing = Editing {
         id,
-        version: typed
-            .version
-            .and_then(|v| v.trim().parse().ok())
-            .unwrap_or(piece.version),
+        version: version.unwrap_or(piece.version),
         seen: typed.seen.and_then(|s| s.trim().parse().ok()).unwrap_or(0),
         stale: None,
         changed: Vec::new(),
     };
     let page = form_page(&user, &csrf, Some(editing), &typed, (&authors, ""), errors)?;
     Ok(Err(Custom(Status::UnprocessableEntity, page)))
+}
+
+/// The edit checked as the API checks it, then stored if the piece is still at `version`.
+async fn save(
+    db: &mut Db,
+    actor: Uuid,
+    id: Uuid,
+    typed: &PieceForm<'_>,
+    authors: &[String],
+    version: Option<i32>,
+) -> Result<(), AppError> {
+    let fields = PieceFields {
+        title: typed.title.unwrap_or_default(),
+        body: "",
+        outlet: optional(typed.outlet),
+        url: optional(typed.url),
+        authors,
+        published_at: typed.published_at.unwrap_or_default(),
+    };
+    let changes = fields.validate_details().map_err(AppError::invalid)?;
+    let Some(version) = version else {
+        return Err(AppError::invalid(vec![FieldError {
+            field: "version".into(),
+            message: "the form lost the piece's version; reload the page".into(),
+        }]));
+    };
+    store::piece_edits::update(db, actor, id, &[version], &changes).await?;
+    Ok(())
 }
 
 /// The edit form again after a stale edit: what was typed, the piece's version now, and the
