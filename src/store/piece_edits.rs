@@ -157,19 +157,29 @@ pub async fn history(conn: &mut Conn, piece: Uuid) -> StoreResult<Vec<PieceEvent
 
 /// The changed details of a piece known to exist, oldest first.
 pub async fn changes_to(conn: &mut Conn, piece: Uuid) -> StoreResult<Vec<PieceEvent>> {
-    #[allow(clippy::type_complexity)]
-    let rows: Vec<(
-        Uuid,
-        DateTime<Utc>,
-        Uuid,
-        String,
-        String,
-        Option<String>,
-        Option<String>,
-    )> = piece_events::table
+    read(conn, piece, false).await
+}
+
+/// The latest change to a piece's details, if any: one row, however long its history.
+pub async fn latest_change(conn: &mut Conn, piece: Uuid) -> StoreResult<Option<PieceEvent>> {
+    Ok(read(conn, piece, true).await?.pop())
+}
+
+/// How many changes a piece's history holds (what an edit form has "seen").
+pub async fn count(conn: &mut Conn, piece: Uuid) -> StoreResult<usize> {
+    let count: i64 = piece_events::table
+        .filter(piece_events::piece_id.eq(piece))
+        .count()
+        .get_result(conn)
+        .await?;
+    Ok(usize::try_from(count).unwrap_or_default())
+}
+
+/// The piece's changes oldest first, or only its latest.
+async fn read(conn: &mut Conn, piece: Uuid, latest_only: bool) -> StoreResult<Vec<PieceEvent>> {
+    let mut query = piece_events::table
         .inner_join(users::table)
         .filter(piece_events::piece_id.eq(piece))
-        .order(piece_events::seq.asc())
         .select((
             piece_events::id,
             piece_events::at,
@@ -179,8 +189,22 @@ pub async fn changes_to(conn: &mut Conn, piece: Uuid) -> StoreResult<Vec<PieceEv
             piece_events::from_value,
             piece_events::to_value,
         ))
-        .load(conn)
-        .await?;
+        .into_boxed();
+    query = if latest_only {
+        query.order(piece_events::seq.desc()).limit(1)
+    } else {
+        query.order(piece_events::seq.asc())
+    };
+    #[allow(clippy::type_complexity)]
+    let rows: Vec<(
+        Uuid,
+        DateTime<Utc>,
+        Uuid,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+    )> = query.load(conn).await?;
     Ok(rows
         .into_iter()
         .map(|(id, at, actor, name, field, from, to)| PieceEvent {

@@ -806,3 +806,32 @@ async fn an_edit_form_that_lost_its_version_is_refused_keeping_what_was_typed() 
     }
     assert_eq!(state(&app, &piece).await, before, "nothing written");
 }
+
+#[rocket::async_test]
+async fn the_piece_page_names_whoever_edited_the_details_last() {
+    let app = spawn_app().await;
+    let piece = full_piece(&app).await;
+    let (other, other_token) = app.user(Role::Editor).await;
+    let browser = signed_in(&app, &app.editor).await;
+    let before = unescape(&browser.get(&format!("/pieces/{piece}")).await.body);
+    assert!(!before.contains("Details last edited"), "never edited yet");
+
+    let first = patch(&app, &piece, Some("\"1\""), json!({ "title": "First" })).await;
+    assert_eq!(first.status, Status::Ok, "{first:#?}");
+    let second = app
+        .send(
+            rocket::http::Method::Patch,
+            &format!("/api/v1/pieces/{piece}"),
+            Some(&other_token),
+            Some("\"2\""),
+            Some(json!({ "outlet": null, "title": "Second" }).to_string()),
+        )
+        .await;
+    assert_eq!(second.status, Status::Ok, "{second:#?}");
+
+    let page = unescape(&browser.get(&format!("/pieces/{piece}")).await.body);
+    assert!(
+        page.contains(&format!("Details last edited by {}", other.name)),
+        "{page}"
+    );
+}

@@ -191,7 +191,7 @@ async fn show(
     add: &AddClaim,
 ) -> Result<RawHtml<String>, AppError> {
     let detail = store::pieces::get(db, id).await?;
-    let edits = store::piece_edits::changes_to(db, id).await?;
+    let edited = store::piece_edits::latest_change(db, id).await?;
     // Names for the assignees: one query for everyone, not one per claim.
     let users = store::users::list(db).await?;
     let names: HashMap<Uuid, &str> = users.iter().map(|u| (u.id, u.name.as_str())).collect();
@@ -247,9 +247,7 @@ async fn show(
         claims: &claims,
         can_add_claim: user.user.role().can(Action::AddClaim),
         can_edit: user.user.role().can(Action::EditPiece),
-        edited: edits
-            .last()
-            .map(|e| (e.actor.name.clone(), Shown::of(e.at))),
+        edited: edited.map(|e| (e.actor.name, Shown::of(e.at))),
         added: added.and_then(|added| claims.iter().find(|c| c.id == added)),
         form: &add.typed,
         errors: &add.errors,

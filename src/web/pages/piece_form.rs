@@ -249,12 +249,12 @@ async fn edit_piece(
 ) -> Result<RawHtml<String>, AppError> {
     user.may(Action::EditPiece)?;
     let piece = store::pieces::head(&mut db, parse_id("piece", id)?).await?;
-    let history = store::piece_edits::changes_to(&mut db, piece.id).await?;
+    let seen = store::piece_edits::count(&mut db, piece.id).await?;
     let current = Current::of(&piece);
     let editing = Editing {
         id: piece.id,
         version: piece.version,
-        seen: history.len(),
+        seen,
         stale: None,
         changed: Vec::new(),
     };
