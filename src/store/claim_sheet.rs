@@ -1,8 +1,7 @@
 //! Every claim a search matches, with its current evidence links and its assignee's name: the
-//! rows of a spreadsheet export. The claims come from `search::find` itself (what
-//! `GET /api/v1/claims` answers), page after page, so the export holds exactly what the search
-//! shows, in its order.
-use super::claims::{After, Claim, ClaimFilter};
+//! rows of a spreadsheet export. The claims are those `GET /api/v1/claims` finds with the same
+//! filters (its one filter builder), page after page, newest change first.
+use super::claims::{self, After, Claim, ClaimFilter};
 use super::schema::{evidence, users};
 use super::search;
 use super::{Conn, StoreResult};
@@ -33,15 +32,18 @@ pub enum Sheet {
 /// All claims matching `filter` (its limit and cursor are ignored), if there are at most `max`.
 /// A query or two per 1,000 claims, then one for the evidence and one for the names.
 pub async fn rows(conn: &mut Conn, filter: &ClaimFilter, max: usize) -> StoreResult<Sheet> {
+    // Newest change first, words or not: ranking is for reading a page of the best matches,
+    // and would stop at the matches it ranks; a sheet has every one.
+    let (filter, _) = search::effective(conn, filter).await?;
     let mut filter = ClaimFilter {
         limit: PAGE,
         after: None,
-        ..filter.clone()
+        ..filter
     };
     let mut found: Vec<Claim> = Vec::new();
     loop {
-        let page = search::find(conn, &filter).await?;
-        found.extend(page.items.into_iter().map(|hit| hit.claim));
+        let page = claims::list(conn, &filter).await?;
+        found.extend(page.items);
         if found.len() > max {
             return Ok(Sheet::TooMany);
         }

@@ -655,13 +655,9 @@ macro_rules! filtered {
             };
         }
         if let Some(words) = &filter.words {
-            // Words that are all stop words leave nothing to match: no condition, as in `search::find`.
-            use $crate::store::search::{matching, numnode, words_query};
-            query = query.filter(
-                schema::claims::id
-                    .eq_any(matching(words))
-                    .or(numnode(words_query(words)).eq(0)),
-            );
+            // A plain semi-join on the GIN index: words that are all stop words never get here
+            // (`search::effective` drops them first), so no `OR` keeps the planner from joining.
+            query = query.filter(schema::claims::id.eq_any($crate::store::search::matching(words)));
         }
         query
     }};
@@ -725,32 +721,38 @@ pub(super) fn not_this_listing() -> StoreError {
     )
 }
 
+/// Counts by status stop here: past it a page says "more than 1,000", which is what a person
+/// can use, and counting every claim of a common word would cost in proportion to the archive.
+pub const COUNT_CAP: i64 = 1000;
+
 /// How many claims match `filter` at each status (its `status`, cursor and limit aside), every
-/// status listed: one grouped query, for the counts beside a search's results.
+/// status listed, each counted up to `COUNT_CAP + 1`: one bounded query per status, pipelined
+/// on the one connection so they cost about one round trip.
 pub async fn count_by_status(
     conn: &mut Conn,
     filter: &ClaimFilter,
 ) -> StoreResult<Vec<(Status, i64)>> {
-    let query = claims::table
-        .group_by(claims::status)
-        .select((claims::status, diesel::dsl::count_star()))
-        .into_boxed();
-    let any_status = ClaimFilter {
-        status: None,
-        ..filter.clone()
+    let counted = |status: Status| {
+        let one_status = ClaimFilter {
+            status: Some(status),
+            ..filter.clone()
+        };
+        let query = claims::table
+            .select(claims::id)
+            .limit(COUNT_CAP + 1)
+            .into_boxed();
+        filtered!(query, &one_status)
     };
-    let rows: Vec<(String, i64)> = filtered!(query, &any_status).load(conn).await?;
-    Ok(Status::ALL
-        .iter()
-        .map(|status| {
-            let count = rows
-                .iter()
-                .filter(|(s, _)| s == status.as_str())
-                .map(|(_, n)| n)
-                .sum();
-            (*status, count)
-        })
-        .collect())
+    let shared: &Conn = conn;
+    let loads = Status::ALL.iter().map(|status| {
+        let query = counted(*status);
+        async move {
+            let mut conn = shared;
+            let ids: Vec<Uuid> = query.load(&mut conn).await?;
+            Ok::<_, StoreError>((*status, ids.len() as i64))
+        }
+    });
+    futures_util::future::try_join_all(loads).await
 }
 
 #[cfg(test)]

@@ -1,11 +1,10 @@
 //! Pieces: the published texts that claims are anchored in.
 use super::claims::{self, Claim};
 use super::models::{NewPieceRow, PieceHead, PieceRow};
-use super::schema::{claims as claims_table, pieces};
+use super::schema::{piece_progress, pieces};
 use super::{Conn, StoreError, StoreResult};
 use crate::domain::workflow::Status;
 use chrono::{DateTime, Utc};
-use diesel::dsl::count_star;
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use serde::Serialize;
@@ -107,16 +106,52 @@ pub(super) async fn insert(
     })
 }
 
-/// Every piece, newest publication first, with its claim counts: two queries whatever the size.
-pub async fn list(conn: &mut Conn) -> StoreResult<Vec<PieceSummary>> {
-    let rows: Vec<PieceHead> = pieces::table
+/// A page of pieces, newest publication first, and where the next page starts.
+#[derive(Debug, Clone, Serialize)]
+pub struct PieceListing {
+    pub items: Vec<PieceSummary>,
+    pub next_cursor: Option<String>,
+}
+
+/// Pieces, newest publication first, one keyset page at a time (`after`: the cursor of the
+/// page before), each with its claims counted by status. Two queries whatever the size of the
+/// archive: the counts are `piece_progress`, kept by the claims' own transactions (migration
+/// 000006), read for the pieces of this page only.
+pub async fn list(
+    conn: &mut Conn,
+    limit: i64,
+    after: Option<claims::Cursor>,
+) -> StoreResult<PieceListing> {
+    let mut query = pieces::table
         .order((pieces::published_at.desc(), pieces::id.desc()))
         .select(PieceHead::as_select())
-        .load(conn)
-        .await?;
-    let counts: Vec<(Uuid, String, i64)> = claims_table::table
-        .group_by((claims_table::piece_id, claims_table::status))
-        .select((claims_table::piece_id, claims_table::status, count_star()))
+        .limit(limit + 1)
+        .into_boxed();
+    if let Some(after) = after {
+        query = query.filter(
+            pieces::published_at.lt(after.at).or(pieces::published_at
+                .eq(after.at)
+                .and(pieces::id.lt(after.id))),
+        );
+    }
+    let mut rows: Vec<PieceHead> = query.load(conn).await?;
+    let more = rows.len() as i64 > limit;
+    rows.truncate(limit as usize);
+    let next_cursor = more.then(|| rows.last()).flatten().map(|last| {
+        claims::Cursor {
+            at: last.published_at,
+            id: last.id,
+        }
+        .encode()
+    });
+    let ids: Vec<Uuid> = rows.iter().map(|row| row.id).collect();
+    let counts: Vec<(Uuid, String, i32)> = piece_progress::table
+        .filter(piece_progress::piece_id.eq_any(&ids))
+        .select((
+            piece_progress::piece_id,
+            piece_progress::status,
+            piece_progress::claims,
+        ))
         .load(conn)
         .await?;
     let mut by_piece: HashMap<Uuid, BTreeMap<&'static str, i64>> = HashMap::new();
@@ -126,10 +161,10 @@ pub async fn list(conn: &mut Conn) -> StoreResult<Vec<PieceSummary>> {
                 .entry(piece)
                 .or_default()
                 .entry(status.as_str())
-                .or_default() += count;
+                .or_default() += i64::from(count);
         }
     }
-    Ok(rows
+    let items = rows
         .into_iter()
         .map(|row| {
             let mut claims_by_status: BTreeMap<&'static str, i64> =
@@ -141,7 +176,8 @@ pub async fn list(conn: &mut Conn) -> StoreResult<Vec<PieceSummary>> {
                 piece: row.into(),
             }
         })
-        .collect())
+        .collect();
+    Ok(PieceListing { items, next_cursor })
 }
 
 pub async fn get(conn: &mut Conn, id: Uuid) -> StoreResult<PieceDetail> {

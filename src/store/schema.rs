@@ -97,6 +97,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    piece_progress (piece_id, status) {
+        piece_id -> Uuid,
+        status -> Text,
+        claims -> Int4,
+    }
+}
+
+diesel::table! {
     pieces (id) {
         id -> Uuid,
         title -> Text,
@@ -143,6 +151,7 @@ diesel::joinable!(notes -> claims (claim_id));
 diesel::joinable!(notes -> users (author_id));
 diesel::joinable!(piece_events -> pieces (piece_id));
 diesel::joinable!(piece_events -> users (actor_id));
+diesel::joinable!(piece_progress -> pieces (piece_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     claims,
@@ -151,6 +160,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     evidence,
     notes,
     piece_events,
+    piece_progress,
     pieces,
     sign_in_failures,
     users,

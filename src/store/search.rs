@@ -138,18 +138,32 @@ pub struct SearchPage {
     /// The words given were all too common to search for ("the", "%"): the page is what it
     /// would be without them.
     pub words_ignored: bool,
+    /// More claims match than `RANK_WINDOW`: the pages rank the most recently changed of them,
+    /// and more words or filters reach the others.
+    pub more_than_ranked: bool,
 }
 
+/// How many matches a search with words ranks: the most recently changed ones. Ranking every
+/// match would cost in proportion to the archive for a common word; this many are ranked in a
+/// few milliseconds whatever the archive holds.
+pub const RANK_WINDOW: i64 = 1000;
+
 /// Claims matching `filter`, one keyset page at a time: with words, best match first (rank,
-/// then id); without, newest change first. The API's list and the search page both answer
-/// with this.
+/// then id) among the `RANK_WINDOW` most recently changed matches; without, newest change
+/// first. The API's list and the search page both answer with this.
 pub async fn find(conn: &mut Conn, filter: &ClaimFilter) -> StoreResult<SearchPage> {
-    let searched = match &filter.words {
-        Some(words) => has_lexemes(conn, words).await?,
-        None => false,
-    };
-    if !searched {
-        let page = claims::list(conn, &filter.without_words()).await?;
+    let (filter, words_ignored) = effective(conn, filter).await?;
+    find_effective(conn, &filter, words_ignored).await
+}
+
+/// `find` for a filter that has been through `effective`, so its words are worth searching.
+pub async fn find_effective(
+    conn: &mut Conn,
+    filter: &ClaimFilter,
+    words_ignored: bool,
+) -> StoreResult<SearchPage> {
+    if filter.words.is_none() {
+        let page = claims::list(conn, filter).await?;
         return Ok(SearchPage {
             items: page
                 .items
@@ -160,10 +174,22 @@ pub async fn find(conn: &mut Conn, filter: &ClaimFilter) -> StoreResult<SearchPa
                 })
                 .collect(),
             next_cursor: page.next_cursor,
-            words_ignored: filter.words.is_some(),
+            words_ignored,
+            more_than_ranked: false,
         });
     }
     ranked(conn, filter).await
+}
+
+/// The filter as it will be searched, and whether its words were dropped: words that are all
+/// stop words or punctuation ("the", "%") leave nothing to match, so the search is what it
+/// would be without them. Every query that filters by words takes its filter from here, so
+/// none of them has to plan for words that match nothing.
+pub async fn effective(conn: &mut Conn, filter: &ClaimFilter) -> StoreResult<(ClaimFilter, bool)> {
+    match &filter.words {
+        Some(words) if !has_lexemes(conn, words).await? => Ok((filter.without_words(), true)),
+        _ => Ok((filter.clone(), false)),
+    }
 }
 
 /// Whether `words` leave anything to search for once stop words and punctuation are dropped.
@@ -185,9 +211,20 @@ async fn ranked(conn: &mut Conn, filter: &ClaimFilter) -> StoreResult<SearchPage
         marks,
         String::new(),
     );
-    let select = claims_table::table
+    // The window: the newest matches, by the same filter (cursor aside). Walking claims newest
+    // first stops early for a common word; a rare word's few matches come from the GIN index.
+    let window = claims_table::table
+        .select(claims_table::id)
+        .order((claims_table::updated_at.desc(), claims_table::id.desc()))
+        .limit(RANK_WINDOW + 1)
+        .into_boxed();
+    let window_ids: Vec<Uuid> = filtered!(window, filter).load(conn).await?;
+    let more_than_ranked = window_ids.len() as i64 > RANK_WINDOW;
+    let window_ids = &window_ids[..window_ids.len().min(RANK_WINDOW as usize)];
+    let mut select = claims_table::table
         .inner_join(pieces::table)
         .inner_join(claim_search::table)
+        .filter(claims_table::id.eq_any(window_ids))
         .select((
             ClaimRow::as_select(),
             pieces::title,
@@ -197,7 +234,6 @@ async fn ranked(conn: &mut Conn, filter: &ClaimFilter) -> StoreResult<SearchPage
         .order((rank().desc(), claims_table::id.desc()))
         .limit(filter.limit + 1)
         .into_boxed();
-    let mut select = filtered!(select, filter);
     match filter.after {
         Some(After::Ranked(after)) => {
             select = select.filter(
@@ -236,6 +272,7 @@ async fn ranked(conn: &mut Conn, filter: &ClaimFilter) -> StoreResult<SearchPage
             .collect(),
         next_cursor,
         words_ignored: false,
+        more_than_ranked,
     })
 }
 
@@ -297,29 +334,24 @@ impl SimilarRow {
 }
 
 /// Earlier claims of other pieces whose text is at least `SIMILAR_AT_LEAST` similar to this
-/// claim's, most similar first, at most `SIMILAR_LIMIT`. One statement: the GiST trigram index
-/// on `claim_text(...)` walks the nearest first (`<->`), so the cost does not grow with the
-/// number of claims.
+/// claim's, most similar first, at most `SIMILAR_LIMIT`. One statement: the candidates come
+/// from the full-text index (claims sharing this one's rarest words; migration 000006 says
+/// why), so the cost does not grow with the number of claims.
 pub async fn similar(conn: &mut Conn, claim: Uuid) -> StoreResult<Vec<Similar>> {
     let rows: Vec<SimilarRow> = diesel::sql_query(
-        "SELECT near.* FROM claims me
-         LEFT JOIN LATERAL (
-             SELECT c.id, c.piece_id, p.title AS piece_title, p.published_at AS piece_published_at,
-                    claim_text(c.summary, c.quote_exact) AS text, c.status, c.verdict_at,
-                    similarity(claim_text(c.summary, c.quote_exact),
-                               claim_text(me.summary, me.quote_exact)) AS similarity
-               FROM claims c JOIN pieces p ON p.id = c.piece_id
-              WHERE c.piece_id <> me.piece_id AND c.created_at < me.created_at
-              -- Distance alone (no tie-break): only then does the GiST index give the order.
-              ORDER BY claim_text(c.summary, c.quote_exact) <-> claim_text(me.summary, me.quote_exact)
-              LIMIT $2
-         ) near ON near.similarity >= $3
-         WHERE me.id = $1
-         ORDER BY near.similarity DESC, near.id",
+        "SELECT c.id, c.piece_id, p.title AS piece_title, p.published_at AS piece_published_at,
+                claim_text(c.summary, c.quote_exact) AS text, c.status, c.verdict_at,
+                near.near_similarity AS similarity
+           FROM claims me
+           LEFT JOIN LATERAL claims_checked_before(me.id, $2, $3) near ON true
+           LEFT JOIN claims c ON c.id = near.near_id
+           LEFT JOIN pieces p ON p.id = c.piece_id
+          WHERE me.id = $1
+          ORDER BY near.near_similarity DESC, c.id",
     )
     .bind::<SqlUuid, _>(claim)
-    .bind::<diesel::sql_types::BigInt, _>(SIMILAR_LIMIT)
     .bind::<Float4, _>(SIMILAR_AT_LEAST)
+    .bind::<diesel::sql_types::Integer, _>(SIMILAR_LIMIT as i32)
     .load(conn)
     .await?;
     if rows.is_empty() {

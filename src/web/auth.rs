@@ -5,8 +5,7 @@ use super::error::{AppError, fail_guard};
 use crate::domain::roles::Action;
 use crate::store::credentials::{self, Kind};
 use crate::store::users::User;
-use crate::store::{Conn, Pool};
-use diesel_async::pooled_connection::deadpool::Object;
+use crate::web::guards::{connection, hand_on};
 use rocket::http::{Cookie, CookieJar, SameSite, Status};
 use rocket::outcome::Outcome;
 use rocket::request::{self, FromRequest, Request};
@@ -35,19 +34,14 @@ impl SignedIn {
     }
 }
 
-async fn connection(request: &Request<'_>) -> Result<Object<Conn>, AppError> {
-    let pool = request
-        .rocket()
-        .state::<Pool>()
-        .ok_or_else(|| AppError::Internal("no pool".into()))?;
-    pool.get()
-        .await
-        .map_err(|e| AppError::Unavailable(e.to_string()))
-}
-
 async fn holder(request: &Request<'_>, secret: &str, kind: Kind) -> Result<Option<User>, AppError> {
     let mut conn = connection(request).await?;
-    Ok(credentials::holder(&mut conn, secret, kind).await?)
+    let found = credentials::holder(&mut conn, secret, kind).await;
+    // A connection that failed is not handed on: the handler gets a fresh one from the pool.
+    if found.is_ok() {
+        hand_on(request, conn);
+    }
+    Ok(found?)
 }
 
 fn refuse<T>(request: &Request<'_>, error: AppError) -> request::Outcome<T, ()> {

@@ -6,31 +6,62 @@ use crate::store::{Conn, Pool};
 use diesel_async::pooled_connection::deadpool::Object;
 use rocket::data::{self, Data, FromData, Limits};
 use rocket::http::Status;
+use rocket::outcome::Outcome;
 use rocket::request::{self, FromRequest, Request};
 use rocket::serde::json::serde_json::{self, error::Category};
-use rocket::{State, outcome::Outcome};
 use serde::de::DeserializeOwned;
 use std::ops::{Deref, DerefMut};
 use uuid::Uuid;
 
-/// A pooled connection; 503 when none can be had.
+/// A pooled connection; 503 when none can be had. A request holds at most one: the session
+/// lookup (`auth`) and the handler's `Db` share it, so a signed-in page costs one checkout (and
+/// one check by the pool) instead of two.
 pub struct Db(Object<Conn>);
+
+/// Where a request keeps its connection between the guards that use it.
+#[derive(Default)]
+struct Held(std::sync::Mutex<Option<Object<Conn>>>);
+
+fn held<'r>(request: &'r Request<'_>) -> std::sync::MutexGuard<'r, Option<Object<Conn>>> {
+    // A panic while the lock was held leaves at worst no connection in it: the pool gives another.
+    let held = request.local_cache(Held::default);
+    held.0
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// The request's connection: the one an earlier guard handed on, or a new one from the pool.
+pub(crate) async fn connection(request: &Request<'_>) -> Result<Object<Conn>, AppError> {
+    if let Some(conn) = held(request).take() {
+        return Ok(conn);
+    }
+    let pool = request
+        .rocket()
+        .state::<Pool>()
+        .ok_or_else(|| AppError::Internal("no pool".into()))?;
+    pool.get().await.map_err(|error| {
+        rocket::warn!("no database connection: {error}");
+        AppError::Unavailable(error.to_string())
+    })
+}
+
+/// Keeps `conn` for the next guard of this request; it goes back to the pool when the request
+/// ends, if nothing takes it.
+pub(crate) fn hand_on(request: &Request<'_>, conn: Object<Conn>) {
+    *held(request) = Some(conn);
+}
 
 #[rocket::async_trait]
 impl<'r> FromRequest<'r> for Db {
     type Error = ();
 
     async fn from_request(request: &'r Request<'_>) -> request::Outcome<Self, ()> {
-        let Outcome::Success(pool) = request.guard::<&State<Pool>>().await else {
-            return Outcome::Error((Status::InternalServerError, ()));
-        };
-        match pool.get().await {
+        match connection(request).await {
             Ok(conn) => Outcome::Success(Db(conn)),
             Err(error) => {
-                rocket::warn!("no database connection: {error}");
-                let problem = AppError::Unavailable(error.to_string()).problem();
-                fail_guard(request, problem);
-                Outcome::Error((Status::ServiceUnavailable, ()))
+                let status = error.status();
+                fail_guard(request, error.problem());
+                Outcome::Error((status, ()))
             }
         }
     }

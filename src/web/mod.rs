@@ -8,6 +8,7 @@ pub mod guards;
 pub mod headers;
 pub mod health;
 pub mod openapi;
+pub mod page_input;
 pub mod pages;
 pub mod piece_input;
 pub mod search_input;

@@ -542,7 +542,7 @@ async fn the_json_api_gives_hostile_strings_back_byte_for_byte_as_json_only() {
         let s = &w.sent;
         let piece = read_json(&app, &format!("/api/v1/pieces/{}", w.piece), &app.token).await;
         let pieces = read_json(&app, "/api/v1/pieces", &app.token).await;
-        let listed_piece = find(&pieces, "id", &w.piece);
+        let listed_piece = find(&pieces["items"], "id", &w.piece);
         let claim = read_json(&app, &format!("/api/v1/claims/{}", w.claim), &app.token).await;
         let claims = read_json(
             &app,

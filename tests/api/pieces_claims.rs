@@ -63,7 +63,7 @@ async fn claims_page(app: &TestApp, query: &str) -> Answer {
 async fn piece_summary(app: &TestApp, piece: &str) -> Value {
     let list = app.get("/api/v1/pieces").await;
     assert_eq!(list.status, Status::Ok, "{list:#?}");
-    list.body
+    list.body["items"]
         .as_array()
         .unwrap()
         .iter()

@@ -3,13 +3,14 @@ use crate::domain::fields::{Fields, limits};
 use crate::domain::roles::Action;
 use crate::store::claims::NewClaim;
 use crate::store::piece_edits::{PieceChanges, PieceEvent};
-use crate::store::pieces::{NewPiece, PieceDetail, PieceSummary};
+use crate::store::pieces::{NewPiece, PieceDetail, PieceListing};
 use crate::store::{self, claims::Claim};
 use crate::web::api::Tagged;
 use crate::web::auth::ApiUser;
 use crate::web::claim_input::ClaimFields;
 use crate::web::error::AppError;
 use crate::web::guards::{Db, IfMatch, Input, parse_id};
+use crate::web::page_input::Paging;
 use crate::web::piece_input::{self, PieceFields};
 use rocket::response::status::Created;
 use rocket::serde::json::Json;
@@ -54,9 +55,22 @@ async fn create(
     Ok(Created::new(format!("/api/v1/pieces/{}", piece.piece.id)).body(Json(piece)))
 }
 
-#[get("/pieces")]
-async fn list(_user: ApiUser, mut db: Db) -> Result<Json<Vec<PieceSummary>>, AppError> {
-    Ok(Json(store::pieces::list(&mut db).await?))
+/// Pieces per page when `limit` is not given.
+const PIECES_PAGE: i64 = 50;
+
+#[get("/pieces?<limit>&<cursor>")]
+async fn list(
+    _user: ApiUser,
+    mut db: Db,
+    limit: Option<&str>,
+    cursor: Option<&str>,
+) -> Result<Json<PieceListing>, AppError> {
+    let mut fields = Fields::default();
+    let paging = Paging::read(&mut fields, limit, cursor, PIECES_PAGE);
+    fields.finish().map_err(AppError::invalid)?;
+    Ok(Json(
+        store::pieces::list(&mut db, paging.limit, paging.after).await?,
+    ))
 }
 
 #[get("/pieces/<id>")]

@@ -1,9 +1,11 @@
 //! The desk, `/`: every piece with how far its checking has got, the open claims assigned to
 //! the signed-in person, and the claims changed most recently (filtered by status and assignee).
-//! Six queries, whatever the number of pieces and claims.
+//! A fixed number of queries, whatever the number of pieces and claims; the pieces come a page
+//! at a time, with the counts their claims' changes keep.
 use super::search::{ClaimQuery, assignee_choices, status_choices};
 use super::{Layout, render};
 use crate::domain::dates::Shown;
+use crate::domain::fields::Fields;
 use crate::domain::headline::Fragment;
 use crate::domain::workflow::Status;
 use crate::store;
@@ -14,12 +16,15 @@ use crate::web::auth::PageUser;
 use crate::web::csrf::CsrfToken;
 use crate::web::error::AppError;
 use crate::web::guards::Db;
+use crate::web::page_input::Paging;
 use askama::Template;
 use rocket::response::content::RawHtml;
 use rocket::{Route, get, routes};
 use std::collections::HashMap;
 use uuid::Uuid;
 
+/// How many pieces the desk lists at a time, newest publication first; older ones a page on.
+const PIECES: i64 = 20;
 /// How many recently changed claims the desk shows.
 const RECENT: i64 = 20;
 /// How many open claims of each open status the desk lists as assigned to me.
@@ -124,19 +129,26 @@ struct DeskPage<'a> {
     statuses: Vec<super::search::Choice>,
     assignees: Vec<super::search::Choice>,
     filtered: bool,
+    /// The desk's next page of (older) pieces, and its first page when this is not it.
+    older_pieces: Option<String>,
+    newest_pieces: Option<String>,
 }
 
-#[get("/?<status>&<assignee>")]
+#[get("/?<status>&<assignee>&<pieces>")]
 async fn home(
     user: PageUser,
     csrf: CsrfToken,
     mut db: Db,
     status: Option<&str>,
     assignee: Option<&str>,
+    pieces: Option<&str>,
 ) -> Result<RawHtml<String>, AppError> {
     let query = ClaimQuery::parse(None, status, assignee, None, None)?;
+    let mut fields = Fields::default();
+    let paging = Paging::read(&mut fields, None, pieces, PIECES);
+    fields.finish().map_err(AppError::invalid)?;
     let me = user.user.id;
-    let pieces = store::pieces::list(&mut db).await?;
+    let listing = store::pieces::list(&mut db, PIECES, paging.after).await?;
     let open = |status| ClaimFilter {
         status: Some(status),
         assignee: Some(me),
@@ -162,7 +174,11 @@ async fn home(
     };
     render(&DeskPage {
         layout,
-        pieces: pieces.into_iter().map(PieceLine::of).collect(),
+        older_pieces: listing
+            .next_cursor
+            .map(|c| desk_href(status, assignee, Some(&c))),
+        newest_pieces: paging.after.map(|_| desk_href(status, assignee, None)),
+        pieces: listing.items.into_iter().map(PieceLine::of).collect(),
         mine: mine.into_iter().map(|c| ClaimLine::of(c, &names)).collect(),
         recent: recent
             .items
@@ -173,6 +189,23 @@ async fn home(
         assignees: assignee_choices(&users, query.assignee),
         filtered: query.status.is_some() || query.assignee.is_some(),
     })
+}
+
+/// The desk's address with its claim filters as given, at a page of pieces.
+fn desk_href(status: Option<&str>, assignee: Option<&str>, pieces: Option<&str>) -> String {
+    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    for (name, value) in [
+        ("status", status),
+        ("assignee", assignee),
+        ("pieces", pieces),
+    ] {
+        if let Some(value) = value.filter(|v| !v.is_empty()) {
+            query.append_pair(name, value);
+        }
+    }
+    format!("/?{}", query.finish())
+        .trim_end_matches('?')
+        .to_owned()
 }
 
 pub fn routes() -> Vec<Route> {

@@ -8,7 +8,7 @@ use crate::domain::fields::Fields;
 use crate::domain::workflow::Status;
 use crate::store;
 use crate::store::claims::{After, ClaimFilter};
-use crate::store::pieces::PieceSummary;
+use crate::store::pieces::Piece;
 use crate::store::search::Hit;
 use crate::store::users::User;
 use crate::web::auth::PageUser;
@@ -25,6 +25,9 @@ use uuid::Uuid;
 
 /// Results per page.
 const PAGE: i64 = 50;
+/// The newest pieces offered in the piece filter; any other is chosen from its own page
+/// ("Search its claims"), so the form stays small however many pieces there are.
+const PIECE_CHOICES: i64 = 50;
 
 /// A search's filters, read from the query string. An empty parameter (a form's untouched
 /// field) means no filter; anything else must be valid, or the answer is 422 naming it.
@@ -147,13 +150,13 @@ pub(super) fn assignee_choices(users: &[User], current: Option<Uuid>) -> Vec<Cho
         .collect()
 }
 
-fn piece_choices(pieces: &[PieceSummary], current: Option<Uuid>) -> Vec<Choice> {
+fn piece_choices(pieces: &[Piece], current: Option<Uuid>) -> Vec<Choice> {
     pieces
         .iter()
         .map(|p| Choice {
-            value: p.piece.id.to_string(),
-            label: p.piece.title.clone(),
-            selected: current == Some(p.piece.id),
+            value: p.id.to_string(),
+            label: p.title.clone(),
+            selected: current == Some(p.id),
         })
         .collect()
 }
@@ -182,6 +185,13 @@ struct SearchPage<'a> {
     words: &'a str,
     /// Every word was too common to search for: the results are those of no words.
     words_ignored: bool,
+    /// More claims matched than are ranked: the results are the best of the newest matches.
+    more_than_ranked: bool,
+    /// Counts stop past this: a count above it reads "more than".
+    count_cap: i64,
+    /// Some status has more claims than are counted.
+    capped: bool,
+    rank_window: i64,
     verdict_from: String,
     verdict_to: String,
     statuses: Vec<Choice>,
@@ -218,14 +228,24 @@ async fn search(
         cursor,
         limit: None,
     })?;
-    let filter = query.filter(PAGE);
-    let page = store::search::find(&mut db, &filter).await?;
+    let (filter, words_ignored) = store::search::effective(&mut db, &query.filter(PAGE)).await?;
+    let page = store::search::find_effective(&mut db, &filter, words_ignored).await?;
     let counts = store::claims::count_by_status(&mut db, &filter).await?;
-    let pieces = store::pieces::list(&mut db).await?;
+    let mut pieces: Vec<Piece> = store::pieces::list(&mut db, PIECE_CHOICES, None)
+        .await?
+        .items
+        .into_iter()
+        .map(|summary| summary.piece)
+        .collect();
+    // A filter by an older piece (reached from its page) keeps it chosen in the list.
+    if let Some(piece) = query.piece.filter(|id| !pieces.iter().any(|p| p.id == *id)) {
+        pieces.push(store::pieces::head(&mut db, piece).await?);
+    }
     let users = store::users::list(&mut db).await?;
 
     let names = names(&users);
     let total = counts.iter().map(|(_, n)| n).sum();
+    let capped = counts.iter().any(|(_, n)| *n > store::claims::COUNT_CAP);
     let counts = counts
         .into_iter()
         .map(|(s, count)| StatusCount {
@@ -251,6 +271,10 @@ async fn search(
         layout,
         words: query.words.as_deref().unwrap_or_default(),
         words_ignored: page.words_ignored,
+        more_than_ranked: page.more_than_ranked,
+        count_cap: store::claims::COUNT_CAP,
+        capped,
+        rank_window: store::search::RANK_WINDOW,
         verdict_from: day(query.verdict_from),
         verdict_to: day(query.verdict_to),
         statuses: status_choices(query.status),
