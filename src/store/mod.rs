@@ -14,6 +14,7 @@ pub mod piece_edits;
 pub mod pieces;
 pub mod published;
 pub mod search;
+pub mod synthetic;
 pub mod throttle;
 pub mod users;
 #[rustfmt::skip]

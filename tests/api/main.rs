@@ -23,4 +23,5 @@ mod pieces_claims;
 mod queries;
 mod search;
 mod startup;
+mod synthetic;
 mod workflow;
