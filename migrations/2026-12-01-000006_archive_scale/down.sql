@@ -1,5 +1,6 @@
 ALTER INDEX claim_search_document_idx RESET (gin_pending_list_limit);
 CREATE INDEX claims_text_trgm_idx ON claims USING gist (claim_text(summary, quote_exact) gist_trgm_ops);
+DROP FUNCTION claim_search_walks(tsquery, integer);
 DROP FUNCTION claims_checked_before(uuid, real, integer);
 
 DROP TRIGGER piece_progress_insert ON claims;

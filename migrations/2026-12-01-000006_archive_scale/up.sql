@@ -195,20 +195,23 @@ SELECT piece_id, status, count(*) FROM claims GROUP BY piece_id, status;
 -- (pg_trgm) to this claim's, most similar first. Migration 000005 walked a GiST trigram index
 -- nearest-first, which for texts of a sentence or two reads most of the index whatever the
 -- archive's size. Here the full-text index finds the candidates: a claim that says nearly the
--- same shares its rarest words, so only claims with at least two of this claim's six rarest
--- quote-and-summary lexemes (rarest by the planner's own statistics of claim_search, longest
--- first where those are silent) are compared. Reading a few short posting lists costs
+-- same shares its rarest words, so only claims with at least two of the six rarest lexemes of
+-- this claim's text (rarest by the planner's own statistics of claim_search, longest first
+-- where those are silent) among the words of their quote and summary are compared. Reading a few short posting lists costs
 -- next to nothing; the similarity is then computed exactly, for those few. PL/pgSQL, so each
 -- connection plans the statement once.
 CREATE FUNCTION claims_checked_before(claim uuid, at_least real, how_many integer)
     RETURNS TABLE (near_id uuid, near_similarity real)
-    LANGUAGE plpgsql STABLE AS $$
+    -- At most `how_many` rows: told so, the planner joins its callers by index.
+    LANGUAGE plpgsql STABLE ROWS 10 AS $$
 BEGIN
     RETURN QUERY
     WITH me AS (
+        -- The words of the text compared (the summary, or the quote while there is none). A
+        -- claim whose text has them has them in its document at weight A.
         SELECT c.id, c.piece_id, c.created_at, claim_text(c.summary, c.quote_exact) AS text,
-               ts_filter(s.document, '{a}') AS words
-          FROM claims c JOIN claim_search s ON s.claim_id = c.id
+               to_tsvector(factdesk_search_config(), claim_text(c.summary, c.quote_exact)) AS words
+          FROM claims c
          WHERE c.id = claim
     ), common AS MATERIALIZED (
         SELECT m.e AS lexeme, m.f AS freq
@@ -229,11 +232,14 @@ BEGIN
                    (SELECT string_agg('(' || a.term || ' & ' || b.term || ')', ' | ')
                       FROM rare a JOIN rare b ON a.term < b.term),
                    (SELECT min(r.term) FROM rare r))::tsquery AS query
+    ), candidates AS (
+        -- A text of only common words would make every claim with two of them a candidate:
+        -- the first thousand are compared, so the cost stays bounded whatever the archive.
+        SELECT s.claim_id FROM probe, claim_search s WHERE s.document @@ probe.query LIMIT 1000
     )
     SELECT c.id, similarity(claim_text(c.summary, c.quote_exact), me.text)
-      FROM me, probe, claim_search s JOIN claims c ON c.id = s.claim_id
-     WHERE s.document @@ probe.query
-       AND c.piece_id <> me.piece_id AND c.created_at < me.created_at
+      FROM me, candidates k JOIN claims c ON c.id = k.claim_id
+     WHERE c.piece_id <> me.piece_id AND c.created_at < me.created_at
        AND similarity(claim_text(c.summary, c.quote_exact), me.text) >= at_least
      ORDER BY 2 DESC, 1
      LIMIT how_many;
@@ -248,3 +254,23 @@ DROP INDEX claims_text_trgm_idx;
 -- At the default 4 MB that was most of a rare word's search and of "checked before"; at 256 kB
 -- the list is flushed sixteen times as often, in small steps, by the writes that fill it.
 ALTER INDEX claim_search_document_idx SET (gin_pending_list_limit = 256);
+
+-- Whether a search for `query` should walk claims newest first (and stop once it has `window`
+-- matches) rather than read every match through the GIN index: the walk reads about
+-- window / share claims, the index about share × claims, where share is the part of the
+-- archive the planner expects to match, from its own statistics (no row is read).
+CREATE FUNCTION claim_search_walks(query tsquery, window_size integer) RETURNS boolean
+    -- VOLATILE only because Postgres runs no EXPLAIN in a function that says otherwise.
+    LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+    plan json;
+    total real;
+    expected real;
+BEGIN
+    EXECUTE 'EXPLAIN (FORMAT JSON) SELECT 1 FROM claim_search WHERE document @@ $1'
+        INTO plan USING query;
+    SELECT greatest(reltuples, 1) INTO total FROM pg_class WHERE oid = 'claim_search'::regclass;
+    expected := (plan -> 0 -> 'Plan' ->> 'Plan Rows')::real;
+    RETURN expected > window_size AND expected * expected > window_size * total;
+END;
+$$;

@@ -71,6 +71,11 @@ diesel::define_sql_function! {
     fn claim_text(summary: Text, quote: Text) -> Text;
 }
 diesel::define_sql_function! {
+    /// Whether ranking the newest matches should walk claims rather than read every match
+    /// (migration 000006).
+    fn claim_search_walks(query: TsQuery, window_size: diesel::sql_types::Integer) -> diesel::sql_types::Bool;
+}
+diesel::define_sql_function! {
     fn translate(text: Text, from: Text, to: Text) -> Text;
 }
 diesel::infix_operator!(Matches, " @@ ", backend: Pg);
@@ -211,40 +216,76 @@ async fn ranked(conn: &mut Conn, filter: &ClaimFilter) -> StoreResult<SearchPage
         marks,
         String::new(),
     );
-    // The window: the newest matches, by the same filter (cursor aside). Walking claims newest
-    // first stops early for a common word; a rare word's few matches come from the GIN index.
-    let window = claims_table::table
-        .select(claims_table::id)
-        .order((claims_table::updated_at.desc(), claims_table::id.desc()))
-        .limit(RANK_WINDOW + 1)
-        .into_boxed();
-    let window_ids: Vec<Uuid> = filtered!(window, filter).load(conn).await?;
-    let more_than_ranked = window_ids.len() as i64 > RANK_WINDOW;
-    let window_ids = &window_ids[..window_ids.len().min(RANK_WINDOW as usize)];
-    let mut select = claims_table::table
+    // The window: the newest matches, by the same filter (cursor aside), each with its rank.
+    // A rare word's few matches come from the GIN index; for a common one, claims are walked
+    // newest first, each looked up in the index of documents, until the window is full (the
+    // `OFFSET 0` keeps Postgres from turning the lookup into a join over every match). Only
+    // the page's own claims are read whole, by id, below.
+    let walks: bool = diesel::select(claim_search_walks(query(), RANK_WINDOW as i32 + 1))
+        .get_result(conn)
+        .await?;
+    let mut window: Vec<(Uuid, f32)> = if walks {
+        let walk = claims_table::table
+            .select((
+                claims_table::id,
+                diesel::dsl::sql::<Float4>("")
+                    .sql("(SELECT ts_rank(s.document, ")
+                    .sql("websearch_to_tsquery(factdesk_search_config(), ")
+                    .bind::<Text, _>(words.clone())
+                    .sql(")) FROM claim_search s WHERE s.claim_id = claims.id)"),
+            ))
+            .filter(
+                diesel::dsl::sql::<diesel::sql_types::Bool>(
+                    "EXISTS (SELECT 1 FROM claim_search s ",
+                )
+                .sql("WHERE s.claim_id = claims.id AND s.document @@ ")
+                .sql("websearch_to_tsquery(factdesk_search_config(), ")
+                .bind::<Text, _>(words.clone())
+                .sql(") OFFSET 0)"),
+            )
+            .order((claims_table::updated_at.desc(), claims_table::id.desc()))
+            .limit(RANK_WINDOW + 1)
+            .into_boxed();
+        filtered!(walk, &filter.without_words()).load(conn).await?
+    } else {
+        let window = claims_table::table
+            .inner_join(claim_search::table)
+            .select((claims_table::id, rank()))
+            .order((claims_table::updated_at.desc(), claims_table::id.desc()))
+            .limit(RANK_WINDOW + 1)
+            .into_boxed();
+        filtered!(window, &filter.without_words())
+            .filter(Matches::new(claim_search::document, query()))
+            .load(conn)
+            .await?
+    };
+    let more_than_ranked = window.len() as i64 > RANK_WINDOW;
+    window.truncate(RANK_WINDOW as usize);
+    window.sort_by(|a, b| b.1.total_cmp(&a.1).then(b.0.cmp(&a.0)));
+    let after = match filter.after {
+        Some(After::Ranked(after)) => Some(after),
+        Some(After::Changed(_)) => return Err(claims::not_this_listing()),
+        None => None,
+    };
+    let page: Vec<Uuid> = window
+        .iter()
+        .filter(|(id, rank)| {
+            after.is_none_or(|a| *rank < a.rank || (*rank == a.rank && *id < a.id))
+        })
+        .take(filter.limit as usize + 1)
+        .map(|(id, _)| *id)
+        .collect();
+    let select = claims_table::table
         .inner_join(pieces::table)
         .inner_join(claim_search::table)
-        .filter(claims_table::id.eq_any(window_ids))
+        .filter(claims_table::id.eq_any(&page))
         .select((
             ClaimRow::as_select(),
             pieces::title,
             rank(),
             ts_headline(factdesk_search_config(), shown, query(), headline_options()),
         ))
-        .order((rank().desc(), claims_table::id.desc()))
-        .limit(filter.limit + 1)
-        .into_boxed();
-    match filter.after {
-        Some(After::Ranked(after)) => {
-            select = select.filter(
-                rank()
-                    .lt(after.rank)
-                    .or(rank().eq(after.rank).and(claims_table::id.lt(after.id))),
-            );
-        }
-        Some(After::Changed(_)) => return Err(claims::not_this_listing()),
-        None => {}
-    }
+        .order((rank().desc(), claims_table::id.desc()));
     let mut rows: Vec<(ClaimRow, String, f32, String)> = select.load(conn).await?;
     let more = rows.len() as i64 > filter.limit;
     rows.truncate(filter.limit as usize);

@@ -21,6 +21,7 @@ mod piece_edits;
 mod piece_page;
 mod pieces_claims;
 mod queries;
+mod scale;
 mod search;
 mod startup;
 mod synthetic;

@@ -1,0 +1,436 @@
+//! Archive scale (issue 9): the counts and search documents that triggers keep agree with a
+//! recount after every kind of write; pieces come a page at a time; on a seeded archive the claim
+//! page's and the search's statements go through their indexes, "checked before" finds what
+//! comparing every claim finds, and a common word's search says it ranked only the newest.
+use crate::pages::Browser;
+use crate::support::{PASSWORD, TestApp, TestDb, spawn_app, spawn_app_with_demo};
+use diesel::prelude::*;
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use factdesk::domain::workflow::Status;
+use factdesk::store::claims::{self, COUNT_CAP, ClaimFilter};
+use factdesk::store::search::{self, RANK_WINDOW, SIMILAR_AT_LEAST, SIMILAR_LIMIT};
+use factdesk::store::synthetic::{self, COMMON_WORD, Options, RARE_WORD};
+use factdesk::store::{StoreError, pieces};
+use rocket::http::Status as Http;
+use serde_json::json;
+use std::collections::BTreeSet;
+use uuid::Uuid;
+
+#[derive(QueryableByName, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Progress {
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    piece_id: Uuid,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    status: String,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    claims: i64,
+}
+
+#[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
+async fn count(conn: &mut AsyncPgConnection, sql: &str) -> i64 {
+    diesel::sql_query(sql)
+        .get_result::<Count>(conn)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+        .n
+}
+
+/// What the triggers keep equals what a recount from scratch gives: the counts of each piece's
+/// claims by status, and every claim's search document (rebuilt in a transaction rolled back).
+async fn assert_derived_data_is_current(db: &TestDb) {
+    let conn = &mut db.conn().await;
+    let kept: Vec<Progress> = diesel::sql_query(
+        "SELECT piece_id, status, claims::bigint AS claims FROM piece_progress WHERE claims > 0
+         ORDER BY 1, 2",
+    )
+    .load(conn)
+    .await
+    .unwrap();
+    let recounted: Vec<Progress> = diesel::sql_query(
+        "SELECT piece_id, status, count(*) AS claims FROM claims GROUP BY 1, 2 ORDER BY 1, 2",
+    )
+    .load(conn)
+    .await
+    .unwrap();
+    assert_eq!(kept, recounted);
+    let stale = conn
+        .transaction::<i64, diesel::result::Error, _>(async |conn| {
+            diesel::sql_query(
+                "CREATE TEMP TABLE kept ON COMMIT DROP AS SELECT claim_id, document FROM claim_search",
+            )
+            .execute(conn)
+            .await?;
+            diesel::sql_query("SELECT claim_search_refresh_many(ARRAY(SELECT id FROM claims))")
+                .execute(conn)
+                .await?;
+            let differ = "SELECT count(*) AS n FROM claims c
+                            LEFT JOIN kept k ON k.claim_id = c.id
+                            LEFT JOIN claim_search s ON s.claim_id = c.id
+                           WHERE k.document IS DISTINCT FROM s.document";
+            let n = diesel::sql_query(differ).get_result::<Count>(conn).await?.n;
+            Err::<i64, _>(diesel::result::Error::RollbackTransaction).or(Ok(n))
+        })
+        .await
+        .unwrap();
+    assert_eq!(stale, 0, "search documents that a rebuild changes");
+}
+
+#[rocket::async_test]
+async fn counts_and_search_documents_follow_every_kind_of_write() {
+    let (app, demo) = spawn_app_with_demo().await;
+    assert_derived_data_is_current(&app.db).await;
+    let piece = app
+        .create_piece("The minister said the budget rose by 4%. Critics said it fell.")
+        .await;
+    let (rose, etag) = app.create_claim(&piece, "the budget rose by 4%").await;
+    let (fell, _) = app.create_claim(&piece, "Critics said it fell").await;
+    assert_derived_data_is_current(&app.db).await;
+
+    // A status change moves a count; a verdict needs evidence; a note and an edit change words.
+    let path = format!("/api/v1/claims/{rose}");
+    let started = app
+        .patch(&path, Some(&etag), &json!({ "status": "in_progress" }))
+        .await;
+    assert_eq!(started.status, Http::Ok, "{started:#?}");
+    let evidence = app.add_evidence(&rose, "refutes").await;
+    let verdict = app
+        .patch(
+            &path,
+            started.etag.as_deref(),
+            &json!({ "status": "false", "reason": "It fell by 2%.", "summary": "The budget grew 4%" }),
+        )
+        .await;
+    assert_eq!(verdict.status, Http::Ok, "{verdict:#?}");
+    let note = app
+        .post(
+            &format!("/api/v1/claims/{fell}/notes"),
+            &json!({ "body": "Which critics? Ask the desk." }),
+        )
+        .await;
+    assert_eq!(note.status, Http::Created, "{note:#?}");
+    assert_derived_data_is_current(&app.db).await;
+
+    // Reopening, then removing the evidence: its title leaves the document.
+    let reopened = app
+        .patch(
+            &path,
+            verdict.etag.as_deref(),
+            &json!({ "status": "in_progress", "reason": "The figure is disputed." }),
+        )
+        .await;
+    assert_eq!(reopened.status, Http::Ok, "{reopened:#?}");
+    let removed = app.delete(&format!("/api/v1/evidence/{evidence}")).await;
+    assert!(removed.status.code < 300, "{removed:#?}");
+    assert_derived_data_is_current(&app.db).await;
+
+    // Reloading the demo deletes a whole piece with its claims (cascades) and adds it again.
+    crate::cli::run(&app.db.url, &["demo", "--force"], "").ok();
+    assert_derived_data_is_current(&app.db).await;
+    let conn = &mut app.db.conn().await;
+    let demo_claims = format!(
+        "SELECT coalesce(sum(claims), 0)::bigint AS n FROM piece_progress WHERE piece_id = '{demo}'"
+    );
+    assert_eq!(count(conn, &demo_claims).await, 55);
+}
+
+/// The pieces the desk lists, in order.
+fn desk_pieces(page: &str) -> Vec<String> {
+    page.match_indices("<h3><a href=\"/pieces/")
+        .map(|(at, _)| {
+            let id = &page[at + "<h3><a href=\"/pieces/".len()..];
+            id[..36].to_owned()
+        })
+        .collect()
+}
+
+fn link(page: &str, label: &str) -> Option<String> {
+    let end = page.find(&format!("\">{label}</a>"))?;
+    let start = page[..end].rfind("href=\"")? + "href=\"".len();
+    Some(page[start..end].replace("&amp;", "&"))
+}
+
+/// A browser signed in as the app's editor, and a page it opens.
+async fn signed_in(app: &TestApp) -> Browser {
+    let browser = Browser::open(&app.db).await;
+    let page = browser.sign_in(&app.editor.email, PASSWORD).await;
+    assert_eq!(page.location(), Some("/"), "{page:?}");
+    browser
+}
+
+async fn page(browser: &Browser, path: &str) -> String {
+    let page = browser.get(path).await;
+    assert_eq!(page.status, Http::Ok, "GET {path}: {page:?}");
+    page.body
+}
+
+#[rocket::async_test]
+async fn the_desk_and_the_api_list_pieces_a_page_at_a_time() {
+    let app = spawn_app().await;
+    let mut made = Vec::new();
+    for n in 0..25 {
+        made.push(
+            app.create_piece(&format!("Piece number {n} says something."))
+                .await,
+        );
+    }
+    // The API: pages of ten, then five, every piece once, no page past the last.
+    let mut listed = Vec::new();
+    let mut path = "/api/v1/pieces?limit=10".to_owned();
+    loop {
+        let page = app.get(&path).await;
+        assert_eq!(page.status, Http::Ok, "{page:#?}");
+        let items = page.body["items"].as_array().unwrap();
+        assert!(items.len() <= 10);
+        listed.extend(items.iter().map(|p| p["id"].as_str().unwrap().to_owned()));
+        match page.body["next_cursor"].as_str() {
+            Some(cursor) => path = format!("/api/v1/pieces?limit=10&cursor={cursor}"),
+            None => break,
+        }
+    }
+    assert_eq!(listed.len(), 25);
+    assert_eq!(
+        listed.iter().collect::<BTreeSet<_>>(),
+        made.iter().collect::<BTreeSet<_>>()
+    );
+    for bad in [
+        "?limit=0",
+        "?limit=101",
+        "?cursor=nope",
+        "?limit=x&cursor=1.2",
+    ] {
+        let refused = app.get(&format!("/api/v1/pieces{bad}")).await;
+        refused.assert_problem(422);
+    }
+
+    // The desk: twenty, then the five older, each page linking to the other.
+    let browser = signed_in(&app).await;
+    let first = page(&browser, "/").await;
+    let shown = desk_pieces(&first);
+    assert_eq!(shown, listed[..20]);
+    assert!(link(&first, "Newest pieces").is_none());
+    let older = link(&first, "Older pieces").expect("a link to older pieces");
+    let second = page(&browser, &older).await;
+    assert_eq!(desk_pieces(&second), listed[20..]);
+    assert!(link(&second, "Older pieces").is_none());
+    assert_eq!(link(&second, "Newest pieces").as_deref(), Some("/"));
+}
+
+fn options(pieces: u32, seed: u64) -> Options {
+    Options {
+        pieces,
+        claims_per_piece: 40,
+        seed,
+        now: "2026-11-25T00:00:00Z".parse().unwrap(),
+    }
+}
+
+/// A seeded archive, analysed as autovacuum would have by now.
+async fn seeded(pieces: u32) -> TestApp {
+    let app = spawn_app().await;
+    synthetic::seed(
+        vec![app.db.conn().await, app.db.conn().await],
+        options(pieces, 3),
+    )
+    .await
+    .unwrap();
+    diesel::sql_query("VACUUM ANALYZE")
+        .execute(&mut app.db.conn().await)
+        .await
+        .unwrap();
+    app
+}
+
+#[derive(QueryableByName)]
+struct Scans {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    relname: String,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    seq_scan: i64,
+}
+
+/// The sequential scans of `claims` and `claim_search` in this transaction so far.
+async fn sequential_scans(conn: &mut AsyncPgConnection) -> Vec<(String, i64)> {
+    let scans: Vec<Scans> = diesel::sql_query(
+        "SELECT relname::text, seq_scan FROM pg_stat_xact_user_tables
+          WHERE relname IN ('claims', 'claim_search') ORDER BY relname",
+    )
+    .load(conn)
+    .await
+    .unwrap();
+    scans.into_iter().map(|s| (s.relname, s.seq_scan)).collect()
+}
+
+#[rocket::async_test]
+async fn on_an_archive_the_claim_page_and_the_searches_go_through_their_indexes() {
+    let app = seeded(500).await;
+    let conn = &mut app.db.conn().await;
+    let ids: Vec<Uuid> = claims_sample(conn, 20).await;
+    let outcome = conn
+        .transaction::<_, StoreError, _>(async |conn| {
+            for id in &ids {
+                claims::get(conn, *id).await?;
+                search::similar(conn, *id).await?;
+            }
+            let words = |words: &str, status: Option<Status>| ClaimFilter {
+                words: Some(words.to_owned()),
+                status,
+                limit: 50,
+                ..ClaimFilter::default()
+            };
+            let mut found = Vec::new();
+            for filter in [
+                words(COMMON_WORD, None),
+                words(RARE_WORD, None),
+                words(COMMON_WORD, Some(Status::Unchecked)),
+                ClaimFilter {
+                    limit: 50,
+                    ..ClaimFilter::default()
+                },
+            ] {
+                found.push(search::find(conn, &filter).await?);
+                claims::count_by_status(conn, &filter).await?;
+            }
+            pieces::list(conn, 20, None).await?;
+            Ok((found, sequential_scans(conn).await))
+        })
+        .await
+        .unwrap();
+    let (found, scans) = outcome;
+    assert_eq!(
+        scans,
+        [("claim_search".to_owned(), 0), ("claims".to_owned(), 0)],
+        "sequential scans of the archive"
+    );
+    // 20,000 claims, a quarter with the common word: more match than are ranked; the rare word's
+    // few are all ranked.
+    assert!(found[0].more_than_ranked && found[0].items.len() == 50);
+    assert!(!found[1].more_than_ranked && !found[1].items.is_empty());
+    let counts = claims::count_by_status(conn, &ClaimFilter::default())
+        .await
+        .unwrap();
+    let unchecked = counts
+        .iter()
+        .find(|(s, _)| *s == Status::Unchecked)
+        .unwrap()
+        .1;
+    assert_eq!(
+        unchecked,
+        COUNT_CAP + 1,
+        "counted up to the cap and one more"
+    );
+
+    // The search page says both.
+    let browser = signed_in(&app).await;
+    let shown = page(&browser, &format!("/claims?q={COMMON_WORD}")).await;
+    assert!(
+        shown.contains(&format!("More than {RANK_WINDOW} claims match")),
+        "{shown}"
+    );
+    assert!(shown.contains(&format!("more than {COUNT_CAP}")), "{shown}");
+}
+
+async fn claims_sample(conn: &mut AsyncPgConnection, n: i64) -> Vec<Uuid> {
+    use factdesk::store::schema::claims;
+    claims::table
+        .select(claims::id)
+        .order(claims::created_at.desc())
+        .limit(n)
+        .load(conn)
+        .await
+        .unwrap()
+}
+
+#[derive(QueryableByName)]
+struct Near {
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    id: Uuid,
+}
+
+#[derive(QueryableByName)]
+struct NearBy {
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    id: Uuid,
+    #[diesel(sql_type = diesel::sql_types::Float4)]
+    similarity: f32,
+}
+
+#[rocket::async_test]
+async fn checked_before_finds_what_comparing_every_claim_finds() {
+    let app = seeded(60).await;
+    let conn = &mut app.db.conn().await;
+    // The seeded rewordings, and as many claims besides.
+    let rewordings: Vec<Near> = diesel::sql_query(
+        "SELECT c.id FROM claims c WHERE EXISTS (
+             SELECT 1 FROM claims d WHERE d.piece_id <> c.piece_id AND d.created_at < c.created_at
+                AND similarity(claim_text(d.summary, d.quote_exact), claim_text(c.summary, c.quote_exact)) >= 0.5)
+         ORDER BY c.id",
+    )
+    .load(conn)
+    .await
+    .unwrap();
+    assert!(
+        rewordings.len() >= 20,
+        "the seed makes rewordings: {}",
+        rewordings.len()
+    );
+    let mut asked: Vec<Uuid> = rewordings.iter().map(|n| n.id).collect();
+    asked.extend(claims_sample(conn, rewordings.len() as i64).await);
+    let (mut found_any, mut pairs, mut missed) = (0, 0, Vec::new());
+    for id in asked {
+        let everything: Vec<NearBy> = diesel::sql_query(
+            "SELECT c.id, similarity(claim_text(c.summary, c.quote_exact), claim_text(me.summary, me.quote_exact)) AS similarity
+               FROM claims me, claims c
+              WHERE me.id = $1 AND c.piece_id <> me.piece_id AND c.created_at < me.created_at
+                AND similarity(claim_text(c.summary, c.quote_exact), claim_text(me.summary, me.quote_exact)) >= $2
+              ORDER BY 2 DESC, c.id",
+        )
+        .bind::<diesel::sql_types::Uuid, _>(id)
+        .bind::<diesel::sql_types::Float4, _>(SIMILAR_AT_LEAST)
+        .load(conn)
+        .await
+        .unwrap();
+        let shown = search::similar(conn, id).await.unwrap();
+        // Nothing shown that comparing everything would not show, best first, at most ten.
+        assert!(shown.len() <= SIMILAR_LIMIT as usize);
+        for s in &shown {
+            let truth = everything.iter().find(|n| n.id == s.id);
+            assert_eq!(
+                truth.map(|n| n.similarity),
+                Some(s.similarity),
+                "{id} shows {}",
+                s.id
+            );
+        }
+        assert!(shown.windows(2).all(|w| w[0].similarity >= w[1].similarity));
+        // A rewording (0.7 and over) is never missed: the best one is shown first.
+        if let Some(best) = everything.first().filter(|n| n.similarity >= 0.7) {
+            assert_eq!(
+                shown.first().map(|s| s.similarity),
+                Some(best.similarity),
+                "{id}"
+            );
+        }
+        let expected = everything.len().min(SIMILAR_LIMIT as usize);
+        pairs += expected;
+        if shown.len() < expected {
+            missed.push((id, expected - shown.len()));
+        }
+        found_any += usize::from(!shown.is_empty());
+    }
+    // Between 0.5 and 0.7 a text can share little but stop words with another: such pairs may
+    // be left out, and few are.
+    let missed_pairs: usize = missed.iter().map(|(_, n)| n).sum();
+    assert!(
+        missed_pairs * 20 <= pairs,
+        "missed {missed_pairs} of {pairs}: {missed:?}"
+    );
+    assert!(
+        found_any >= 20,
+        "{found_any} claims had something checked before"
+    );
+}
