@@ -195,8 +195,8 @@ SELECT piece_id, status, count(*) FROM claims GROUP BY piece_id, status;
 -- (pg_trgm) to this claim's, most similar first. Migration 000005 walked a GiST trigram index
 -- nearest-first, which for texts of a sentence or two reads most of the index whatever the
 -- archive's size. Here the full-text index finds the candidates: a claim that says nearly the
--- same shares its rarest words, so only claims with at least two of the six rarest lexemes of
--- this claim's text (rarest by the planner's own statistics of claim_search, longest first
+-- same shares its rarest words, so only claims with at least three of the eight rarest lexemes
+-- of this claim's text (two, for a text of fewer than six) (rarest by the planner's own statistics of claim_search, longest first
 -- where those are silent) among the words of their quote and summary are compared. Reading a few short posting lists costs
 -- next to nothing; the similarity is then computed exactly, for those few. PL/pgSQL, so each
 -- connection plans the statement once.
@@ -221,21 +221,27 @@ BEGIN
            AND st.attname = 'document'
     ), rare AS (
         -- A lexeme with a backslash cannot be quoted into a tsquery this way; it is skipped.
-        SELECT quote_literal(u.lexeme) || ':A' AS term
+        SELECT row_number() OVER (ORDER BY coalesce(common.freq, 0), length(u.lexeme) DESC, u.lexeme) AS n,
+               quote_literal(u.lexeme) || ':A' AS term
           FROM me, unnest(me.words) AS u
           LEFT JOIN common ON common.lexeme = u.lexeme
          WHERE strpos(u.lexeme, E'\\') = 0
-         ORDER BY coalesce(common.freq, 0), length(u.lexeme) DESC, u.lexeme
-         LIMIT 6
+         ORDER BY 1
+         LIMIT 8
     ), probe AS (
+        -- Three of the eight rarest words in common when the text has six or more, two of
+        -- them when it has fewer, the one when it has one.
         SELECT coalesce(
+                   (SELECT string_agg('(' || a.term || ' & ' || b.term || ' & ' || c.term || ')', ' | ')
+                      FROM rare a JOIN rare b ON a.n < b.n JOIN rare c ON b.n < c.n
+                     WHERE (SELECT count(*) FROM rare) >= 6),
                    (SELECT string_agg('(' || a.term || ' & ' || b.term || ')', ' | ')
-                      FROM rare a JOIN rare b ON a.term < b.term),
+                      FROM rare a JOIN rare b ON a.n < b.n),
                    (SELECT min(r.term) FROM rare r))::tsquery AS query
     ), candidates AS (
         -- A text of only common words would make every claim with two of them a candidate:
-        -- the first thousand are compared, so the cost stays bounded whatever the archive.
-        SELECT s.claim_id FROM probe, claim_search s WHERE s.document @@ probe.query LIMIT 1000
+        -- the first 300 are compared, so the cost stays bounded whatever the archive.
+        SELECT s.claim_id FROM probe, claim_search s WHERE s.document @@ probe.query LIMIT 300
     )
     SELECT c.id, similarity(claim_text(c.summary, c.quote_exact), me.text)
       FROM me, candidates k JOIN claims c ON c.id = k.claim_id

@@ -737,8 +737,11 @@ pub async fn count_by_status(
             status: Some(status),
             ..filter.clone()
         };
+        // Newest first, as `claims_status_idx` is ordered: the count reads that index, and
+        // stops at the cap, even for a status with few claims.
         let query = claims::table
             .select(claims::id)
+            .order(claims::updated_at.desc())
             .limit(COUNT_CAP + 1)
             .into_boxed();
         filtered!(query, &one_status)
