@@ -426,9 +426,9 @@ async fn checked_before_finds_what_comparing_every_claim_finds() {
         }
         assert!(shown.windows(2).all(|w| w[0].similarity >= w[1].similarity));
         // A rewording (0.7 and over) is never missed: the best one is shown first.
-        if let Some(best) = everything.iter().next().filter(|n| n.similarity >= 0.7) {
+        if let Some(best) = <[NearBy]>::first(&everything).filter(|n| n.similarity >= 0.7) {
             assert_eq!(
-                shown.iter().next().map(|s| s.similarity),
+                <[factdesk::store::search::Similar]>::first(&shown).map(|s| s.similarity),
                 Some(best.similarity),
                 "{id}"
             );
