@@ -4,7 +4,7 @@ use super::evidence::{self, Evidence};
 use super::models::{ClaimRow, NewClaimRow, PieceHead};
 use super::notes::{self, Note};
 use super::schema::{claims, pieces, users};
-use super::{Conn, StoreError, StoreResult, pieces as piece_store};
+use super::{Conn, StoreError, StoreResult, pieces as piece_store, search};
 use crate::domain::anchor::anchor;
 use crate::domain::workflow::{
     Priority, Status, TransitionFacts, check_sign_off, check_transition,
@@ -732,6 +732,12 @@ pub async fn count_by_status(
     conn: &mut Conn,
     filter: &ClaimFilter,
 ) -> StoreResult<Vec<(Status, i64)>> {
+    // A common word is looked up claim by claim as each status's claims are walked, as the
+    // ranking does; a rare one joins its few matches.
+    let walked = match &filter.words {
+        Some(words) if search::walks(conn, words, COUNT_CAP + 1).await? => Some(words.clone()),
+        _ => None,
+    };
     let counted = |status: Status| {
         let one_status = ClaimFilter {
             status: Some(status),
@@ -744,7 +750,12 @@ pub async fn count_by_status(
             .order(claims::updated_at.desc())
             .limit(COUNT_CAP + 1)
             .into_boxed();
-        filtered!(query, &one_status)
+        match &walked {
+            Some(words) => {
+                filtered!(query, &one_status.without_words()).filter(search::looked_up(words))
+            }
+            None => filtered!(query, &one_status),
+        }
     };
     let shared: &Conn = conn;
     let loads = Status::ALL.iter().map(|status| {
