@@ -743,18 +743,20 @@ pub async fn count_by_status(
             status: Some(status),
             ..filter.clone()
         };
-        // Newest first, as `claims_status_idx` is ordered: the count reads that index, and
-        // stops at the cap, even for a status with few claims.
         let query = claims::table
             .select(claims::id)
-            .order(claims::updated_at.desc())
             .limit(COUNT_CAP + 1)
             .into_boxed();
-        match &walked {
-            Some(words) => {
-                filtered!(query, &one_status.without_words()).filter(search::looked_up(words))
-            }
-            None => filtered!(query, &one_status),
+        match (&walked, &filter.words) {
+            // Newest first, as `claims_status_idx` is ordered: the count walks that index and
+            // stops at the cap, even for a status with few claims.
+            (Some(words), _) => filtered!(query, &one_status.without_words())
+                .filter(search::looked_up(words))
+                .order(claims::updated_at.desc()),
+            (None, None) => filtered!(query, &one_status).order(claims::updated_at.desc()),
+            // A rare word's few matches are joined, in no order: walking a status for them
+            // would read all its claims.
+            (None, Some(_)) => filtered!(query, &one_status),
         }
     };
     let shared: &Conn = conn;

@@ -82,6 +82,15 @@ pub fn pool(url: &str, size: usize) -> (Pool, QueryCount) {
         let counted = counted.clone();
         Box::pin(async move {
             let mut conn = Conn::establish(url).await?;
+            // A request's statements each read a bounded handful of rows: starting parallel
+            // workers for them (Postgres does when it expects a few thousand) costs more than
+            // the query, about 10 ms each, and under load the other requests need the cores.
+            diesel_async::SimpleAsyncConnection::batch_execute(
+                &mut conn,
+                "SET max_parallel_workers_per_gather = 0",
+            )
+            .await
+            .map_err(|e| diesel::ConnectionError::BadConnection(e.to_string()))?;
             conn.set_instrumentation(Counter(counted));
             Ok(conn)
         })
