@@ -85,7 +85,10 @@ async fn the_api_keeps_its_openapi_contract() {
         .args(["--checks", CHECKS])
         .args(["--max-examples", EXAMPLES])
         .args(["--seed", "1"])
-        .args(["--workers", "2"])
+        // One worker: with two threads, CPython 3.11's `ast` module (which hypothesis calls to
+        // describe its filters) fails now and then with "AST constructor recursion depth
+        // mismatch", a race in the interpreter, not an answer of ours.
+        .args(["--workers", "1"])
         .args(["--request-timeout", "30"])
         // A timing check, not a contract one: it fails when the whole suite loads the machine.
         .args(["--suppress-health-check", "too_slow"])
