@@ -725,19 +725,28 @@ pub(super) fn not_this_listing() -> StoreError {
 /// can use, and counting every claim of a common word would cost in proportion to the archive.
 pub const COUNT_CAP: i64 = 1000;
 
+/// How many claims match a filter at each status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusCounts {
+    /// Every status, each with its count (up to `COUNT_CAP + 1`, "more than the cap").
+    pub counts: Vec<(Status, i64)>,
+    /// More than `COUNT_CAP` claims match a common word: the counts are those of the
+    /// `COUNT_CAP` most recently changed matches, and sum to it.
+    pub among_newest: bool,
+}
+
 /// How many claims match `filter` at each status (its `status`, cursor and limit aside), every
-/// status listed, each counted up to `COUNT_CAP + 1`: one bounded query per status, pipelined
-/// on the one connection so they cost about one round trip.
-pub async fn count_by_status(
-    conn: &mut Conn,
-    filter: &ClaimFilter,
-) -> StoreResult<Vec<(Status, i64)>> {
-    // A common word is looked up claim by claim as each status's claims are walked, as the
-    // ranking does; a rare one joins its few matches.
-    let walked = match &filter.words {
-        Some(words) if search::walks(conn, words, COUNT_CAP + 1).await? => Some(words.clone()),
-        _ => None,
-    };
+/// status listed. A rare word's few matches, or no words, are counted per status up to
+/// `COUNT_CAP + 1`: one bounded query per status, pipelined on the one connection so they cost
+/// about one round trip. A common word's matches are walked once, newest first, up to
+/// `COUNT_CAP`, as the ranking walks them: counting each status's own `COUNT_CAP` would look
+/// up about four times as many documents per status (most of a search page's time).
+pub async fn count_by_status(conn: &mut Conn, filter: &ClaimFilter) -> StoreResult<StatusCounts> {
+    if let Some(words) = &filter.words
+        && search::walks(conn, words, COUNT_CAP + 1).await?
+    {
+        return count_newest_matches(conn, filter, words).await;
+    }
     let counted = |status: Status| {
         let one_status = ClaimFilter {
             status: Some(status),
@@ -747,16 +756,13 @@ pub async fn count_by_status(
             .select(claims::id)
             .limit(COUNT_CAP + 1)
             .into_boxed();
-        match (&walked, &filter.words) {
+        match &filter.words {
             // Newest first, as `claims_status_idx` is ordered: the count walks that index and
             // stops at the cap, even for a status with few claims.
-            (Some(words), _) => filtered!(query, &one_status.without_words())
-                .filter(search::looked_up(words))
-                .order(claims::updated_at.desc()),
-            (None, None) => filtered!(query, &one_status).order(claims::updated_at.desc()),
+            None => filtered!(query, &one_status).order(claims::updated_at.desc()),
             // A rare word's few matches are joined, in no order: walking a status for them
             // would read all its claims.
-            (None, Some(_)) => filtered!(query, &one_status),
+            Some(_) => filtered!(query, &one_status),
         }
     };
     let shared: &Conn = conn;
@@ -768,7 +774,42 @@ pub async fn count_by_status(
             Ok::<_, StoreError>((*status, ids.len() as i64))
         }
     });
-    futures_util::future::try_join_all(loads).await
+    Ok(StatusCounts {
+        counts: futures_util::future::try_join_all(loads).await?,
+        among_newest: false,
+    })
+}
+
+/// `count_by_status` for a common word: the statuses of the newest `COUNT_CAP` matches.
+async fn count_newest_matches(
+    conn: &mut Conn,
+    filter: &ClaimFilter,
+    words: &str,
+) -> StoreResult<StatusCounts> {
+    let query = claims::table
+        .select(claims::status)
+        .filter(search::looked_up(words))
+        .order((claims::updated_at.desc(), claims::id.desc()))
+        .limit(COUNT_CAP + 1)
+        .into_boxed();
+    let without = ClaimFilter {
+        status: None,
+        ..filter.without_words()
+    };
+    let mut statuses: Vec<String> = filtered!(query, &without).load(conn).await?;
+    let among_newest = statuses.len() as i64 > COUNT_CAP;
+    statuses.truncate(COUNT_CAP as usize);
+    let counts = Status::ALL
+        .iter()
+        .map(|status| {
+            let n = statuses.iter().filter(|s| *s == status.as_str()).count();
+            (*status, n as i64)
+        })
+        .collect();
+    Ok(StatusCounts {
+        counts,
+        among_newest,
+    })
 }
 
 #[cfg(test)]

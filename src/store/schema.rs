@@ -1,6 +1,15 @@
 // @generated automatically by Diesel CLI.
 
 diesel::table! {
+    claim_checked_before (claim_id) {
+        claim_id -> Uuid,
+        found_at -> Timestamptz,
+        near_ids -> Array<Uuid>,
+        similarities -> Array<Float4>,
+    }
+}
+
+diesel::table! {
     claims (id) {
         id -> Uuid,
         piece_id -> Uuid,
@@ -142,6 +151,7 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(claim_checked_before -> claims (claim_id));
 diesel::joinable!(claims -> pieces (piece_id));
 diesel::joinable!(credentials -> users (user_id));
 diesel::joinable!(events -> claims (claim_id));
@@ -154,6 +164,7 @@ diesel::joinable!(piece_events -> users (actor_id));
 diesel::joinable!(piece_progress -> pieces (piece_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    claim_checked_before,
     claims,
     credentials,
     events,

@@ -329,7 +329,9 @@ async fn on_an_archive_the_claim_page_and_the_searches_go_through_their_indexes(
     let counts = claims::count_by_status(conn, &ClaimFilter::default())
         .await
         .unwrap();
+    assert!(!counts.among_newest);
     let unchecked = counts
+        .counts
         .iter()
         .find(|(s, _)| *s == Status::Unchecked)
         .unwrap()
@@ -340,6 +342,39 @@ async fn on_an_archive_the_claim_page_and_the_searches_go_through_their_indexes(
         "counted up to the cap and one more"
     );
 
+    // A common word's counts are those of its newest matches, as a recount of them says.
+    let common = claims::count_by_status(
+        conn,
+        &ClaimFilter {
+            words: Some(COMMON_WORD.to_owned()),
+            status: Some(Status::Accurate),
+            ..ClaimFilter::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert!(common.among_newest);
+    let recount: Vec<StatusTally> = diesel::sql_query(
+        "SELECT status, count(*) AS n FROM (
+             SELECT c.status FROM claims c JOIN claim_search s ON s.claim_id = c.id
+              WHERE s.document @@ websearch_to_tsquery(factdesk_search_config(), $1)
+              ORDER BY c.updated_at DESC, c.id DESC LIMIT $2) newest
+          GROUP BY status",
+    )
+    .bind::<diesel::sql_types::Text, _>(COMMON_WORD)
+    .bind::<diesel::sql_types::BigInt, _>(COUNT_CAP)
+    .load(conn)
+    .await
+    .unwrap();
+    for (status, n) in &common.counts {
+        let expected = recount
+            .iter()
+            .find(|t| t.status == status.as_str())
+            .map_or(0, |t| t.n);
+        assert_eq!(*n, expected, "{status:?}");
+    }
+    assert_eq!(common.counts.iter().map(|(_, n)| n).sum::<i64>(), COUNT_CAP);
+
     // The search page says both.
     let browser = signed_in(&app).await;
     let shown = page(&browser, &format!("/claims?q={COMMON_WORD}")).await;
@@ -348,6 +383,18 @@ async fn on_an_archive_the_claim_page_and_the_searches_go_through_their_indexes(
         "{shown}"
     );
     assert!(shown.contains(&format!("more than {COUNT_CAP}")), "{shown}");
+    assert!(
+        shown.contains(&format!("among the {COUNT_CAP} changed most recently")),
+        "{shown}"
+    );
+}
+
+#[derive(diesel::QueryableByName)]
+struct StatusTally {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    status: String,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
 }
 
 async fn claims_sample(conn: &mut AsyncPgConnection, n: i64) -> Vec<Uuid> {

@@ -3,7 +3,7 @@
 //! (`GET /api/v1/claims/{id}/similar` and the claim page).
 use crate::pages::{Browser, assert_page_markup};
 use crate::support::{Answer, PASSWORD, TestApp, spawn_app, spawn_app_with_demo};
-use diesel_async::SimpleAsyncConnection;
+use diesel_async::{RunQueryDsl, SimpleAsyncConnection};
 use factdesk::domain::roles::Role;
 use rocket::http::Status;
 use serde_json::{Value, json};
@@ -615,6 +615,112 @@ async fn similar_claims_of_earlier_other_pieces_are_found_best_first() {
         .get(&format!("/api/v1/claims/{unrelated}/similar"))
         .await;
     assert_eq!(none.body, json!([]));
+}
+
+/// Changes a claim's summary through the API.
+async fn resummarise(app: &TestApp, id: &str, summary: &str) {
+    let version = app.get(&format!("/api/v1/claims/{id}")).await.etag;
+    let answer = app
+        .patch(
+            &format!("/api/v1/claims/{id}"),
+            version.as_deref(),
+            &json!({ "summary": summary }),
+        )
+        .await;
+    assert_eq!(answer.status, Status::Ok, "{answer:#?}");
+}
+
+async fn similar_ids(app: &TestApp, id: &str) -> Vec<String> {
+    let answer = app.get(&format!("/api/v1/claims/{id}/similar")).await;
+    assert_eq!(answer.status, Status::Ok, "{answer:#?}");
+    ids(&answer.body)
+}
+
+/// "Checked before" is kept once found (migration 000007): every change that could make a kept
+/// list wrong drops it, so what is shown is what finding it afresh would show.
+#[rocket::async_test]
+async fn a_kept_checked_before_list_follows_every_change_of_the_texts_it_was_found_from() {
+    let app = spawn_app().await;
+    let old = app
+        .create_piece("The bridge cost 40 million. Crime dropped. Rents doubled.")
+        .await;
+    let new = app.create_piece(BODY).await;
+    const BRIDGE: &str = "The mayor said the new bridge cost 40 million pounds";
+    let alike = claim(&app, &old, "The bridge cost 40 million.", BRIDGE).await;
+    let other = claim(&app, &old, "Crime dropped.", "Crime dropped last year").await;
+    let asked = claim(&app, &new, "The mayor spoke at noon.", BRIDGE).await;
+    let kept = || async {
+        let mut conn = app.db.conn().await;
+        diesel::sql_query("SELECT claim_id FROM claim_checked_before")
+            .load::<KeptList>(&mut conn)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|k| k.claim_id.to_string())
+            .collect::<HashSet<_>>()
+    };
+    assert!(
+        kept().await.is_empty(),
+        "nothing is found before it is asked for"
+    );
+    assert_eq!(similar_ids(&app, &asked).await, [alike.as_str()]);
+    assert_eq!(kept().await, HashSet::from([asked.clone()]));
+    // A status change leaves the list alone, and the list shows the claim as it now is.
+    let version = app.get(&format!("/api/v1/claims/{alike}")).await.etag;
+    let moved = app
+        .patch(
+            &format!("/api/v1/claims/{alike}"),
+            version.as_deref(),
+            &json!({ "status": "in_progress" }),
+        )
+        .await;
+    assert_eq!(moved.status, Status::Ok, "{moved:#?}");
+    assert_eq!(kept().await, HashSet::from([asked.clone()]));
+    let shown = app.get(&format!("/api/v1/claims/{asked}/similar")).await;
+    assert_eq!(shown.body[0]["status"], json!("in_progress"));
+
+    // An earlier claim reworded to say the same joins the list; one reworded away leaves it.
+    resummarise(&app, &other, BRIDGE).await;
+    assert_eq!(similar_ids(&app, &asked).await.len(), 2);
+    resummarise(&app, &alike, "Rents doubled in a year").await;
+    assert_eq!(similar_ids(&app, &asked).await, [other.as_str()]);
+    // The claim's own text changed: its list is found for the new text.
+    resummarise(&app, &asked, "Rents doubled in a year").await;
+    assert_eq!(similar_ids(&app, &asked).await, [alike.as_str()]);
+
+    // A claim dated before it (as an import brings) that says the same joins it too.
+    let mut conn = app.db.conn().await;
+    let imported = uuid::Uuid::new_v4();
+    diesel::sql_query(
+        "INSERT INTO claims (id, piece_id, quote_exact, quote_prefix, quote_suffix, quote_start,
+                             quote_end, summary, created_at, created_by, updated_at, updated_by)
+         SELECT $2, piece_id, quote_exact, quote_prefix, quote_suffix, quote_start,
+                quote_end, 'Rents doubled in a year', '2001-01-01', created_by, '2001-01-01',
+                updated_by
+           FROM claims WHERE id = $1",
+    )
+    .bind::<diesel::sql_types::Uuid, _>(other.parse::<uuid::Uuid>().unwrap())
+    .bind::<diesel::sql_types::Uuid, _>(imported)
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    // Both say exactly the same (similarity 1): by id.
+    let mut both = vec![alike.clone(), imported.to_string()];
+    both.sort();
+    assert_eq!(similar_ids(&app, &asked).await, both);
+    // A claim gone leaves every list that named it.
+    diesel::sql_query("DELETE FROM claims WHERE id = $1")
+        .bind::<diesel::sql_types::Uuid, _>(imported)
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(similar_ids(&app, &asked).await, [alike.as_str()]);
+}
+
+#[derive(diesel::QueryableByName)]
+struct KeptList {
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    claim_id: uuid::Uuid,
 }
 
 #[rocket::async_test]

@@ -191,6 +191,8 @@ struct SearchPage<'a> {
     count_cap: i64,
     /// Some status has more claims than are counted.
     capped: bool,
+    /// More claims match than are counted: the counts are those of the most recent matches.
+    among_newest: bool,
     rank_window: i64,
     verdict_from: String,
     verdict_to: String,
@@ -244,6 +246,8 @@ async fn search(
     let users = store::users::list(&mut db).await?;
 
     let names = names(&users);
+    let among_newest = counts.among_newest;
+    let counts = counts.counts;
     let total = counts.iter().map(|(_, n)| n).sum();
     let capped = counts.iter().any(|(_, n)| *n > store::claims::COUNT_CAP);
     let counts = counts
@@ -274,6 +278,7 @@ async fn search(
         more_than_ranked: page.more_than_ranked,
         count_cap: store::claims::COUNT_CAP,
         capped,
+        among_newest,
         rank_window: store::search::RANK_WINDOW,
         verdict_from: day(query.verdict_from),
         verdict_to: day(query.verdict_to),

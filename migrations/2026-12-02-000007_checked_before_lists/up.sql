@@ -1,0 +1,164 @@
+-- "Checked before", kept rather than found on every view (issue 9). Finding a claim's earlier
+-- near-duplicates reads the posting lists of its rarest words, which grow with the archive
+-- (about 35 ms at 100,000 claims, most of a claim page's cost); the answer changes only when a
+-- text does. A claim's list is found the first time it is asked for (`claim_checked_before_fill`)
+-- and kept until a change makes it stale: the triggers below drop it in the changing
+-- statement's own transaction, so a list read is never older than the texts it was found from.
+
+-- The neighbours (claims of other pieces, created before this one, most similar first) as two
+-- parallel arrays; an empty list is a list, "none found".
+CREATE TABLE claim_checked_before (
+    claim_id     uuid PRIMARY KEY REFERENCES claims (id) ON DELETE CASCADE,
+    found_at     timestamptz NOT NULL DEFAULT now(),
+    near_ids     uuid[] NOT NULL,
+    similarities real[] NOT NULL,
+    CHECK (cardinality(near_ids) = cardinality(similarities))
+);
+-- Which lists name a claim whose text changed or that is gone.
+CREATE INDEX claim_checked_before_near_idx ON claim_checked_before USING gin (near_ids);
+-- Which lists were found since a claim dated in the past arrived (see claims_inserted below).
+CREATE INDEX claim_checked_before_found_idx ON claim_checked_before (found_at);
+
+-- The claims alike `claim`: those created before it (`later` false: its "checked before") or
+-- after it (`later` true: the claims whose lists it may now belong to). Migration 000006's
+-- `claims_checked_before`, with the direction a parameter.
+CREATE FUNCTION claims_alike(claim uuid, at_least real, how_many integer, later boolean)
+    RETURNS TABLE (near_id uuid, near_similarity real)
+    LANGUAGE plpgsql STABLE ROWS 10 AS $$
+BEGIN
+    RETURN QUERY
+    WITH me AS (
+        SELECT c.id, c.piece_id, c.created_at, claim_text(c.summary, c.quote_exact) AS text,
+               to_tsvector(factdesk_search_config(), claim_text(c.summary, c.quote_exact)) AS words
+          FROM claims c
+         WHERE c.id = claim
+    ), common AS MATERIALIZED (
+        SELECT m.e AS lexeme, m.f AS freq
+          FROM pg_stats st,
+               unnest(st.most_common_elems::text::text[], st.most_common_elem_freqs) AS m(e, f)
+         WHERE st.schemaname = current_schema() AND st.tablename = 'claim_search'
+           AND st.attname = 'document'
+    ), rare AS (
+        SELECT row_number() OVER (ORDER BY coalesce(common.freq, 0), length(u.lexeme) DESC, u.lexeme) AS n,
+               quote_literal(u.lexeme) || ':A' AS term
+          FROM me, unnest(me.words) AS u
+          LEFT JOIN common ON common.lexeme = u.lexeme
+         WHERE strpos(u.lexeme, E'\\') = 0
+         ORDER BY 1
+         LIMIT 8
+    ), probe AS (
+        SELECT coalesce(
+                   (SELECT string_agg('(' || a.term || ' & ' || b.term || ' & ' || c.term || ')', ' | ')
+                      FROM rare a JOIN rare b ON a.n < b.n JOIN rare c ON b.n < c.n
+                     WHERE (SELECT count(*) FROM rare) >= 6),
+                   (SELECT string_agg('(' || a.term || ' & ' || b.term || ')', ' | ')
+                      FROM rare a JOIN rare b ON a.n < b.n),
+                   (SELECT min(r.term) FROM rare r))::tsquery AS query
+    ), candidates AS (
+        SELECT s.claim_id FROM probe, claim_search s WHERE s.document @@ probe.query LIMIT 300
+    )
+    SELECT c.id, similarity(claim_text(c.summary, c.quote_exact), me.text)
+      FROM me, candidates k JOIN claims c ON c.id = k.claim_id
+     WHERE c.piece_id <> me.piece_id
+       AND CASE WHEN later THEN c.created_at > me.created_at ELSE c.created_at < me.created_at END
+       AND similarity(claim_text(c.summary, c.quote_exact), me.text) >= at_least
+     ORDER BY 2 DESC, 1
+     LIMIT how_many;
+END;
+$$;
+
+DROP FUNCTION claims_checked_before(uuid, real, integer);
+
+-- Every finding and every change that can stale a list take this lock, findings shared and
+-- changes exclusive, so a list found from texts a concurrent change is replacing is dropped by
+-- that change rather than kept after it: a finding waits for changes in flight to commit (and
+-- then reads their texts), a change waits for findings in flight to store their lists (and then
+-- drops them).
+CREATE FUNCTION claim_checked_before_lock(exclusive boolean) RETURNS void
+    LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+    IF exclusive THEN
+        PERFORM pg_advisory_xact_lock(hashtext('factdesk.claim_checked_before'));
+    ELSE
+        PERFORM pg_advisory_xact_lock_shared(hashtext('factdesk.claim_checked_before'));
+    END IF;
+END;
+$$;
+
+-- Finds and keeps `claim`'s list unless one is kept already. VOLATILE, so the finding reads
+-- texts as of after the lock (each statement of a volatile function takes a fresh snapshot).
+CREATE FUNCTION claim_checked_before_fill(claim uuid, at_least real, how_many integer) RETURNS void
+    LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+    PERFORM claim_checked_before_lock(false);
+    INSERT INTO claim_checked_before (claim_id, near_ids, similarities)
+    SELECT claim,
+           coalesce(array_agg(a.near_id ORDER BY a.near_similarity DESC, a.near_id), '{}'),
+           coalesce(array_agg(a.near_similarity ORDER BY a.near_similarity DESC, a.near_id), '{}')
+      FROM claims_alike(claim, at_least, how_many, false) a
+    HAVING EXISTS (SELECT 1 FROM claims WHERE id = claim)
+    ON CONFLICT (claim_id) DO NOTHING;
+END;
+$$;
+
+-- The lists a changed text (`changed`, the claims' texts as they now are) can stale: their
+-- own, those that name them, and those of later claims they now resemble (at a looser bar than
+-- the lists', 0.3 against 0.5 for a similarity moved by a changed summary, so a list is dropped
+-- when in doubt).
+CREATE FUNCTION claim_checked_before_drop(changed uuid[]) RETURNS void
+    LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+    IF cardinality(changed) = 0 THEN
+        RETURN;
+    END IF;
+    PERFORM claim_checked_before_lock(true);
+    DELETE FROM claim_checked_before b
+     WHERE b.claim_id = ANY (changed)
+        OR b.near_ids && changed
+        OR b.claim_id IN (SELECT a.near_id FROM unnest(changed) AS x(id),
+                                 LATERAL claims_alike(x.id, 0.3, 300, true) a);
+END;
+$$;
+
+CREATE FUNCTION claim_checked_before_claims_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    earliest timestamptz;
+BEGIN
+    -- A claim is earlier than the claims created after it, so it belongs to no list found
+    -- before it was, but for two cases: a claim dated in the past (an import), and a list
+    -- found while the claim's transaction was open (it began first, so the claim is dated
+    -- earlier, but it was not yet there to be found). The lock keeps any list from being found
+    -- until this transaction ends; the lists found since the new claims' date that belong to
+    -- claims created after them are dropped (for a claim the desk adds, almost always none).
+    SELECT min(created_at) INTO earliest FROM new_rows;
+    PERFORM claim_checked_before_lock(true);
+    DELETE FROM claim_checked_before b USING claims c
+     WHERE b.found_at >= earliest AND c.id = b.claim_id AND c.created_at > earliest;
+    RETURN NULL;
+END;
+$$;
+CREATE FUNCTION claim_checked_before_claims_updated() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM claim_checked_before_drop(ARRAY(
+        SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
+         WHERE claim_text(n.summary, n.quote_exact) IS DISTINCT FROM claim_text(o.summary, o.quote_exact)));
+    RETURN NULL;
+END;
+$$;
+CREATE FUNCTION claim_checked_before_claims_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    -- Their own lists go with them (the foreign key); the lists that named them are found anew.
+    PERFORM claim_checked_before_lock(true);
+    DELETE FROM claim_checked_before b WHERE b.near_ids && ARRAY(SELECT id FROM old_rows);
+    RETURN NULL;
+END;
+$$;
+CREATE TRIGGER claim_checked_before_claims_insert AFTER INSERT ON claims
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION claim_checked_before_claims_inserted();
+CREATE TRIGGER claim_checked_before_claims_update AFTER UPDATE ON claims
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION claim_checked_before_claims_updated();
+CREATE TRIGGER claim_checked_before_claims_delete AFTER DELETE ON claims
+    REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION claim_checked_before_claims_deleted();
