@@ -4,6 +4,7 @@ DROP TRIGGER claim_checked_before_claims_delete ON claims;
 DROP FUNCTION claim_checked_before_claims_inserted();
 DROP FUNCTION claim_checked_before_claims_updated();
 DROP FUNCTION claim_checked_before_claims_deleted();
+DROP FUNCTION claim_checked_before_list(uuid, real, integer);
 DROP FUNCTION claim_checked_before_drop(uuid[]);
 DROP FUNCTION claim_checked_before_fill(uuid, real, integer);
 DROP FUNCTION claim_checked_before_lock(boolean);

@@ -101,6 +101,32 @@ BEGIN
 END;
 $$;
 
+-- A claim's kept list, found first if none is kept, its claims as they are now: no rows for an
+-- unknown claim, one row of nulls for a claim with none. One statement for the app to send,
+-- whose plan PL/pgSQL keeps for the session (the same query sent as text is planned anew every
+-- time, which cost more than running it).
+CREATE FUNCTION claim_checked_before_list(claim uuid, at_least real, how_many integer)
+    RETURNS TABLE (id uuid, piece_id uuid, piece_title text, piece_published_at timestamptz,
+                   text text, status text, verdict_at timestamptz, similarity real)
+    LANGUAGE plpgsql VOLATILE ROWS 10 AS $$
+#variable_conflict use_column
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM claim_checked_before b WHERE b.claim_id = claim) THEN
+        PERFORM claim_checked_before_fill(claim, at_least, how_many);
+    END IF;
+    RETURN QUERY
+    SELECT c.id, c.piece_id, p.title, p.published_at, claim_text(c.summary, c.quote_exact),
+           c.status, c.verdict_at, near.similarity
+      FROM claims me
+      LEFT JOIN claim_checked_before b ON b.claim_id = me.id
+      LEFT JOIN LATERAL unnest(b.near_ids, b.similarities) AS near(id, similarity) ON true
+      LEFT JOIN claims c ON c.id = near.id
+      LEFT JOIN pieces p ON p.id = c.piece_id
+     WHERE me.id = claim
+     ORDER BY near.similarity DESC, c.id;
+END;
+$$;
+
 -- The lists a changed text (`changed`, the claims' texts as they now are) can stale: their
 -- own, those that name them, and those of later claims they now resemble (at a looser bar than
 -- the lists', 0.3 against 0.5 for a similarity moved by a changed summary, so a list is dropped

@@ -742,9 +742,21 @@ pub struct StatusCounts {
 /// `COUNT_CAP`, as the ranking walks them: counting each status's own `COUNT_CAP` would look
 /// up about four times as many documents per status (most of a search page's time).
 pub async fn count_by_status(conn: &mut Conn, filter: &ClaimFilter) -> StoreResult<StatusCounts> {
-    if let Some(words) = &filter.words
-        && search::walks(conn, words, COUNT_CAP + 1).await?
-    {
+    let walked = match &filter.words {
+        Some(words) => search::walks(conn, words, COUNT_CAP + 1).await?,
+        None => false,
+    };
+    count_by_status_walked(conn, filter, walked).await
+}
+
+/// `count_by_status`, told whether the words are common enough to walk for
+/// (`search::walks`, which a search has already asked).
+pub(super) async fn count_by_status_walked(
+    conn: &mut Conn,
+    filter: &ClaimFilter,
+    walked: bool,
+) -> StoreResult<StatusCounts> {
+    if let Some(words) = filter.words.as_deref().filter(|_| walked) {
         return count_newest_matches(conn, filter, words).await;
     }
     let counted = |status: Status| {
@@ -796,20 +808,28 @@ async fn count_newest_matches(
         status: None,
         ..filter.without_words()
     };
-    let mut statuses: Vec<String> = filtered!(query, &without).load(conn).await?;
-    let among_newest = statuses.len() as i64 > COUNT_CAP;
-    statuses.truncate(COUNT_CAP as usize);
-    let counts = Status::ALL
-        .iter()
-        .map(|status| {
-            let n = statuses.iter().filter(|s| *s == status.as_str()).count();
-            (*status, n as i64)
-        })
-        .collect();
-    Ok(StatusCounts {
+    let statuses: Vec<String> = filtered!(query, &without).load(conn).await?;
+    Ok(tally(statuses.iter().map(String::as_str)))
+}
+
+/// The counts of the statuses of a walk's newest matches (up to `COUNT_CAP + 1` of them, newest
+/// first): of its first `COUNT_CAP`, and `among_newest` when there were more.
+pub(super) fn tally<'a>(newest: impl Iterator<Item = &'a str>) -> StatusCounts {
+    let mut counts: Vec<(Status, i64)> = Status::ALL.iter().map(|s| (*s, 0)).collect();
+    let mut seen = 0;
+    for status in newest {
+        seen += 1;
+        if seen > COUNT_CAP {
+            break;
+        }
+        if let Some((_, n)) = counts.iter_mut().find(|(s, _)| s.as_str() == status) {
+            *n += 1;
+        }
+    }
+    StatusCounts {
         counts,
-        among_newest,
-    })
+        among_newest: seen > COUNT_CAP,
+    }
 }
 
 #[cfg(test)]

@@ -196,6 +196,18 @@ pub async fn get(conn: &mut Conn, id: Uuid) -> StoreResult<PieceDetail> {
     })
 }
 
+/// The `limit` most recently published pieces, without their text or counts (a filter's
+/// choices).
+pub async fn newest(conn: &mut Conn, limit: i64) -> StoreResult<Vec<Piece>> {
+    let rows: Vec<PieceHead> = pieces::table
+        .order((pieces::published_at.desc(), pieces::id.desc()))
+        .select(PieceHead::as_select())
+        .limit(limit)
+        .load(conn)
+        .await?;
+    Ok(rows.into_iter().map(Piece::from).collect())
+}
+
 /// A piece's details without its text or claims.
 pub async fn head(conn: &mut Conn, id: Uuid) -> StoreResult<Piece> {
     pieces::table

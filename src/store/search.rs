@@ -5,7 +5,7 @@
 //! The documents live in `claim_search`, kept current by triggers in the change's own
 //! transaction (migration 000005), which also names the one text search configuration
 //! (`factdesk_search_config()`) and the text a claim is shown and compared by (`claim_text`).
-use super::claims::{self, After, Claim, ClaimFilter, RankCursor, filtered};
+use super::claims::{self, After, Claim, ClaimFilter, RankCursor, StatusCounts, filtered};
 use super::models::ClaimRow;
 use super::schema::{claims as claims_table, pieces};
 use super::{Conn, StoreError, StoreResult};
@@ -163,28 +163,57 @@ pub async fn find(conn: &mut Conn, filter: &ClaimFilter) -> StoreResult<SearchPa
 }
 
 /// `find` for a filter that has been through `effective`, so its words are worth searching.
-pub async fn find_effective(
+async fn find_effective(
     conn: &mut Conn,
     filter: &ClaimFilter,
     words_ignored: bool,
 ) -> StoreResult<SearchPage> {
-    if filter.words.is_none() {
-        let page = claims::list(conn, filter).await?;
-        return Ok(SearchPage {
-            items: page
-                .items
-                .into_iter()
-                .map(|claim| Hit {
-                    claim,
-                    matched: None,
-                })
-                .collect(),
-            next_cursor: page.next_cursor,
-            words_ignored,
-            more_than_ranked: false,
-        });
+    let Some(words) = &filter.words else {
+        return Ok(unranked(claims::list(conn, filter).await?, words_ignored));
+    };
+    let walked = walks(conn, words, RANK_WINDOW + 1).await?;
+    Ok(ranked(conn, filter, walked).await?.0)
+}
+
+/// `find`, and how many claims match at each status (`claims::count_by_status`), as the
+/// search page shows them. A common word's counts are those of its newest matches: when the
+/// filter names no status, those are the matches the ranking walked, so they are tallied
+/// from its window rather than walked again.
+pub async fn find_counted(
+    conn: &mut Conn,
+    filter: &ClaimFilter,
+) -> StoreResult<(SearchPage, StatusCounts)> {
+    let (filter, words_ignored) = effective(conn, filter).await?;
+    let Some(words) = &filter.words else {
+        let page = unranked(claims::list(conn, &filter).await?, words_ignored);
+        return Ok((page, claims::count_by_status(conn, &filter).await?));
+    };
+    // The one threshold decides both: a walk for the ranking is a walk for the counts.
+    const _: () = assert!(RANK_WINDOW == claims::COUNT_CAP);
+    let walked = walks(conn, words, RANK_WINDOW + 1).await?;
+    let (page, window) = ranked(conn, &filter, walked).await?;
+    let counts = match (walked, filter.status) {
+        (true, None) => claims::tally(window.iter().map(|(_, _, status)| status.as_str())),
+        _ => claims::count_by_status_walked(conn, &filter, walked).await?,
+    };
+    Ok((page, counts))
+}
+
+/// A listing without words, as a search page.
+fn unranked(page: claims::ClaimPage, words_ignored: bool) -> SearchPage {
+    SearchPage {
+        items: page
+            .items
+            .into_iter()
+            .map(|claim| Hit {
+                claim,
+                matched: None,
+            })
+            .collect(),
+        next_cursor: page.next_cursor,
+        words_ignored,
+        more_than_ranked: false,
     }
-    ranked(conn, filter).await
 }
 
 /// The filter as it will be searched, and whether its words were dropped: words that are all
@@ -232,7 +261,13 @@ async fn has_lexemes(conn: &mut Conn, words: &str) -> StoreResult<bool> {
     Ok(nodes > 0)
 }
 
-async fn ranked(conn: &mut Conn, filter: &ClaimFilter) -> StoreResult<SearchPage> {
+/// A ranked page of the matches of `filter`'s words (walked for, or joined), and its window:
+/// each ranked match with its rank and status, newest first, `RANK_WINDOW + 1` at most.
+async fn ranked(
+    conn: &mut Conn,
+    filter: &ClaimFilter,
+    walked: bool,
+) -> StoreResult<(SearchPage, Vec<(Uuid, f32, String)>)> {
     let words = filter.words.clone().unwrap_or_default();
     let query = || words_query(&words);
     let rank = || ts_rank(claim_search::document, query());
@@ -248,7 +283,7 @@ async fn ranked(conn: &mut Conn, filter: &ClaimFilter) -> StoreResult<SearchPage
     // newest first, each looked up in the index of documents, until the window is full (the
     // `OFFSET 0` keeps Postgres from turning the lookup into a join over every match). Only
     // the page's own claims are read whole, by id, below.
-    let mut window: Vec<(Uuid, f32)> = if walks(conn, &words, RANK_WINDOW + 1).await? {
+    let window: Vec<(Uuid, f32, String)> = if walked {
         let walk = claims_table::table
             .select((
                 claims_table::id,
@@ -257,6 +292,7 @@ async fn ranked(conn: &mut Conn, filter: &ClaimFilter) -> StoreResult<SearchPage
                     .sql("websearch_to_tsquery(factdesk_search_config(), ")
                     .bind::<Text, _>(words.clone())
                     .sql(")) FROM claim_search s WHERE s.claim_id = claims.id)"),
+                claims_table::status,
             ))
             .filter(looked_up(&words))
             .order((claims_table::updated_at.desc(), claims_table::id.desc()))
@@ -266,7 +302,7 @@ async fn ranked(conn: &mut Conn, filter: &ClaimFilter) -> StoreResult<SearchPage
     } else {
         let window = claims_table::table
             .inner_join(claim_search::table)
-            .select((claims_table::id, rank()))
+            .select((claims_table::id, rank(), claims_table::status))
             .order((claims_table::updated_at.desc(), claims_table::id.desc()))
             .limit(RANK_WINDOW + 1)
             .into_boxed();
@@ -276,14 +312,18 @@ async fn ranked(conn: &mut Conn, filter: &ClaimFilter) -> StoreResult<SearchPage
             .await?
     };
     let more_than_ranked = window.len() as i64 > RANK_WINDOW;
-    window.truncate(RANK_WINDOW as usize);
-    window.sort_by(|a, b| b.1.total_cmp(&a.1).then(b.0.cmp(&a.0)));
+    let mut best: Vec<(Uuid, f32)> = window
+        .iter()
+        .take(RANK_WINDOW as usize)
+        .map(|(id, rank, _)| (*id, *rank))
+        .collect();
+    best.sort_by(|a, b| b.1.total_cmp(&a.1).then(b.0.cmp(&a.0)));
     let after = match filter.after {
         Some(After::Ranked(after)) => Some(after),
         Some(After::Changed(_)) => return Err(claims::not_this_listing()),
         None => None,
     };
-    let page: Vec<Uuid> = window
+    let page: Vec<Uuid> = best
         .iter()
         .filter(|(id, rank)| {
             after.is_none_or(|a| *rank < a.rank || (*rank == a.rank && *id < a.id))
@@ -316,7 +356,7 @@ async fn ranked(conn: &mut Conn, filter: &ClaimFilter) -> StoreResult<SearchPage
             })
         })
         .flatten();
-    Ok(SearchPage {
+    let page = SearchPage {
         items: rows
             .into_iter()
             .map(|(row, title, rank, marked)| Hit {
@@ -330,7 +370,8 @@ async fn ranked(conn: &mut Conn, filter: &ClaimFilter) -> StoreResult<SearchPage
         next_cursor,
         words_ignored: false,
         more_than_ranked,
-    })
+    };
+    Ok((page, window))
 }
 
 /// How alike two claims' texts must be (pg_trgm `similarity`, 0 to 1) to be shown as checked
@@ -354,12 +395,9 @@ pub struct Similar {
     pub similarity: f32,
 }
 
-/// The row `similar` reads: the claim asked about, whether its list is kept, and one of the
-/// list's claims or none (all null).
+/// The row `similar` reads: one of the list's claims, or none (all null).
 #[derive(QueryableByName)]
 struct SimilarRow {
-    #[diesel(sql_type = diesel::sql_types::Bool)]
-    listed: bool,
     #[diesel(sql_type = Nullable<SqlUuid>)]
     id: Option<Uuid>,
     #[diesel(sql_type = Nullable<SqlUuid>)]
@@ -394,21 +432,18 @@ impl SimilarRow {
 }
 
 /// Earlier claims of other pieces whose text is at least `SIMILAR_AT_LEAST` similar to this
-/// claim's, most similar first, at most `SIMILAR_LIMIT`. The list is kept (migration 000007):
-/// found the first time it is asked for, from the full-text index (claims sharing this one's
-/// rarest words; migration 000006 says why), and dropped by the triggers when a text changes.
-/// A kept list costs one statement to read; finding one costs two more.
+/// claim's, most similar first, at most `SIMILAR_LIMIT`. The list is kept (migration 000007,
+/// `claim_checked_before_list`): found the first time it is asked for, from the full-text index
+/// (claims sharing this one's rarest words; migration 000006 says why), and dropped by the
+/// triggers when a change could make it wrong. One statement either way.
 pub async fn similar(conn: &mut Conn, claim: Uuid) -> StoreResult<Vec<Similar>> {
-    let mut rows = kept_similar(conn, claim).await?;
-    if matches!(rows.as_slice(), [row, ..] if !row.listed) {
-        diesel::sql_query("SELECT claim_checked_before_fill($1, $2, $3)")
+    let rows: Vec<SimilarRow> =
+        diesel::sql_query("SELECT * FROM claim_checked_before_list($1, $2, $3)")
             .bind::<SqlUuid, _>(claim)
             .bind::<Float4, _>(SIMILAR_AT_LEAST)
             .bind::<diesel::sql_types::Integer, _>(SIMILAR_LIMIT as i32)
-            .execute(conn)
+            .load(conn)
             .await?;
-        rows = kept_similar(conn, claim).await?;
-    }
     if rows.is_empty() {
         return Err(StoreError::NotFound {
             kind: "claim",
@@ -416,25 +451,4 @@ pub async fn similar(conn: &mut Conn, claim: Uuid) -> StoreResult<Vec<Similar>> 
         });
     }
     Ok(rows.into_iter().filter_map(SimilarRow::found).collect())
-}
-
-/// The claim's kept list, its claims as they are now: no rows for an unknown claim, one row
-/// with `listed` false while none is kept.
-async fn kept_similar(conn: &mut Conn, claim: Uuid) -> StoreResult<Vec<SimilarRow>> {
-    Ok(diesel::sql_query(
-        "SELECT b.claim_id IS NOT NULL AS listed, c.id, c.piece_id, p.title AS piece_title,
-                p.published_at AS piece_published_at,
-                claim_text(c.summary, c.quote_exact) AS text, c.status, c.verdict_at,
-                near.similarity
-           FROM claims me
-           LEFT JOIN claim_checked_before b ON b.claim_id = me.id
-           LEFT JOIN LATERAL unnest(b.near_ids, b.similarities) AS near(id, similarity) ON true
-           LEFT JOIN claims c ON c.id = near.id
-           LEFT JOIN pieces p ON p.id = c.piece_id
-          WHERE me.id = $1
-          ORDER BY near.similarity DESC, c.id",
-    )
-    .bind::<SqlUuid, _>(claim)
-    .load(conn)
-    .await?)
 }

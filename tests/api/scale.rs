@@ -374,6 +374,16 @@ async fn on_an_archive_the_claim_page_and_the_searches_go_through_their_indexes(
         assert_eq!(*n, expected, "{status:?}");
     }
     assert_eq!(common.counts.iter().map(|(_, n)| n).sum::<i64>(), COUNT_CAP);
+    // The search page tallies them from its ranking's window when it names no status: the same.
+    for status in [None, Some(Status::Accurate)] {
+        let filter = ClaimFilter {
+            words: Some(COMMON_WORD.to_owned()),
+            status,
+            ..ClaimFilter::default()
+        };
+        let (_, counted) = search::find_counted(conn, &filter).await.unwrap();
+        assert_eq!(counted, common, "{status:?}");
+    }
 
     // The search page says both.
     let browser = signed_in(&app).await;

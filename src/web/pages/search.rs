@@ -230,15 +230,8 @@ async fn search(
         cursor,
         limit: None,
     })?;
-    let (filter, words_ignored) = store::search::effective(&mut db, &query.filter(PAGE)).await?;
-    let page = store::search::find_effective(&mut db, &filter, words_ignored).await?;
-    let counts = store::claims::count_by_status(&mut db, &filter).await?;
-    let mut pieces: Vec<Piece> = store::pieces::list(&mut db, PIECE_CHOICES, None)
-        .await?
-        .items
-        .into_iter()
-        .map(|summary| summary.piece)
-        .collect();
+    let (page, counts) = store::search::find_counted(&mut db, &query.filter(PAGE)).await?;
+    let mut pieces: Vec<Piece> = store::pieces::newest(&mut db, PIECE_CHOICES).await?;
     // A filter by an older piece (reached from its page) keeps it chosen in the list.
     if let Some(piece) = query.piece.filter(|id| !pieces.iter().any(|p| p.id == *id)) {
         pieces.push(store::pieces::head(&mut db, piece).await?);
