@@ -146,8 +146,10 @@ pub struct EventRow {
     pub subject_id: Option<Uuid>,
 }
 
+// None is NULL, not DEFAULT (the columns have none): one SQL text for every event, so the
+// statement is prepared once per connection rather than on every write.
 #[derive(Debug, Insertable)]
-#[diesel(table_name = events)]
+#[diesel(table_name = events, treat_none_as_default_value = false)]
 pub struct NewEventRow<'a> {
     pub id: Uuid,
     pub claim_id: Uuid,
