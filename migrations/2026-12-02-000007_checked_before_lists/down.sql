@@ -6,8 +6,7 @@ DROP FUNCTION claim_checked_before_claims_updated();
 DROP FUNCTION claim_checked_before_claims_deleted();
 DROP FUNCTION claim_checked_before_list(uuid, real, integer);
 DROP FUNCTION claim_checked_before_drop(uuid[]);
-DROP FUNCTION claim_checked_before_fill(uuid, real, integer);
-DROP FUNCTION claim_checked_before_lock(boolean);
+DROP FUNCTION claim_checked_before_changing();
 DROP TABLE claim_checked_before;
 
 -- Migration 000006's function, as it was.

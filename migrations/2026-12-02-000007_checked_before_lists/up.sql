@@ -1,7 +1,7 @@
 -- "Checked before", kept rather than found on every view (issue 9). Finding a claim's earlier
 -- near-duplicates reads the posting lists of its rarest words, which grow with the archive
 -- (about 35 ms at 100,000 claims, most of a claim page's cost); the answer changes only when a
--- text does. A claim's list is found the first time it is asked for (`claim_checked_before_fill`)
+-- text does. A claim's list is found the first time it is asked for (`claim_checked_before_list`)
 -- and kept until a change makes it stale: the triggers below drop it in the changing
 -- statement's own transaction, so a list read is never older than the texts it was found from.
 
@@ -69,42 +69,25 @@ $$;
 
 DROP FUNCTION claims_checked_before(uuid, real, integer);
 
--- Every finding and every change that can stale a list take this lock, findings shared and
--- changes exclusive, so a list found from texts a concurrent change is replacing is dropped by
--- that change rather than kept after it: a finding waits for changes in flight to commit (and
--- then reads their texts), a change waits for findings in flight to store their lists (and then
--- drops them).
-CREATE FUNCTION claim_checked_before_lock(exclusive boolean) RETURNS void
+-- Kept lists against the changes that stale them. Every change that can stale a list holds
+-- this lock shared until its transaction ends, so changes never wait for one another; a list is
+-- kept only by a finding that took the lock alone (`pg_try_advisory_xact_lock`, which never
+-- waits) before reading the texts. So no change is in flight while a list is found and kept,
+-- and a change that begins later waits for the kept list to be committed, then drops it. While
+-- changes are in flight a claim's list is found and shown but not kept.
+CREATE FUNCTION claim_checked_before_changing() RETURNS void
     LANGUAGE plpgsql VOLATILE AS $$
 BEGIN
-    IF exclusive THEN
-        PERFORM pg_advisory_xact_lock(hashtext('factdesk.claim_checked_before'));
-    ELSE
-        PERFORM pg_advisory_xact_lock_shared(hashtext('factdesk.claim_checked_before'));
-    END IF;
+    PERFORM pg_advisory_xact_lock_shared(hashtext('factdesk.claim_checked_before'));
 END;
 $$;
 
--- Finds and keeps `claim`'s list unless one is kept already. VOLATILE, so the finding reads
--- texts as of after the lock (each statement of a volatile function takes a fresh snapshot).
-CREATE FUNCTION claim_checked_before_fill(claim uuid, at_least real, how_many integer) RETURNS void
-    LANGUAGE plpgsql VOLATILE AS $$
-BEGIN
-    PERFORM claim_checked_before_lock(false);
-    INSERT INTO claim_checked_before (claim_id, near_ids, similarities)
-    SELECT claim,
-           coalesce(array_agg(a.near_id ORDER BY a.near_similarity DESC, a.near_id), '{}'),
-           coalesce(array_agg(a.near_similarity ORDER BY a.near_similarity DESC, a.near_id), '{}')
-      FROM claims_alike(claim, at_least, how_many, false) a
-    HAVING EXISTS (SELECT 1 FROM claims WHERE id = claim)
-    ON CONFLICT (claim_id) DO NOTHING;
-END;
-$$;
-
--- A claim's kept list, found first if none is kept, its claims as they are now: no rows for an
--- unknown claim, one row of nulls for a claim with none. One statement for the app to send,
--- whose plan PL/pgSQL keeps for the session (the same query sent as text is planned anew every
--- time, which cost more than running it).
+-- A claim's list, its claims as they are now, most similar first: no rows for an unknown
+-- claim, one row of nulls for a claim with none. Found and kept the first time it is asked for
+-- (see above); read from `claim_checked_before` after. One statement for the app to send, whose
+-- plans PL/pgSQL keeps for the session (the same query sent as text is planned anew every time,
+-- which cost more than running it). VOLATILE: each statement reads the texts as of its start,
+-- after the lock.
 CREATE FUNCTION claim_checked_before_list(claim uuid, at_least real, how_many integer)
     RETURNS TABLE (id uuid, piece_id uuid, piece_title text, piece_published_at timestamptz,
                    text text, status text, verdict_at timestamptz, similarity real)
@@ -112,7 +95,25 @@ CREATE FUNCTION claim_checked_before_list(claim uuid, at_least real, how_many in
 #variable_conflict use_column
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM claim_checked_before b WHERE b.claim_id = claim) THEN
-        PERFORM claim_checked_before_fill(claim, at_least, how_many);
+        IF NOT pg_try_advisory_xact_lock(hashtext('factdesk.claim_checked_before')) THEN
+            RETURN QUERY
+            SELECT c.id, c.piece_id, p.title, p.published_at, claim_text(c.summary, c.quote_exact),
+                   c.status, c.verdict_at, near.near_similarity
+              FROM claims me
+              LEFT JOIN LATERAL claims_alike(me.id, at_least, how_many, false) near ON true
+              LEFT JOIN claims c ON c.id = near.near_id
+              LEFT JOIN pieces p ON p.id = c.piece_id
+             WHERE me.id = claim
+             ORDER BY near.near_similarity DESC, c.id;
+            RETURN;
+        END IF;
+        INSERT INTO claim_checked_before (claim_id, near_ids, similarities)
+        SELECT claim,
+               coalesce(array_agg(a.near_id ORDER BY a.near_similarity DESC, a.near_id), '{}'),
+               coalesce(array_agg(a.near_similarity ORDER BY a.near_similarity DESC, a.near_id), '{}')
+          FROM claims_alike(claim, at_least, how_many, false) a
+        HAVING EXISTS (SELECT 1 FROM claims WHERE claims.id = claim)
+        ON CONFLICT (claim_id) DO NOTHING;
     END IF;
     RETURN QUERY
     SELECT c.id, c.piece_id, p.title, p.published_at, claim_text(c.summary, c.quote_exact),
@@ -137,7 +138,7 @@ BEGIN
     IF cardinality(changed) = 0 THEN
         RETURN;
     END IF;
-    PERFORM claim_checked_before_lock(true);
+    PERFORM claim_checked_before_changing();
     DELETE FROM claim_checked_before b
      WHERE b.claim_id = ANY (changed)
         OR b.near_ids && changed
@@ -151,13 +152,12 @@ DECLARE
     earliest timestamptz;
 BEGIN
     -- A claim is earlier than the claims created after it, so it belongs to no list found
-    -- before it was, but for two cases: a claim dated in the past (an import), and a list
-    -- found while the claim's transaction was open (it began first, so the claim is dated
-    -- earlier, but it was not yet there to be found). The lock keeps any list from being found
-    -- until this transaction ends; the lists found since the new claims' date that belong to
-    -- claims created after them are dropped (for a claim the desk adds, almost always none).
+    -- before it was, but for a claim dated in the past (an import): the lists found since its
+    -- date that belong to claims created after it are dropped (for a claim the desk adds,
+    -- none). The lock keeps any list from being kept until this transaction ends, while the
+    -- claim cannot yet be found.
     SELECT min(created_at) INTO earliest FROM new_rows;
-    PERFORM claim_checked_before_lock(true);
+    PERFORM claim_checked_before_changing();
     DELETE FROM claim_checked_before b USING claims c
      WHERE b.found_at >= earliest AND c.id = b.claim_id AND c.created_at > earliest;
     RETURN NULL;
@@ -174,7 +174,7 @@ $$;
 CREATE FUNCTION claim_checked_before_claims_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     -- Their own lists go with them (the foreign key); the lists that named them are found anew.
-    PERFORM claim_checked_before_lock(true);
+    PERFORM claim_checked_before_changing();
     DELETE FROM claim_checked_before b WHERE b.near_ids && ARRAY(SELECT id FROM old_rows);
     RETURN NULL;
 END;

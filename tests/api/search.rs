@@ -663,6 +663,15 @@ async fn a_kept_checked_before_list_follows_every_change_of_the_texts_it_was_fou
         kept().await.is_empty(),
         "nothing is found before it is asked for"
     );
+    // While a change that could stale it is in flight, the list is found and shown, not kept.
+    let mut changing = app.db.conn().await;
+    changing
+        .batch_execute("BEGIN; SELECT claim_checked_before_changing();")
+        .await
+        .unwrap();
+    assert_eq!(similar_ids(&app, &asked).await, [alike.as_str()]);
+    assert!(kept().await.is_empty(), "kept while a change was in flight");
+    changing.batch_execute("COMMIT").await.unwrap();
     assert_eq!(similar_ids(&app, &asked).await, [alike.as_str()]);
     assert_eq!(kept().await, HashSet::from([asked.clone()]));
     // A status change leaves the list alone, and the list shows the claim as it now is.
