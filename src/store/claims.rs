@@ -791,6 +791,11 @@ pub(super) async fn count_by_status_walked(
     if let Some(words) = filter.words.as_deref().filter(|_| walked) {
         return count_newest_matches(conn, filter, words).await;
     }
+    if filter.words.is_some()
+        && let Some(counts) = count_few_matches(conn, filter).await?
+    {
+        return Ok(counts);
+    }
     let counted = |status: Status| {
         let one_status = ClaimFilter {
             status: Some(status),
@@ -822,6 +827,39 @@ pub(super) async fn count_by_status_walked(
         counts: futures_util::future::try_join_all(loads).await?,
         among_newest: false,
     })
+}
+
+/// `count_by_status` for a rare word: the statuses of all its matches, read through the full-text
+/// index once rather than once per status, when they are few enough to count each status fully
+/// (none, when there are more: each status is then counted up to its cap).
+async fn count_few_matches(
+    conn: &mut Conn,
+    filter: &ClaimFilter,
+) -> StoreResult<Option<StatusCounts>> {
+    let most = (COUNT_CAP + 1) * Status::ALL.len() as i64;
+    let query = claims::table
+        .select(claims::status)
+        .limit(most)
+        .into_boxed();
+    let any_status = ClaimFilter {
+        status: None,
+        ..filter.clone()
+    };
+    let statuses: Vec<String> = filtered!(query, &any_status).load(conn).await?;
+    if statuses.len() as i64 >= most {
+        return Ok(None);
+    }
+    let counts = Status::ALL
+        .iter()
+        .map(|status| {
+            let n = statuses.iter().filter(|s| *s == status.as_str()).count() as i64;
+            (*status, n.min(COUNT_CAP + 1))
+        })
+        .collect();
+    Ok(Some(StatusCounts {
+        counts,
+        among_newest: false,
+    }))
 }
 
 /// `count_by_status` for a common word: the statuses of the newest `COUNT_CAP` matches.

@@ -374,6 +374,35 @@ async fn on_an_archive_the_claim_page_and_the_searches_go_through_their_indexes(
         assert_eq!(*n, expected, "{status:?}");
     }
     assert_eq!(common.counts.iter().map(|(_, n)| n).sum::<i64>(), COUNT_CAP);
+    // A rare word's few matches are counted whole, status by status.
+    let rare = claims::count_by_status(
+        conn,
+        &ClaimFilter {
+            words: Some(RARE_WORD.to_owned()),
+            status: Some(Status::Accurate),
+            ..ClaimFilter::default()
+        },
+    )
+    .await
+    .unwrap();
+    let recount: Vec<StatusTally> = diesel::sql_query(
+        "SELECT c.status, count(*) AS n FROM claims c JOIN claim_search s ON s.claim_id = c.id
+          WHERE s.document @@ websearch_to_tsquery(factdesk_search_config(), $1)
+          GROUP BY c.status",
+    )
+    .bind::<diesel::sql_types::Text, _>(RARE_WORD)
+    .load(conn)
+    .await
+    .unwrap();
+    assert!(!rare.among_newest);
+    assert!(recount.iter().map(|t| t.n).sum::<i64>() > 0);
+    for (status, n) in &rare.counts {
+        let expected = recount
+            .iter()
+            .find(|t| t.status == status.as_str())
+            .map_or(0, |t| t.n);
+        assert_eq!(*n, expected, "{status:?}");
+    }
     // The search page tallies them from its ranking's window when it names no status: the same.
     for status in [None, Some(Status::Accurate)] {
         let filter = ClaimFilter {
