@@ -1,3 +1,5 @@
+DROP FUNCTION claim_evidence_json(uuid);
+DROP FUNCTION claim_notes_json(uuid);
 DROP TRIGGER claim_checked_before_claims_insert ON claims;
 DROP TRIGGER claim_checked_before_claims_update ON claims;
 DROP TRIGGER claim_checked_before_claims_delete ON claims;

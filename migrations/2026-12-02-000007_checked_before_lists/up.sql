@@ -216,3 +216,27 @@ BEGIN
     ON CONFLICT (claim_id) DO UPDATE SET document = EXCLUDED.document;
 END;
 $$;
+
+-- A claim's current evidence and its notes (with their authors' names) as JSON, for the one
+-- statement that reads a claim whole (`store::claims::get`): three statements were most of a
+-- claim's API answer. PL/pgSQL, so each connection keeps their plans. Orders as the pages show
+-- them: oldest first.
+CREATE FUNCTION claim_evidence_json(claim uuid) RETURNS text
+    LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN (SELECT coalesce(json_agg(e ORDER BY e.added_at, e.id), '[]')::text
+              FROM evidence e
+             WHERE e.claim_id = claim AND e.removed_at IS NULL);
+END;
+$$;
+CREATE FUNCTION claim_notes_json(claim uuid) RETURNS text
+    LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN (SELECT coalesce(json_agg(json_build_object(
+                       'id', n.id, 'claim_id', n.claim_id, 'author_id', n.author_id,
+                       'body', n.body, 'created_at', n.created_at, 'author_name', u.name)
+                   ORDER BY n.created_at, n.id), '[]')::text
+              FROM notes n JOIN users u ON u.id = n.author_id
+             WHERE n.claim_id = claim);
+END;
+$$;

@@ -1,6 +1,6 @@
 //! Claims: a quote anchored in a piece, what it asserts, and where its verification stands.
 use super::events::{self, Change, Kind};
-use super::evidence::{self, Evidence};
+use super::evidence::Evidence;
 use super::models::{ClaimRow, NewClaimRow, PieceHead};
 use super::notes::{self, Note};
 use super::schema::{claims, pieces, users};
@@ -194,21 +194,42 @@ fn position(chars: usize) -> StoreResult<i32> {
 }
 
 pub async fn get(conn: &mut Conn, id: Uuid) -> StoreResult<ClaimDetail> {
-    let (row, title): (ClaimRow, String) = claims::table
+    // One statement: the claim, its piece's title, its evidence and its notes.
+    let (row, title, evidence, notes): (ClaimRow, String, String, String) = claims::table
         .inner_join(pieces::table)
         .filter(claims::id.eq(id))
-        .select((ClaimRow::as_select(), pieces::title))
+        .select((
+            ClaimRow::as_select(),
+            pieces::title,
+            claim_evidence_json(claims::id),
+            claim_notes_json(claims::id),
+        ))
         .first(conn)
         .await
         .optional()?
         .ok_or(StoreError::NotFound { kind: "claim", id })?;
-    let evidence = evidence::current_for_claim(conn, id).await?;
-    let notes = notes::for_claim(conn, id).await?;
+    let evidence: Vec<Evidence> = from_json(&evidence)?;
+    let notes: Vec<notes::NoteJson> = from_json(&notes)?;
     Ok(ClaimDetail {
         claim: Claim::from_row(row, title),
         evidence,
-        notes,
+        notes: notes.into_iter().map(Note::from).collect(),
     })
+}
+
+diesel::define_sql_function! {
+    /// The claim's current evidence as a JSON array, oldest first (migration 000007).
+    fn claim_evidence_json(claim: diesel::sql_types::Uuid) -> diesel::sql_types::Text;
+}
+diesel::define_sql_function! {
+    /// The claim's notes with their authors' names as a JSON array, oldest first (migration 000007).
+    fn claim_notes_json(claim: diesel::sql_types::Uuid) -> diesel::sql_types::Text;
+}
+
+/// Rows the database wrote as JSON: failing to read them is a fault, like any other row.
+fn from_json<T: serde::de::DeserializeOwned>(json: &str) -> StoreResult<T> {
+    serde_json::from_str(json)
+        .map_err(|e| StoreError::Db(diesel::result::Error::DeserializationError(Box::new(e))))
 }
 
 pub(super) async fn for_piece(conn: &mut Conn, piece: &PieceHead) -> StoreResult<Vec<Claim>> {

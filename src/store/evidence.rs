@@ -9,7 +9,7 @@ use crate::domain::workflow::{Stance, check_evidence_removal};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, RunQueryDsl};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 #[derive(Debug, Clone)]
@@ -23,7 +23,7 @@ pub struct NewEvidence {
 }
 
 /// Evidence as shown: the removal columns are never part of it, removed evidence is not shown.
-#[derive(Debug, Clone, Serialize, Queryable, Selectable)]
+#[derive(Debug, Clone, Serialize, Deserialize, Queryable, Selectable)]
 #[diesel(table_name = evidence, check_for_backend(diesel::pg::Pg))]
 pub struct Evidence {
     pub id: Uuid,
@@ -119,21 +119,6 @@ pub async fn remove(conn: &mut Conn, actor: Uuid, id: Uuid) -> StoreResult<()> {
         }
     })
     .await
-}
-
-/// The evidence a claim rests on now (removed links left out), oldest first.
-pub(super) async fn current_for_claim(conn: &mut Conn, claim: Uuid) -> StoreResult<Vec<Evidence>> {
-    let evidence: Vec<Evidence> = evidence::table
-        .filter(
-            evidence::claim_id
-                .eq(claim)
-                .and(evidence::removed_at.is_null()),
-        )
-        .order((evidence::added_at.asc(), evidence::id.asc()))
-        .select(Evidence::as_select())
-        .load(conn)
-        .await?;
-    Ok(evidence)
 }
 
 pub(super) async fn current_count(conn: &mut Conn, claim: Uuid) -> StoreResult<usize> {

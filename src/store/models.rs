@@ -112,7 +112,7 @@ pub struct NewEvidenceRow<'a> {
     pub added_by: Uuid,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable)]
+#[derive(Debug, Clone, Queryable, Selectable, serde::Deserialize)]
 #[diesel(table_name = notes, check_for_backend(diesel::pg::Pg))]
 pub struct NoteRow {
     pub id: Uuid,

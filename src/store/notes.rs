@@ -67,16 +67,16 @@ pub async fn add(conn: &mut Conn, actor: Uuid, claim: Uuid, body: &str) -> Store
     .await
 }
 
-pub(super) async fn for_claim(conn: &mut Conn, claim: Uuid) -> StoreResult<Vec<Note>> {
-    let rows: Vec<(NoteRow, String)> = notes::table
-        .inner_join(users::table)
-        .filter(notes::claim_id.eq(claim))
-        .order((notes::created_at.asc(), notes::id.asc()))
-        .select((NoteRow::as_select(), users::name))
-        .load(conn)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(row, name)| Note::from_row(row, name))
-        .collect())
+/// A note as `claim_notes_json` (migration 000007) writes it: its row and its author's name.
+#[derive(serde::Deserialize)]
+pub(super) struct NoteJson {
+    #[serde(flatten)]
+    row: NoteRow,
+    author_name: String,
+}
+
+impl From<NoteJson> for Note {
+    fn from(note: NoteJson) -> Self {
+        Note::from_row(note.row, note.author_name)
+    }
 }
