@@ -3,6 +3,7 @@ use super::events::{self, Change, Kind};
 use super::evidence::Evidence;
 use super::models::{ClaimRow, NewClaimRow, PieceHead};
 use super::notes::{self, Note};
+use super::pieces::Piece;
 use super::schema::{claims, pieces, users};
 use super::{Conn, StoreError, StoreResult, pieces as piece_store, search};
 use crate::domain::anchor::anchor;
@@ -194,13 +195,18 @@ fn position(chars: usize) -> StoreResult<i32> {
 }
 
 pub async fn get(conn: &mut Conn, id: Uuid) -> StoreResult<ClaimDetail> {
-    // One statement: the claim, its piece's title, its evidence and its notes.
-    let (row, title, evidence, notes): (ClaimRow, String, String, String) = claims::table
+    Ok(get_with_piece(conn, id).await?.0)
+}
+
+/// `get`, and the details of the claim's piece, in the same one statement: the claim, its
+/// piece, its evidence and its notes.
+pub async fn get_with_piece(conn: &mut Conn, id: Uuid) -> StoreResult<(ClaimDetail, Piece)> {
+    let (row, piece, evidence, notes): (ClaimRow, PieceHead, String, String) = claims::table
         .inner_join(pieces::table)
         .filter(claims::id.eq(id))
         .select((
             ClaimRow::as_select(),
-            pieces::title,
+            PieceHead::as_select(),
             claim_evidence_json(claims::id),
             claim_notes_json(claims::id),
         ))
@@ -210,11 +216,12 @@ pub async fn get(conn: &mut Conn, id: Uuid) -> StoreResult<ClaimDetail> {
         .ok_or(StoreError::NotFound { kind: "claim", id })?;
     let evidence: Vec<Evidence> = from_json(&evidence)?;
     let notes: Vec<notes::NoteJson> = from_json(&notes)?;
-    Ok(ClaimDetail {
-        claim: Claim::from_row(row, title),
+    let detail = ClaimDetail {
+        claim: Claim::from_row(row, piece.title.clone()),
         evidence,
         notes: notes.into_iter().map(Note::from).collect(),
-    })
+    };
+    Ok((detail, Piece::from(piece)))
 }
 
 diesel::define_sql_function! {

@@ -44,8 +44,7 @@ struct Loaded {
 }
 
 async fn load(db: &mut Db, id: Uuid) -> Result<Loaded, AppError> {
-    let detail = store::claims::get(db, id).await?;
-    let piece = store::pieces::head(db, detail.claim.piece_id).await?;
+    let (detail, piece) = store::claims::get_with_piece(db, id).await?;
     let history = store::events::for_claim(db, id).await?;
     let users = store::users::list(db).await?;
     let similar = store::search::similar(db, id).await?;
