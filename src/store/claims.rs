@@ -796,11 +796,12 @@ pub struct StatusCounts {
 }
 
 /// How many claims match `filter` at each status (its `status`, cursor and limit aside), every
-/// status listed. A rare word's few matches, or no words, are counted per status up to
-/// `COUNT_CAP + 1`: one bounded query per status, pipelined on the one connection so they cost
-/// about one round trip. A common word's matches are walked once, newest first, up to
-/// `COUNT_CAP`, as the ranking walks them: counting each status's own `COUNT_CAP` would look
-/// up about four times as many documents per status (most of a search page's time).
+/// status listed. Without words, each status is counted up to `COUNT_CAP + 1`: one bounded
+/// query per status, pipelined on the one connection so they cost about one round trip. A rare
+/// word's matches are read once and counted whole (or, past a few thousand, as without words).
+/// A common word's matches are walked once, newest first, up to `COUNT_CAP`, as the ranking
+/// walks them: counting each status's own `COUNT_CAP` would look up about four times as many
+/// documents per status (most of a search page's time).
 pub async fn count_by_status(conn: &mut Conn, filter: &ClaimFilter) -> StoreResult<StatusCounts> {
     let walked = match &filter.words {
         Some(words) => search::walks(conn, words, COUNT_CAP + 1).await?,
