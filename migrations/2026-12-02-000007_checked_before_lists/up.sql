@@ -93,34 +93,33 @@ CREATE FUNCTION claim_checked_before_list(claim uuid, at_least real, how_many in
                    text text, status text, verdict_at timestamptz, similarity real)
     LANGUAGE plpgsql VOLATILE ROWS 10 AS $$
 #variable_conflict use_column
+DECLARE
+    near_ids uuid[];
+    similarities real[];
+    keep boolean;
 BEGIN
-    IF NOT EXISTS (SELECT 1 FROM claim_checked_before b WHERE b.claim_id = claim) THEN
-        IF NOT pg_try_advisory_xact_lock(hashtext('factdesk.claim_checked_before')) THEN
-            RETURN QUERY
-            SELECT c.id, c.piece_id, p.title, p.published_at, claim_text(c.summary, c.quote_exact),
-                   c.status, c.verdict_at, near.near_similarity
-              FROM claims me
-              LEFT JOIN LATERAL claims_alike(me.id, at_least, how_many, false) near ON true
-              LEFT JOIN claims c ON c.id = near.near_id
-              LEFT JOIN pieces p ON p.id = c.piece_id
-             WHERE me.id = claim
-             ORDER BY near.near_similarity DESC, c.id;
-            RETURN;
-        END IF;
-        INSERT INTO claim_checked_before (claim_id, near_ids, similarities)
-        SELECT claim,
-               coalesce(array_agg(a.near_id ORDER BY a.near_similarity DESC, a.near_id), '{}'),
+    SELECT b.near_ids, b.similarities INTO near_ids, similarities
+      FROM claim_checked_before b WHERE b.claim_id = claim;
+    IF NOT FOUND THEN
+        -- Tried before the texts are read, so the statement that finds the list reads them
+        -- after it (see above).
+        keep := pg_try_advisory_xact_lock(hashtext('factdesk.claim_checked_before'));
+        SELECT coalesce(array_agg(a.near_id ORDER BY a.near_similarity DESC, a.near_id), '{}'),
                coalesce(array_agg(a.near_similarity ORDER BY a.near_similarity DESC, a.near_id), '{}')
-          FROM claims_alike(claim, at_least, how_many, false) a
-        HAVING EXISTS (SELECT 1 FROM claims WHERE claims.id = claim)
-        ON CONFLICT (claim_id) DO NOTHING;
+          INTO near_ids, similarities
+          FROM claims_alike(claim, at_least, how_many, false) a;
+        IF keep THEN
+            INSERT INTO claim_checked_before (claim_id, near_ids, similarities)
+            SELECT claim, near_ids, similarities
+             WHERE EXISTS (SELECT 1 FROM claims WHERE claims.id = claim)
+            ON CONFLICT (claim_id) DO NOTHING;
+        END IF;
     END IF;
     RETURN QUERY
     SELECT c.id, c.piece_id, p.title, p.published_at, claim_text(c.summary, c.quote_exact),
            c.status, c.verdict_at, near.similarity
       FROM claims me
-      LEFT JOIN claim_checked_before b ON b.claim_id = me.id
-      LEFT JOIN LATERAL unnest(b.near_ids, b.similarities) AS near(id, similarity) ON true
+      LEFT JOIN LATERAL unnest(near_ids, similarities) AS near(id, similarity) ON true
       LEFT JOIN claims c ON c.id = near.id
       LEFT JOIN pieces p ON p.id = c.piece_id
      WHERE me.id = claim
