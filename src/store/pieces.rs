@@ -122,19 +122,7 @@ pub async fn list(
     limit: i64,
     after: Option<claims::Cursor>,
 ) -> StoreResult<PieceListing> {
-    let mut query = pieces::table
-        .order((pieces::published_at.desc(), pieces::id.desc()))
-        .select(PieceHead::as_select())
-        .limit(limit + 1)
-        .into_boxed();
-    if let Some(after) = after {
-        query = query.filter(
-            pieces::published_at.lt(after.at).or(pieces::published_at
-                .eq(after.at)
-                .and(pieces::id.lt(after.id))),
-        );
-    }
-    let mut rows: Vec<PieceHead> = query.load(conn).await?;
+    let mut rows = heads(conn, limit + 1, after).await?;
     let more = rows.len() as i64 > limit;
     rows.truncate(limit as usize);
     let next_cursor = more.then(|| rows.last()).flatten().map(|last| {
@@ -199,13 +187,29 @@ pub async fn get(conn: &mut Conn, id: Uuid) -> StoreResult<PieceDetail> {
 /// The `limit` most recently published pieces, without their text or counts (a filter's
 /// choices).
 pub async fn newest(conn: &mut Conn, limit: i64) -> StoreResult<Vec<Piece>> {
-    let rows: Vec<PieceHead> = pieces::table
+    let rows = heads(conn, limit, None).await?;
+    Ok(rows.into_iter().map(Piece::from).collect())
+}
+
+/// Up to `limit` pieces' details, most recently published first, after `after` if given.
+async fn heads(
+    conn: &mut Conn,
+    limit: i64,
+    after: Option<claims::Cursor>,
+) -> StoreResult<Vec<PieceHead>> {
+    let mut query = pieces::table
         .order((pieces::published_at.desc(), pieces::id.desc()))
         .select(PieceHead::as_select())
         .limit(limit)
-        .load(conn)
-        .await?;
-    Ok(rows.into_iter().map(Piece::from).collect())
+        .into_boxed();
+    if let Some(after) = after {
+        query = query.filter(
+            pieces::published_at.lt(after.at).or(pieces::published_at
+                .eq(after.at)
+                .and(pieces::id.lt(after.id))),
+        );
+    }
+    Ok(query.load(conn).await?)
 }
 
 /// A piece's details without its text or claims.

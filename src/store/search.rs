@@ -158,21 +158,7 @@ pub const RANK_WINDOW: i64 = 1000;
 /// then id) among the `RANK_WINDOW` most recently changed matches; without, newest change
 /// first. The API's list and the search page both answer with this.
 pub async fn find(conn: &mut Conn, filter: &ClaimFilter) -> StoreResult<SearchPage> {
-    let (filter, words_ignored) = effective(conn, filter).await?;
-    find_effective(conn, &filter, words_ignored).await
-}
-
-/// `find` for a filter that has been through `effective`, so its words are worth searching.
-async fn find_effective(
-    conn: &mut Conn,
-    filter: &ClaimFilter,
-    words_ignored: bool,
-) -> StoreResult<SearchPage> {
-    let Some(words) = &filter.words else {
-        return Ok(unranked(claims::list(conn, filter).await?, words_ignored));
-    };
-    let walked = walks(conn, words, RANK_WINDOW + 1).await?;
-    Ok(ranked(conn, filter, walked).await?.0)
+    Ok(searched(conn, filter).await?.page)
 }
 
 /// `find`, and how many claims match at each status (`claims::count_by_status`), as the
@@ -183,20 +169,51 @@ pub async fn find_counted(
     conn: &mut Conn,
     filter: &ClaimFilter,
 ) -> StoreResult<(SearchPage, StatusCounts)> {
-    let (filter, words_ignored) = effective(conn, filter).await?;
-    let Some(words) = &filter.words else {
-        let page = unranked(claims::list(conn, &filter).await?, words_ignored);
-        return Ok((page, claims::count_by_status(conn, &filter).await?));
-    };
     // The one threshold decides both: a walk for the ranking is a walk for the counts.
     const _: () = assert!(RANK_WINDOW == claims::COUNT_CAP);
-    let walked = walks(conn, words, RANK_WINDOW + 1).await?;
-    let (page, window) = ranked(conn, &filter, walked).await?;
+    let Searched {
+        filter,
+        page,
+        walked,
+        window,
+    } = searched(conn, filter).await?;
     let counts = match (walked, filter.status) {
         (true, None) => claims::tally(window.iter().map(|(_, _, status)| status.as_str())),
         _ => claims::count_by_status_walked(conn, &filter, walked).await?,
     };
     Ok((page, counts))
+}
+
+/// A search as `find` answers it, with what the search page counts from.
+struct Searched {
+    /// The filter as searched (`effective`).
+    filter: ClaimFilter,
+    page: SearchPage,
+    /// The words were common enough to walk for (`walks`); false without words.
+    walked: bool,
+    /// The ranking's window (`ranked`); empty without words.
+    window: Vec<(Uuid, f32, String)>,
+}
+
+async fn searched(conn: &mut Conn, filter: &ClaimFilter) -> StoreResult<Searched> {
+    let (filter, words_ignored) = effective(conn, filter).await?;
+    let Some(words) = &filter.words else {
+        let page = unranked(claims::list(conn, &filter).await?, words_ignored);
+        return Ok(Searched {
+            filter,
+            page,
+            walked: false,
+            window: Vec::new(),
+        });
+    };
+    let walked = walks(conn, words, RANK_WINDOW + 1).await?;
+    let (page, window) = ranked(conn, &filter, walked).await?;
+    Ok(Searched {
+        filter,
+        page,
+        walked,
+        window,
+    })
 }
 
 /// A listing without words, as a search page.
