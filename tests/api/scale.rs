@@ -65,7 +65,8 @@ async fn assert_derived_data_is_current(db: &TestDb) {
             )
             .execute(conn)
             .await?;
-            diesel::sql_query("SELECT claim_search_refresh_many(ARRAY(SELECT id FROM claims))")
+            // The build itself, now: the triggers' refresh would wait for a commit that never comes.
+            diesel::sql_query("SELECT claim_search_rebuild(ARRAY(SELECT id FROM claims))")
                 .execute(conn)
                 .await?;
             let differ = "SELECT count(*) AS n FROM claims c
@@ -78,6 +79,123 @@ async fn assert_derived_data_is_current(db: &TestDb) {
         .await
         .unwrap();
     assert_eq!(stale, 0, "search documents that a rebuild changes");
+}
+
+#[derive(QueryableByName, Debug, PartialEq, Eq)]
+struct Written {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    inserted: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    updated: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pending: i64,
+}
+
+/// What this transaction has written to `claim_search` so far, and the claims it has noted.
+async fn documents_written(conn: &mut AsyncPgConnection) -> Written {
+    diesel::sql_query(
+        "SELECT pg_stat_get_xact_tuples_inserted('claim_search'::regclass) AS inserted,
+                pg_stat_get_xact_tuples_updated('claim_search'::regclass) AS updated,
+                (SELECT count(*) FROM claim_search_pending) AS pending",
+    )
+    .get_result(conn)
+    .await
+    .unwrap()
+}
+
+/// A transaction that writes a claim, its evidence and its notes in several statements builds
+/// the claim's document once, when it commits (migration 000008), and builds it right; one
+/// rolled back to a savepoint leaves nothing noted of what it undid.
+#[rocket::async_test]
+async fn a_transaction_builds_each_claims_document_once_at_its_commit() {
+    let (app, demo) = spawn_app_with_demo().await;
+    let conn = &mut app.db.conn().await;
+    let claim = Uuid::new_v4();
+    let statements = [
+        format!(
+            "INSERT INTO claims (id, piece_id, quote_exact, quote_prefix, quote_suffix, quote_start,
+                                 quote_end, claimant, summary, created_by, updated_by)
+             SELECT '{claim}', id, 'countrywide safety adviser', '', '', 0, 27, 'an aide',
+                    'the adviser spoke', '{system}', '{system}' FROM pieces WHERE id = '{demo}'",
+            system = factdesk::store::SYSTEM_USER,
+        ),
+        format!(
+            "INSERT INTO evidence (id, claim_id, url, title, publisher, stance, note, added_by)
+             VALUES (gen_random_uuid(), '{claim}', 'https://example.org/a', 'Aardvark census',
+                     'Example', 'supports', '', '{}')",
+            factdesk::store::SYSTEM_USER
+        ),
+        format!(
+            "INSERT INTO notes (id, claim_id, author_id, body)
+             VALUES (gen_random_uuid(), '{claim}', '{}', 'the okapi said so')",
+            factdesk::store::SYSTEM_USER
+        ),
+        format!("UPDATE claims SET summary = 'the adviser spoke of ocelots' WHERE id = '{claim}'"),
+    ];
+    conn.transaction::<(), diesel::result::Error, _>(async |conn| {
+        for sql in &statements {
+            diesel::sql_query(sql).execute(conn).await?;
+        }
+        let noted = Written {
+            inserted: 0,
+            updated: 0,
+            pending: 1,
+        };
+        assert_eq!(
+            documents_written(conn).await,
+            noted,
+            "nothing built before the commit"
+        );
+        // Undone changes leave no note behind: this one would note a second claim.
+        conn.transaction::<(), diesel::result::Error, _>(async |conn| {
+            diesel::sql_query(format!(
+                "INSERT INTO notes (id, claim_id, author_id, body)
+                 SELECT gen_random_uuid(), id, '{}', 'rolled back' FROM claims
+                  WHERE id <> '{claim}' LIMIT 1",
+                factdesk::store::SYSTEM_USER
+            ))
+            .execute(conn)
+            .await?;
+            assert_eq!(documents_written(conn).await.pending, 2);
+            Err(diesel::result::Error::RollbackTransaction)
+        })
+        .await
+        .unwrap_err();
+        assert_eq!(documents_written(conn).await, noted);
+        // What the commit would do, done now, so this transaction can count it.
+        diesel::sql_query("SET CONSTRAINTS claim_search_flush IMMEDIATE")
+            .execute(conn)
+            .await?;
+        let built = Written {
+            inserted: 1,
+            updated: 0,
+            pending: 0,
+        };
+        assert_eq!(
+            documents_written(conn).await,
+            built,
+            "one document, built once"
+        );
+        Ok(())
+    })
+    .await
+    .unwrap();
+    for word in ["countrywide", "aardvark", "okapi", "ocelot"] {
+        let sql = format!(
+            "SELECT count(*) AS n FROM claim_search
+              WHERE claim_id = '{claim}' AND document @@ to_tsquery('english', '{word}')"
+        );
+        assert_eq!(count(conn, &sql).await, 1, "{word} is in the document");
+    }
+    assert_eq!(count(conn, "SELECT count(*) AS n FROM claim_search WHERE document @@ to_tsquery('english', 'rolled')").await, 0);
+    let left = "SELECT (SELECT count(*) FROM claim_search_pending)
+                     + (SELECT count(*) FROM claim_search_flush_due) AS n";
+    assert_eq!(
+        count(conn, left).await,
+        0,
+        "nothing is left noted after the commit"
+    );
+    assert_derived_data_is_current(&app.db).await;
 }
 
 #[rocket::async_test]
