@@ -126,23 +126,35 @@ impl ClaimChanges {
     }
 }
 
-#[derive(AsChangeset)]
-#[diesel(table_name = claims)]
-struct ClaimChangeset<'a> {
-    status: Option<&'a str>,
-    status_reason: Option<Option<&'a str>>,
-    summary: Option<&'a str>,
-    claimant: Option<&'a str>,
-    priority: Option<&'a str>,
-    assignee_id: Option<Option<Uuid>>,
-    verdict_by: Option<Option<Uuid>>,
-    verdict_at: Option<Option<DateTime<Utc>>>,
-    signed_off_by: Option<Option<Uuid>>,
-    signed_off_at: Option<Option<DateTime<Utc>>>,
-    signoff_note: Option<Option<&'a str>>,
-    version: i32,
-    updated_by: Uuid,
+/// The function a claim's edit is written through. Its arguments are the claim's columns: the
+/// function is a statement Diesel prepares once, where an UPDATE it never would.
+#[allow(clippy::too_many_arguments)]
+mod write {
+    use diesel::sql_types::{Integer, Nullable, Text, Timestamptz, Uuid};
+
+    diesel::define_sql_function! {
+        /// Writes a claim's edit: every changeable column, new or as it was (migration 000009),
+        /// if the claim is still at `expected_version`; false if it is not.
+        fn claim_write(
+            claim: Uuid,
+            expected_version: Integer,
+            status: Text,
+            reason: Nullable<Text>,
+            verdict_by: Nullable<Uuid>,
+            verdict_at: Nullable<Timestamptz>,
+            signed_off_by: Nullable<Uuid>,
+            signed_off_at: Nullable<Timestamptz>,
+            signoff_note: Nullable<Text>,
+            summary: Text,
+            claimant: Text,
+            priority: Text,
+            assignee: Nullable<Uuid>,
+            actor: Uuid,
+            at: Timestamptz,
+        ) -> Bool;
+    }
 }
+use write::claim_write;
 
 pub async fn create(
     conn: &mut Conn,
@@ -404,33 +416,48 @@ async fn apply(
     let voids_sign_off = current.signed_off_by.is_some()
         && (status.is_some() || summary.is_some() || claimant.is_some());
     let now = facts.now;
-    let updated = diesel::update(
-        claims::table
-            .find(current.id)
-            .filter(claims::version.eq(current.version)),
-    )
-    .set((
-        ClaimChangeset {
-            status: status.map(Status::as_str),
-            status_reason: status.map(|_| reason),
-            // A new status means a new verdict (set by the actor) or none.
-            verdict_by: status.map(|to| to.is_verdict().then_some(actor)),
-            verdict_at: status.map(|to| to.is_verdict().then_some(now)),
-            signed_off_by: voids_sign_off.then_some(None),
-            signed_off_at: voids_sign_off.then_some(None),
-            signoff_note: voids_sign_off.then_some(None),
-            summary,
-            claimant,
-            priority,
-            assignee_id: assignee,
-            version: current.version + 1,
-            updated_by: actor,
-        },
-        claims::updated_at.eq(now),
+    // Each column as it will be: a new status brings a new verdict (set by the actor) or none.
+    let (reason_now, verdict_by, verdict_at) = match status {
+        Some(to) => (
+            reason,
+            to.is_verdict().then_some(actor),
+            to.is_verdict().then_some(now),
+        ),
+        None => (
+            current.status_reason.as_deref(),
+            current.verdict_by,
+            current.verdict_at,
+        ),
+    };
+    let (signed_off_by, signed_off_at, signoff_note) = if voids_sign_off {
+        (None, None, None)
+    } else {
+        (
+            current.signed_off_by,
+            current.signed_off_at,
+            current.signoff_note.as_deref(),
+        )
+    };
+    let written: bool = diesel::select(claim_write(
+        current.id,
+        current.version,
+        status.map_or(current.status.as_str(), |to| to.as_str()),
+        reason_now,
+        verdict_by,
+        verdict_at,
+        signed_off_by,
+        signed_off_at,
+        signoff_note,
+        summary.unwrap_or(&current.summary),
+        claimant.unwrap_or(&current.claimant),
+        priority.unwrap_or(&current.priority),
+        assignee.unwrap_or(current.assignee_id),
+        actor,
+        now,
     ))
-    .execute(conn)
+    .get_result(conn)
     .await?;
-    if updated == 0 {
+    if !written {
         return Err(StoreError::Stale {
             what: "claim",
             current: current.version + 1,

@@ -721,6 +721,19 @@ async fn new_wording_voids_a_sign_off_and_a_new_priority_does_not() {
         reprioritised.body["signed_off_by"].is_string(),
         "{reprioritised:#?}"
     );
+    // A write carries every other column over as it was (the edit is written whole).
+    let unchanged = |before: &Value, after: &Value, fields: &[&str]| {
+        for field in fields {
+            assert_eq!(after[field], before[field], "{field}: {after:#?}");
+        }
+    };
+    let verdict_fields = ["status", "status_reason", "verdict_by", "verdict_at"];
+    let sign_off_fields = ["signed_off_by", "signed_off_at", "signoff_note"];
+    let wording = ["summary", "claimant", "assignee", "selector"];
+    for fields in [&verdict_fields[..], &sign_off_fields, &wording] {
+        unchanged(&signed.body, &reprioritised.body, fields);
+    }
+    assert_eq!(reprioritised.body["priority"], json!("high"));
     let reworded = app
         .patch(
             &claim_path(&id),
@@ -729,7 +742,16 @@ async fn new_wording_voids_a_sign_off_and_a_new_priority_does_not() {
         )
         .await;
     assert_eq!(reworded.status, Status::Ok, "{reworded:#?}");
-    assert_eq!(reworded.body["signed_off_by"], Value::Null);
+    for field in sign_off_fields {
+        assert_eq!(reworded.body[field], Value::Null, "{field}: {reworded:#?}");
+    }
+    // The verdict stands: only its sign-off, of the old wording, is void.
+    unchanged(&reprioritised.body, &reworded.body, &verdict_fields);
+    unchanged(
+        &reprioritised.body,
+        &reworded.body,
+        &["priority", "claimant"],
+    );
     let kinds: Vec<String> = history(&app, &id)
         .await
         .iter()
