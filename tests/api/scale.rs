@@ -187,7 +187,13 @@ async fn a_transaction_builds_each_claims_document_once_at_its_commit() {
         );
         assert_eq!(count(conn, &sql).await, 1, "{word} is in the document");
     }
-    assert_eq!(count(conn, "SELECT count(*) AS n FROM claim_search WHERE document @@ to_tsquery('english', 'rolled')").await, 0);
+    let undone = "SELECT count(*) AS n FROM claim_search
+                   WHERE document @@ to_tsquery('english', 'rolled')";
+    assert_eq!(
+        count(conn, undone).await,
+        0,
+        "an undone note is in no document"
+    );
     let left = "SELECT (SELECT count(*) FROM claim_search_pending)
                      + (SELECT count(*) FROM claim_search_flush_due) AS n";
     assert_eq!(
