@@ -6,32 +6,10 @@
 -- expression is that of migration 000007, and it is still written inside the change's own
 -- transaction: only later in it.
 
--- The work itself, done now: migration 000007's claim_search_refresh_many, renamed. What a
--- rebuild of every document calls (and the tests that check the kept documents against one).
-CREATE FUNCTION claim_search_rebuild(claim_ids uuid[]) RETURNS void
-    LANGUAGE plpgsql AS $$
-BEGIN
-    IF cardinality(claim_ids) = 0 THEN
-        RETURN;
-    END IF;
-    INSERT INTO claim_search (claim_id, document)
-    SELECT c.id,
-           setweight(to_tsvector(factdesk_search_config(), c.quote_exact || ' ' || c.summary), 'A')
-        || setweight(to_tsvector(factdesk_search_config(), c.claimant), 'B')
-        || setweight(to_tsvector(factdesk_search_config(), coalesce(
-               (SELECT string_agg(e.title, ' ' ORDER BY e.added_at, e.id) FROM evidence e
-                 WHERE e.claim_id = c.id AND e.removed_at IS NULL), '')), 'C')
-        || setweight(to_tsvector(factdesk_search_config(), coalesce(
-               (SELECT string_agg(n.body, ' ' ORDER BY n.created_at, n.id) FROM notes n
-                 WHERE n.claim_id = c.id), '')), 'D')
-      FROM claims c
-     WHERE c.id = ANY (claim_ids)
-     -- One order for every writer, so two transactions touching the same documents cannot
-     -- deadlock.
-     ORDER BY c.id
-    ON CONFLICT (claim_id) DO UPDATE SET document = EXCLUDED.document;
-END;
-$$;
+-- The work itself, done now: migration 000007's claim_search_refresh_many, renamed (its body
+-- unchanged). What a rebuild of every document calls (and the tests that check the kept
+-- documents against one).
+ALTER FUNCTION claim_search_refresh_many(uuid[]) RENAME TO claim_search_rebuild;
 
 -- The claims whose documents this transaction has yet to build. A row lives only inside the
 -- transaction that wrote it: the flush below deletes it before the commit, and a rollback takes
@@ -49,9 +27,10 @@ CREATE TABLE claim_search_flush_due (
     xact xid8 PRIMARY KEY DEFAULT pg_current_xact_id()
 );
 
--- What every trigger of migrations 000006 and 000007 calls: the claims are noted, the
--- documents built at commit.
-CREATE OR REPLACE FUNCTION claim_search_refresh_many(claim_ids uuid[]) RETURNS void
+-- What every trigger of migrations 000006 and 000007 calls (by name, so the new function): the
+-- claims are noted, the documents built at commit. A transaction's flush is queued with its
+-- first note; a statement whose claims are all noted already queues nothing more.
+CREATE FUNCTION claim_search_refresh_many(claim_ids uuid[]) RETURNS void
     LANGUAGE plpgsql AS $$
 BEGIN
     IF cardinality(claim_ids) = 0 THEN
@@ -60,7 +39,9 @@ BEGIN
     INSERT INTO claim_search_pending (claim_id)
     SELECT DISTINCT id FROM unnest(claim_ids) AS t(id) ORDER BY id
     ON CONFLICT DO NOTHING;
-    INSERT INTO claim_search_flush_due DEFAULT VALUES ON CONFLICT DO NOTHING;
+    IF FOUND THEN
+        INSERT INTO claim_search_flush_due DEFAULT VALUES ON CONFLICT DO NOTHING;
+    END IF;
 END;
 $$;
 
