@@ -13,6 +13,9 @@ pub struct Settings {
     pub database_url: String,
     /// Connections each instance may hold open.
     pub pool_size: usize,
+    /// Password checks (argon2, 19 MiB and a core each) run at once; more sign-ins wait a
+    /// second, then are answered 503 with `Retry-After`. By default, one per core.
+    pub password_checks: usize,
     /// Load the demo piece into an empty database at start-up.
     pub load_demo: bool,
     /// Where the cookie secret is kept when `secret_key` is not configured: created on first
@@ -52,6 +55,9 @@ impl Settings {
                 ));
             }
         }
+        if self.password_checks == 0 {
+            return Err("password_checks is 0: at least one sign-in must be able to run".into());
+        }
         if self.newsroom_name.trim().is_empty() {
             return Err(
                 "newsroom_name is empty: name the newsroom that publishes the checks".into(),
@@ -66,6 +72,7 @@ impl Default for Settings {
         Settings {
             database_url: "postgres://localhost/factdesk".into(),
             pool_size: 16,
+            password_checks: std::thread::available_parallelism().map_or(1, |cores| cores.get()),
             load_demo: true,
             secret_key_file: ".factdesk-secret".into(),
             secure_cookies: false,
@@ -123,6 +130,13 @@ impl Config {
     pub fn from_figment(figment: Figment) -> Result<Self, ConfigError> {
         let settings: Settings = figment.extract().map_err(Box::new)?;
         settings.validate().map_err(|e| Box::new(e.into()))?;
+        // `openssl rand -hex 64`, the README's recipe, makes 128 hex digits, which Rocket does not
+        // read as a key (it takes 64 hex digits, or 44 or 88 base64 characters): give it the bytes.
+        let hex_key = figment.extract_inner::<String>("secret_key").ok();
+        let figment = match hex_key.as_deref().and_then(hex_bytes) {
+            Some(bytes) => figment.merge(Serialized::global("secret_key", bytes)),
+            None => figment,
+        };
         // Rocket's own defaults (in `rocket::Config::figment()`) hold an all-zero `secret_key`:
         // only a non-zero one is configured. A malformed one is left for Rocket to report.
         let configured = figment.contains("secret_key")
@@ -152,7 +166,7 @@ impl Config {
 
 /// The 64 bytes of a hex-encoded secret.
 fn hex_bytes(key: &str) -> Option<Vec<u8>> {
-    if key.len() != 128 || !key.is_ascii() {
+    if key.len() != 128 || !key.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
     }
     (0..key.len())
@@ -366,6 +380,16 @@ mod tests {
             let error = with(key, value).unwrap_err().to_string();
             assert!(error.contains(key), "{key} = {value:?}: {error}");
         }
+        let none_at_once = Settings {
+            password_checks: 0,
+            ..Settings::default()
+        };
+        assert!(
+            none_at_once
+                .validate()
+                .unwrap_err()
+                .contains("password_checks")
+        );
         let settings = with("public_url", "https://checks.example.org/").unwrap();
         assert_eq!(settings.newsroom_url(), "https://checks.example.org/");
         let settings = with("newsroom_url", "https://news.example.org").unwrap();
@@ -373,21 +397,31 @@ mod tests {
         assert_eq!(settings.public_url, "http://127.0.0.1:8000");
     }
 
-    #[test]
-    fn a_configured_secret_key_is_used_as_it_is() {
-        let key = "a".repeat(128);
-        let figment = Figment::from(Serialized::defaults(Settings {
-            secret_key_file: "/nonexistent/dir/secret".into(),
-            ..Settings::default()
-        }))
-        .merge(Serialized::global("secret_key", &key));
+    /// The key Rocket would start with, from `secret_key` set to `key`.
+    fn started_with(key: &str) -> rocket::config::SecretKey {
+        let figment = Config::figment()
+            .merge(Serialized::global(
+                "secret_key_file",
+                "/nonexistent/dir/secret",
+            ))
+            .merge(Serialized::global("secret_key", key));
         let config = Config::from_figment(figment).unwrap();
-        assert_eq!(
-            config
-                .figment
-                .extract_inner::<String>("secret_key")
-                .unwrap(),
-            key
+        let rocket: rocket::Config = config.figment.extract().expect("Rocket reads the key");
+        rocket.secret_key
+    }
+
+    #[test]
+    fn a_configured_secret_key_is_used_whether_hex_as_openssl_writes_it_or_base64() {
+        // `openssl rand -hex 64`, as the README says, and the same 64 bytes in base64.
+        let bytes: Vec<u8> = (1..=64).collect();
+        let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        let base64 = "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyAhIiMkJSYnKCkqKywtLi8wMTIzNDU2Nzg5Ojs8PT4/QA==";
+        let expected = rocket::config::SecretKey::from(&bytes[..]);
+        assert!(started_with(&hex) == expected, "128 hex digits");
+        assert!(
+            started_with(&hex.to_uppercase()) == expected,
+            "in capitals too"
         );
+        assert!(started_with(base64) == expected, "88 base64 characters");
     }
 }

@@ -16,8 +16,13 @@ use rocket::{Build, Rocket};
 pub fn rocket(config: Config) -> Rocket<Build> {
     let (pool, queries) =
         store::database::pool(&config.settings.database_url, config.settings.pool_size);
+    let checks = store::password_checks::PasswordChecks::new(
+        config.settings.password_checks,
+        store::password_checks::WAIT,
+    );
     rocket::custom(config.figment)
         .manage(pool)
+        .manage(checks)
         .manage(queries)
         .manage(config.settings)
         .attach(web::headers::SecurityHeaders)

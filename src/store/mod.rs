@@ -10,6 +10,7 @@ pub mod events;
 pub mod evidence;
 mod models;
 pub mod notes;
+pub mod password_checks;
 pub mod piece_edits;
 pub mod pieces;
 pub mod published;

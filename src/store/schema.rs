@@ -133,7 +133,7 @@ diesel::table! {
 diesel::table! {
     sign_in_failures (id) {
         id -> Int8,
-        email -> Text,
+        account -> Text,
         address -> Text,
         at -> Timestamptz,
     }

@@ -1,6 +1,7 @@
 //! Signing in: the shape of what was typed, the throttle, the password check and the new
 //! credential, in that order.
 use super::credentials::{self, Issued, Kind};
+use super::password_checks::PasswordChecks;
 use super::users::{self, User};
 use super::{Conn, Pool, StoreError, throttle};
 use crate::domain::fields::Fields;
@@ -11,7 +12,8 @@ use diesel_async::AsyncConnection;
 /// one (see `password::MAX_CHARS`), and argon2 is not made to hash megabytes for nothing.
 pub const PASSWORD_MAX_CHARS: usize = 1024;
 
-/// Seconds to wait when another sign-in for the same account or address is under way.
+/// Seconds to wait when another sign-in for the same account or address is under way, or every
+/// password check is taken.
 pub const BUSY_RETRY_AFTER: i64 = 1;
 
 #[derive(Debug, thiserror::Error)]
@@ -21,6 +23,9 @@ pub enum SignInError {
     /// Deliberately silent about which part was wrong, and about disabled accounts.
     #[error("that email and password do not match an account that may sign in")]
     BadCredentials,
+    /// Every password check was taken for the whole wait: the server is busy, not the caller.
+    #[error("sign-in is busy checking other passwords; try again in {retry_after} s")]
+    Busy { retry_after: i64 },
     /// No pooled connection could be had.
     #[error("the database is unavailable: {0}")]
     Unavailable(String),
@@ -49,7 +54,8 @@ fn well_formed(email: &str, password: &str) -> Option<String> {
 }
 
 /// Signs in, or says why not. A malformed email or password is refused before a connection is
-/// taken from the pool. The throttle's check, the password check and the record of a failure run
+/// taken from the pool, and a connection is taken only once a password check's slot is held (so
+/// sign-ins waiting for one hold no connection). The throttle's check, the password check and the record of a failure run
 /// under advisory locks on the account and the address, so attempts sent at the same moment are
 /// counted one after another and cannot slip past the limit together; an attempt that finds
 /// either lock taken is not queued (holding a connection) but told to try again in a second.
@@ -58,6 +64,7 @@ fn well_formed(email: &str, password: &str) -> Option<String> {
 /// it is revoked when, and only when, the sign-in succeeds.
 pub async fn sign_in(
     pool: &Pool,
+    checks: &PasswordChecks,
     email: &str,
     password: &str,
     address: &str,
@@ -67,6 +74,9 @@ pub async fn sign_in(
     let Some(email) = well_formed(email, password) else {
         return Err(SignInError::BadCredentials);
     };
+    let slot = checks.slot().await.map_err(|_| SignInError::Busy {
+        retry_after: BUSY_RETRY_AFTER,
+    })?;
     let mut conn = pool
         .get()
         .await
@@ -76,26 +86,24 @@ pub async fn sign_in(
     let replaces = replaces.map(str::to_owned);
     // The transaction commits a refusal too: a failure must stay counted.
     conn.transaction(async move |conn| {
-        if !throttle::try_lock(conn, &email, &address).await? {
+        // The throttle counts per account (the user matched, however their email was spelt).
+        let found = users::for_sign_in(conn, &email).await?;
+        let account = found
+            .as_ref()
+            .map_or_else(|| email.clone(), |(user, _)| user.id.to_string());
+        if !throttle::try_lock(conn, &account, &address).await? {
             return Ok(Err(SignInError::Throttled {
                 retry_after: BUSY_RETRY_AFTER,
             }));
         }
-        if let Some(retry_after) = throttle::wait(conn, &email, &address).await? {
+        if let Some(retry_after) = throttle::wait(conn, &account, &address).await? {
             return Ok(Err(SignInError::Throttled { retry_after }));
         }
-        let found = users::for_sign_in(conn, &email).await?;
+        // An unknown account is checked against a decoy so that the time taken does not tell
+        // which emails exist.
         let stored = found.as_ref().and_then(|(_, hash)| hash.clone());
-        // argon2 is slow on purpose: keep it off the async workers. An unknown account is checked
-        // against a decoy so that the time taken does not tell which emails exist.
-        let matches = tokio::task::spawn_blocking(move || {
-            password::verify(
-                &password,
-                stored.as_deref().unwrap_or(password::decoy_hash()),
-            )
-        })
-        .await
-        .unwrap_or(false);
+        let stored = stored.unwrap_or_else(|| password::decoy_hash().to_owned());
+        let matches = slot.verify(password, stored).await;
         match found {
             Some((user, Some(_))) if matches && !user.disabled => {
                 if let Some(previous) = &replaces {
@@ -105,7 +113,7 @@ pub async fn sign_in(
                 Ok(Ok((user, issued)))
             }
             _ => {
-                throttle::record_failure(conn, &email, &address).await?;
+                throttle::record_failure(conn, &account, &address).await?;
                 Ok(Err(SignInError::BadCredentials))
             }
         }

@@ -1,10 +1,16 @@
 //! The sign-in throttle: after too many failures for one account or from one address within a
 //! minute, sign-in waits. Kept in Postgres so every instance behind a load balancer agrees.
+//!
+//! The account is the id of the user the email matched, or (for an email that matches nobody)
+//! the email itself, lower-cased by Postgres's `lower()` as the account lookup does: one way of
+//! folding case everywhere, so no spelling of an email gets tries of its own.
 use super::schema::sign_in_failures;
 use super::{Conn, StoreResult};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
+
+diesel::define_sql_function!(fn lower(text: diesel::sql_types::Text) -> diesel::sql_types::Text);
 
 pub const LIMIT: i64 = 10;
 pub const WINDOW_SECONDS: i64 = 60;
@@ -16,9 +22,9 @@ fn window_start() -> DateTime<Utc> {
 #[derive(QueryableByName)]
 struct Window {
     #[diesel(sql_type = diesel::sql_types::BigInt)]
-    by_email: i64,
+    by_account: i64,
     #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Timestamptz>)]
-    oldest_by_email: Option<DateTime<Utc>>,
+    oldest_by_account: Option<DateTime<Utc>>,
     #[diesel(sql_type = diesel::sql_types::BigInt)]
     by_address: i64,
     #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Timestamptz>)]
@@ -26,16 +32,16 @@ struct Window {
 }
 
 /// Seconds to wait before trying again, when the account or the address has used up its tries.
-pub async fn wait(conn: &mut Conn, email: &str, address: &str) -> StoreResult<Option<i64>> {
+pub async fn wait(conn: &mut Conn, account: &str, address: &str) -> StoreResult<Option<i64>> {
     let since = window_start();
     let window: Window = diesel::sql_query(
-        "SELECT count(*) FILTER (WHERE email = $1) AS by_email,
-                min(at) FILTER (WHERE email = $1) AS oldest_by_email,
+        "SELECT count(*) FILTER (WHERE account = lower($1)) AS by_account,
+                min(at) FILTER (WHERE account = lower($1)) AS oldest_by_account,
                 count(*) FILTER (WHERE address = $2) AS by_address,
                 min(at) FILTER (WHERE address = $2) AS oldest_by_address
-         FROM sign_in_failures WHERE at > $3 AND (email = $1 OR address = $2)",
+         FROM sign_in_failures WHERE at > $3 AND (account = lower($1) OR address = $2)",
     )
-    .bind::<diesel::sql_types::Text, _>(email.to_lowercase())
+    .bind::<diesel::sql_types::Text, _>(account)
     .bind::<diesel::sql_types::Text, _>(address)
     .bind::<diesel::sql_types::Timestamptz, _>(since)
     .get_result(conn)
@@ -45,7 +51,7 @@ pub async fn wait(conn: &mut Conn, email: &str, address: &str) -> StoreResult<Op
             .filter(|_| count >= LIMIT)
             .map(|oldest| (oldest - since).num_seconds().max(1))
     };
-    Ok(wait(window.by_email, window.oldest_by_email)
+    Ok(wait(window.by_account, window.oldest_by_account)
         .max(wait(window.by_address, window.oldest_by_address)))
 }
 
@@ -59,20 +65,20 @@ struct Locked {
 /// without waiting: false when another attempt holds either lock. The caller answers "try again
 /// in a second" instead of queueing behind it, holding a pooled connection, while argon2 runs.
 /// (The account's lock is tried first, and the address's only once it is held.)
-pub async fn try_lock(conn: &mut Conn, email: &str, address: &str) -> StoreResult<bool> {
+pub async fn try_lock(conn: &mut Conn, account: &str, address: &str) -> StoreResult<bool> {
     let locked: Locked = diesel::sql_query(
-        "SELECT CASE WHEN pg_try_advisory_xact_lock(hashtext('factdesk sign-in account ' || $1))
+        "SELECT CASE WHEN pg_try_advisory_xact_lock(hashtext('factdesk sign-in account ' || lower($1)))
                      THEN pg_try_advisory_xact_lock(hashtext('factdesk sign-in address ' || $2))
                      ELSE false END AS locked",
     )
-    .bind::<diesel::sql_types::Text, _>(email.to_lowercase())
+    .bind::<diesel::sql_types::Text, _>(account)
     .bind::<diesel::sql_types::Text, _>(address)
     .get_result(conn)
     .await?;
     Ok(locked.locked)
 }
 
-pub async fn record_failure(conn: &mut Conn, email: &str, address: &str) -> StoreResult<()> {
+pub async fn record_failure(conn: &mut Conn, account: &str, address: &str) -> StoreResult<()> {
     // Failures older than the window serve no purpose: prune them as new ones arrive.
     diesel::delete(
         sign_in_failures::table
@@ -82,7 +88,7 @@ pub async fn record_failure(conn: &mut Conn, email: &str, address: &str) -> Stor
     .await?;
     diesel::insert_into(sign_in_failures::table)
         .values((
-            sign_in_failures::email.eq(email.to_lowercase()),
+            sign_in_failures::account.eq(lower(account)),
             sign_in_failures::address.eq(address),
         ))
         .execute(conn)

@@ -1,6 +1,6 @@
 //! Accounts on the API: signing in for a token and out again, the sign-in throttle, the
 //! two-person rule on verdicts, and what each role may do.
-use crate::support::{Answer, PASSWORD, TestApp, spawn_app};
+use crate::support::{Answer, PASSWORD, TestApp, add_user_with_email, spawn_app};
 use chrono::{DateTime, Duration, Utc};
 use diesel::QueryableByName;
 use diesel::sql_types::{BigInt, Binary, Text};
@@ -385,6 +385,32 @@ async fn ten_wrong_passwords_for_one_email_hold_off_the_eleventh_attempt_even_wi
 }
 
 #[rocket::async_test]
+async fn ten_wrong_passwords_under_ten_spellings_of_one_email_are_ten_tries_of_one_account() {
+    let app = spawn_app().await;
+    let email = "iiii@factdesk.test";
+    add_user_with_email(&app.db, Role::Editor, email).await;
+    // Postgres's lower() finds the account under each spelling (U+0130 folds to `i`), where
+    // Rust's to_lowercase() makes `i` + U+0307 of it: a different throttle key for each.
+    let spelling = |n: usize| -> String {
+        let local: String = (0..4)
+            .map(|bit| if n >> bit & 1 == 1 { 'İ' } else { 'i' })
+            .collect();
+        format!("{local}@factdesk.test")
+    };
+    let signed_in = sign_in_from(&app, "10.0.0.99:5000", &spelling(15), PASSWORD).await;
+    assert_eq!(signed_in.answer.status, Status::Created, "{signed_in:#?}");
+    for n in 0..10 {
+        // From ten addresses, so only the account's count can hold the last one off.
+        let address = format!("10.0.1.{n}:5000");
+        let reply = sign_in_from(&app, &address, &spelling(n), "a wrong password").await;
+        assert_unauthorized(&reply);
+    }
+    let held_off = sign_in_from(&app, "10.0.2.1:5000", &spelling(12), PASSWORD).await;
+    assert_throttled(&held_off);
+    assert_throttled(&sign_in_from(&app, "10.0.2.2:5000", email, PASSWORD).await);
+}
+
+#[rocket::async_test]
 async fn ten_failures_from_one_address_hold_off_that_address_whichever_email_it_tries_next() {
     let app = spawn_app().await;
     let emails: Vec<String> = (0..10)
@@ -439,11 +465,12 @@ async fn attempts_sent_all_at_once_are_counted_one_by_one() {
     assert_eq!(app.count("sign_in_failures").await, refused as i64);
 }
 
-/// The advisory lock a sign-in for `email` takes, held by someone else until the answer is dropped.
-async fn hold_the_account_lock(app: &TestApp, email: &str) -> diesel_async::AsyncPgConnection {
+/// The advisory lock a sign-in for `account` (a user's id) takes, held by someone else until the
+/// answer is dropped.
+async fn hold_the_account_lock(app: &TestApp, account: &str) -> diesel_async::AsyncPgConnection {
     let mut conn = app.db.conn().await;
     diesel::sql_query("SELECT pg_advisory_lock(hashtext('factdesk sign-in account ' || $1))")
-        .bind::<Text, _>(email.to_lowercase())
+        .bind::<Text, _>(account)
         .execute(&mut conn)
         .await
         .unwrap();
@@ -455,7 +482,8 @@ async fn a_sign_in_that_finds_another_under_way_for_the_account_is_told_to_retry
  {
     let app = spawn_app().await;
     let email = app.editor.email.clone();
-    let holder = hold_the_account_lock(&app, &email).await;
+    let account = app.editor.id.to_string();
+    let holder = hold_the_account_lock(&app, &account).await;
     let before = rows(&app).await;
 
     let attempt = sign_in(&app, &email, PASSWORD);
@@ -471,7 +499,7 @@ async fn a_sign_in_that_finds_another_under_way_for_the_account_is_told_to_retry
     // notices the closed socket, which a quick retry can beat.
     let mut holder = holder;
     diesel::sql_query("SELECT pg_advisory_unlock(hashtext('factdesk sign-in account ' || $1))")
-        .bind::<Text, _>(email.to_lowercase())
+        .bind::<Text, _>(&account)
         .execute(&mut holder)
         .await
         .unwrap();
@@ -533,9 +561,10 @@ async fn an_impossible_sign_in_is_refused_before_a_database_connection_is_taken(
             .header(ContentType::JSON)
             .body(json!({ "email": email, "password": password }).to_string())
     };
-    // With no database to be had, a possible sign-in is 503 …
+    // With no database to be had, a possible sign-in is 503, saying when to try again …
     let possible = read(post("jane@factdesk.test", PASSWORD).dispatch().await).await;
     possible.answer.assert_problem(503);
+    assert_eq!(possible.retry_after.as_deref(), Some("2"), "{possible:#?}");
 
     // … and an impossible one is refused without trying for a connection.
     for (what, email, password) in impossible_credentials("jane@factdesk.test") {
@@ -869,6 +898,22 @@ async fn a_reviewer_can_change_nothing_but_notes_and_each_refusal_names_the_role
             before,
             "{method} {path} {body:?} was refused but wrote"
         );
+        // The role is what is wrong: the same route with broken JSON and no If-Match is 403 too.
+        if body.is_some() {
+            let broken = app
+                .send(
+                    method,
+                    &path,
+                    Some(&token),
+                    None,
+                    Some("{\"status\": ".into()),
+                )
+                .await;
+            assert!(
+                broken.assert_problem(403).contains("reviewer"),
+                "{method} {path}"
+            );
+        }
     }
 }
 

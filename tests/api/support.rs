@@ -195,11 +195,17 @@ pub async fn spawn_app() -> TestApp {
 
 /// A user of `role` (named after it) with an API token.
 pub async fn add_user(db: &TestDb, role: Role) -> (User, String) {
+    let tag = Uuid::new_v4().simple().to_string();
+    add_user_with_email(db, role, &format!("{role}-{tag}@factdesk.test")).await
+}
+
+/// A user of `role` with the email given, and their bearer token.
+pub async fn add_user_with_email(db: &TestDb, role: Role, email: &str) -> (User, String) {
     let mut conn = db.conn().await;
     let tag = Uuid::new_v4().simple().to_string();
     let new = NewUser {
         name: format!("{} {}", role.label(), &tag[..6]),
-        email: format!("{role}-{tag}@factdesk.test"),
+        email: email.to_owned(),
         role,
         password_hash: password_hash().to_owned(),
     };

@@ -1,5 +1,6 @@
 use crate::store::Pool;
 use crate::store::credentials::{self, Kind};
+use crate::store::password_checks::PasswordChecks;
 use crate::store::sign_in::{SignInError, sign_in};
 use crate::store::users::User;
 use crate::web::auth::ApiUser;
@@ -30,6 +31,10 @@ impl From<SignInError> for AppError {
     fn from(error: SignInError) -> Self {
         match error {
             SignInError::Throttled { retry_after } => AppError::TooManyRequests { retry_after },
+            SignInError::Busy { retry_after } => AppError::Busy {
+                detail: error.to_string(),
+                retry_after,
+            },
             SignInError::BadCredentials => AppError::Unauthorized(error.to_string()),
             SignInError::Unavailable(cause) => AppError::Unavailable(cause),
             SignInError::Store(error) => error.into(),
@@ -43,11 +48,21 @@ impl From<SignInError> for AppError {
 #[post("/tokens", data = "<input>")]
 async fn create(
     pool: &State<Pool>,
+    checks: &State<PasswordChecks>,
     address: ClientAddress,
     input: Input<Credentials>,
 ) -> Result<Created<Json<NewToken>>, AppError> {
     let Credentials { email, password } = input.0;
-    let (user, issued) = sign_in(pool, &email, &password, &address.0, Kind::ApiToken, None).await?;
+    let (user, issued) = sign_in(
+        pool,
+        checks,
+        &email,
+        &password,
+        &address.0,
+        Kind::ApiToken,
+        None,
+    )
+    .await?;
     let token = NewToken {
         token: issued.secret,
         expires_at: issued.expires_at,

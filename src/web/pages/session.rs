@@ -3,11 +3,12 @@ use super::{Layout, render};
 use crate::Settings;
 use crate::store::Pool;
 use crate::store::credentials::{self, Kind};
+use crate::store::password_checks::PasswordChecks;
 use crate::store::sign_in::{SignInError, sign_in};
 use crate::web::auth::{PageUser, SESSION_COOKIE, end_session, session_cookie};
 use crate::web::csrf::{self, CsrfToken, Protected, TokenField};
 use crate::web::error::AppError;
-use crate::web::guards::{ClientAddress, Db};
+use crate::web::guards::{ClientAddress, DbAfterBody};
 use askama::Template;
 use rocket::form::FromForm;
 use rocket::http::{CookieJar, Header};
@@ -59,6 +60,8 @@ enum Refused {
     Unauthorized(RawHtml<String>),
     #[response(status = 429)]
     Throttled(RawHtml<String>, Header<'static>),
+    #[response(status = 503)]
+    Busy(RawHtml<String>, Header<'static>),
 }
 
 /// Anyone may post this, so it takes the pool rather than a `Db` guard (guards run before the
@@ -66,6 +69,7 @@ enum Refused {
 #[post("/login", data = "<form>")]
 async fn sign_in_page(
     pool: &State<Pool>,
+    checks: &State<PasswordChecks>,
     address: ClientAddress,
     csrf: CsrfToken,
     settings: &State<Settings>,
@@ -80,7 +84,17 @@ async fn sign_in_page(
         .get_private(SESSION_COOKIE)
         .map(|cookie| cookie.value().to_owned());
     let kind = Kind::Session;
-    match sign_in(pool, email, password, &address.0, kind, previous.as_deref()).await {
+    match sign_in(
+        pool,
+        checks,
+        email,
+        password,
+        &address.0,
+        kind,
+        previous.as_deref(),
+    )
+    .await
+    {
         Ok((_, issued)) => {
             cookies.add_private(session_cookie(
                 issued.secret,
@@ -97,6 +111,10 @@ async fn sign_in_page(
             let retry = Header::new("Retry-After", retry_after.to_string());
             Ok(Err(Refused::Throttled(page(error.to_string())?, retry)))
         }
+        Err(error @ SignInError::Busy { retry_after }) => {
+            let retry = Header::new("Retry-After", retry_after.to_string());
+            Ok(Err(Refused::Busy(page(error.to_string())?, retry)))
+        }
         Err(SignInError::Unavailable(cause)) => Err(AppError::Unavailable(cause)),
         Err(SignInError::Store(error)) => Err(error.into()),
     }
@@ -105,10 +123,11 @@ async fn sign_in_page(
 #[post("/logout", data = "<_form>")]
 async fn sign_out(
     user: PageUser,
-    mut db: Db,
+    db: DbAfterBody<'_>,
     cookies: &CookieJar<'_>,
     _form: Protected<TokenField<'_>>,
 ) -> Result<Redirect, AppError> {
+    let mut db = db.connect().await?;
     credentials::revoke(&mut db, &user.secret).await?;
     end_session(cookies);
     Ok(Redirect::to("/login"))

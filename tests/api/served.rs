@@ -1,0 +1,105 @@
+//! The real binary serving a test's database on a port of its own, for what only a separate
+//! process shows: its memory, its sockets, its signals. Killed on drop.
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+pub struct Served {
+    child: Child,
+    /// `127.0.0.1:port`.
+    pub address: String,
+}
+
+impl Served {
+    /// Starts `factdesk serve` on `database_url` with `env` added, and waits until it listens.
+    pub fn start(database_url: &str, env: &[(&str, &str)]) -> Served {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_factdesk"))
+            .arg("serve")
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env("DATABASE_URL", database_url)
+            .env("ROCKET_PORT", "0")
+            .env("ROCKET_CLI_COLORS", "false")
+            .env("ROCKET_LOAD_DEMO", "false")
+            .envs(env.iter().copied())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let mut lines = BufReader::new(stdout).lines();
+        let address = lines.by_ref().map_while(Result::ok).find_map(|line| {
+            line.split_once("launched from http://")
+                .map(|(_, address)| address.trim().to_owned())
+        });
+        // Keep reading what it logs, so a full pipe never blocks it.
+        std::thread::spawn(move || lines.for_each(drop));
+        let address = address.unwrap_or_else(|| {
+            let _ = child.kill();
+            panic!("the server stopped before it said where it listens")
+        });
+        Served { child, address }
+    }
+
+    /// The most memory the process has held at once (`VmHWM`), in MiB.
+    pub fn peak_mib(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
+        let kib: u64 = status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmHWM:"))
+            .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
+            .expect("VmHWM in /proc/<pid>/status");
+        kib / 1024
+    }
+
+    /// One request with `Connection: close`; the whole answer, head and body, as text.
+    pub fn request(&self, method: &str, path: &str, headers: &[String], body: &str) -> String {
+        let mut stream = TcpStream::connect(&self.address).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(60)))
+            .unwrap();
+        let mut request = format!(
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n",
+            self.address
+        );
+        for header in headers {
+            request.push_str(&format!("{header}\r\n"));
+        }
+        if !body.is_empty() {
+            request.push_str(&format!(
+                "Content-Type: application/json\r\nContent-Length: {}\r\n",
+                body.len()
+            ));
+        }
+        request.push_str(&format!("\r\n{body}"));
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).unwrap();
+        answer
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The status code of a raw HTTP answer (0 when there is none).
+pub fn status(answer: &str) -> u16 {
+    answer
+        .split(' ')
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .unwrap_or(0)
+}
+
+/// A header of a raw HTTP answer, by name in any case.
+pub fn header<'a>(answer: &'a str, name: &str) -> Option<&'a str> {
+    let head = answer.split("\r\n\r\n").next()?;
+    head.lines().skip(1).find_map(|line| {
+        let (key, value) = line.split_once(':')?;
+        key.eq_ignore_ascii_case(name).then(|| value.trim())
+    })
+}
