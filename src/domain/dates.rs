@@ -19,19 +19,20 @@ impl Shown {
 }
 
 /// Parses `2020-01-13T09:30:00-05:00` or `2020-01-13` (taken as midnight UTC, since a newsroom
-/// often knows only the day a piece ran).
+/// often knows only the day a piece ran). Only times that come back as RFC 3339, in UTC, are
+/// taken: a four-digit year once the offset is applied (`9999-12-31T23:59:59-23:59` is in the
+/// year 10000, which RFC 3339 cannot write).
 pub fn parse_datetime(input: &str) -> Option<DateTime<Utc>> {
     let input = input.trim();
-    if let Ok(at) = DateTime::parse_from_rfc3339(input) {
-        return Some(at.with_timezone(&Utc));
-    }
-    NaiveDate::parse_from_str(input, "%Y-%m-%d")
-        .ok()
-        // `%Y` also takes signed years of any length, some before the 4713 BC Postgres starts at:
-        // keep to the four-digit years RFC 3339 allows.
-        .filter(|day| (0..=9999).contains(&day.year()))
-        .and_then(|day| day.and_hms_opt(0, 0, 0))
-        .map(|midnight| midnight.and_utc())
+    let at = match DateTime::parse_from_rfc3339(input) {
+        Ok(at) => at.with_timezone(&Utc),
+        // `%Y` also takes signed years of any length, some before the 4713 BC Postgres starts at.
+        Err(_) => NaiveDate::parse_from_str(input, "%Y-%m-%d")
+            .ok()?
+            .and_hms_opt(0, 0, 0)?
+            .and_utc(),
+    };
+    (0..=9999).contains(&at.year()).then_some(at)
 }
 
 #[cfg(test)]
@@ -57,6 +58,14 @@ mod tests {
     }
 
     #[test]
+    fn takes_the_first_and_last_instants_rfc3339_can_write_in_utc() {
+        let first = parse_datetime("0000-01-01T00:00:00Z").unwrap();
+        let last = parse_datetime("9999-12-31T23:59:59+00:00").unwrap();
+        assert_eq!(first.to_rfc3339(), "0000-01-01T00:00:00+00:00");
+        assert_eq!(last.to_rfc3339(), "9999-12-31T23:59:59+00:00");
+    }
+
+    #[test]
     fn reads_a_plain_date_as_midnight_utc() {
         let at = parse_datetime(" 2020-01-13 ").unwrap();
         assert_eq!(at.to_rfc3339(), "2020-01-13T00:00:00+00:00");
@@ -72,6 +81,9 @@ mod tests {
             "2020-01-13T25:00:00Z",
             "-5000-01-01",
             "+20000-01-01",
+            // Four digits as typed, five once in UTC; and a year before 0 the same way.
+            "9999-12-31T23:59:59-23:59",
+            "0000-01-01T00:30:00+01:00",
         ] {
             assert_eq!(parse_datetime(bad), None, "{bad:?}");
         }

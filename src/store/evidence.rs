@@ -38,6 +38,8 @@ pub struct Evidence {
     pub added_by: Uuid,
 }
 
+/// Adds evidence. A signed-off verdict loses its sign-off, as when evidence is removed: the
+/// published check would otherwise show a link nobody but its adder has looked at.
 pub async fn add(
     conn: &mut Conn,
     actor: Uuid,
@@ -45,11 +47,11 @@ pub async fn add(
     new: &NewEvidence,
 ) -> StoreResult<Evidence> {
     conn.transaction(async move |conn| {
-        claims::touch(conn, claim, actor).await?;
+        let claim = claims::locked(conn, claim).await?;
         let row: Evidence = diesel::insert_into(evidence::table)
             .values(NewEvidenceRow {
                 id: Uuid::new_v4(),
-                claim_id: claim,
+                claim_id: claim.id,
                 url: &new.url,
                 title: &new.title,
                 publisher: &new.publisher,
@@ -66,7 +68,14 @@ pub async fn add(
             subject: Some(row.id),
             ..Change::default()
         };
-        events::record(conn, claim, actor, Kind::EvidenceAdded, change).await?;
+        events::record(conn, claim.id, actor, Kind::EvidenceAdded, change).await?;
+        // What was signed off did not rest on this: the new link needs its own look.
+        if claim.signed_off_by.is_some() {
+            let why = "evidence was added after the sign-off";
+            claims::void_sign_off(conn, &claim, actor, why).await?;
+        } else {
+            claims::touch(conn, claim.id, actor).await?;
+        }
         Ok(row)
     })
     .await

@@ -705,6 +705,8 @@ async fn an_invalid_publication_date_is_refused_with_422_showing_the_formats() {
         "yesterday",
         "-5000-01-01",
         "+300000-01-01",
+        // Stored, it would come back as `+10000-01-01T23:58:59Z`: not RFC 3339.
+        "9999-12-31T23:59:59-23:59",
     ];
     for write in [Piece, Details] {
         for date in dates {

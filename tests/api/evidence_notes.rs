@@ -559,18 +559,59 @@ async fn removing_evidence_from_a_signed_off_verdict_voids_the_sign_off() {
         after.body["version"],
         signed.body["version"].as_i64().unwrap() + 1
     );
+    assert_eq!(
+        last_events(&app, &claim, 2).await,
+        ["evidence_removed", "signoff_voided"]
+    );
+}
+
+/// The kinds of the claim's last `n` events, oldest first.
+async fn last_events(app: &TestApp, claim: &str, n: usize) -> Vec<String> {
     let history = app
         .get(&format!("/api/v1/claims/{claim}/history"))
         .await
         .body;
-    let kinds: Vec<&str> = history
+    let kinds: Vec<String> = history
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| e["kind"].as_str().unwrap())
+        .map(|e| e["kind"].as_str().unwrap().to_owned())
         .collect();
+    kinds[kinds.len() - n..].to_vec()
+}
+
+#[rocket::async_test]
+async fn adding_evidence_to_a_signed_off_verdict_voids_the_sign_off_and_unpublishes_it() {
+    let app = spawn_app().await;
+    let (claim, _) = a_verdict_on(&app, 1).await;
+    signed_off_by_a_reviewer(&app, &claim).await;
+    let signed = app.get(&format!("/api/v1/claims/{claim}")).await;
+    let published = format!("/api/v1/claims/{claim}/claimreview");
+    assert_eq!(app.get(&published).await.status, Status::Ok);
+
+    // The verdict's own editor adds a link nobody else has looked at.
+    app.add_evidence(&claim, "supports").await;
+
+    let after = app.get(&format!("/api/v1/claims/{claim}")).await;
+    assert_eq!(after.body["signed_off_by"], Value::Null, "{after:#?}");
+    assert_eq!(after.body["signed_off_at"], Value::Null);
+    assert_eq!(after.body["status"], "false", "the verdict itself stands");
+    assert_eq!(after.body["evidence"].as_array().unwrap().len(), 2);
+    let version = signed.body["version"].as_i64().unwrap();
     assert_eq!(
-        kinds[kinds.len() - 2..],
-        ["evidence_removed", "signoff_voided"]
+        after.body["version"],
+        version + 1,
+        "a sign-off's ETag is stale"
     );
+    assert_eq!(
+        last_events(&app, &claim, 2).await,
+        ["evidence_added", "signoff_voided"]
+    );
+    app.get(&published).await.assert_problem(404);
+
+    // Evidence on a verdict not signed off leaves the version alone, as before.
+    app.add_evidence(&claim, "context").await;
+    let later = app.get(&format!("/api/v1/claims/{claim}")).await;
+    assert_eq!(later.body["version"], version + 1);
+    assert_eq!(last_events(&app, &claim, 1).await, ["evidence_added"]);
 }

@@ -1,5 +1,6 @@
 //! PATCH /claims/{id}: the status rules, plain edits, If-Match, and a race between writers.
 use crate::support::{Answer, TestApp, spawn_app};
+use chrono::{DateTime, Utc};
 use rocket::futures::future::join_all;
 use rocket::http::{Method, Status};
 use serde_json::{Value, json};
@@ -584,23 +585,36 @@ async fn if_match_is_required_strong_and_current() {
     let change = json!({ "summary": "Crime fell" });
     let before = snapshot(&app, &id).await;
 
+    // 30,000 tags, the current one among them: refused unread, not matched.
+    let long_list = vec![etag.as_str(); 30_000].join(", ");
+    let (twenty, twenty_one) = (vec!["\"9\""; 20].join(","), vec!["\"9\""; 21].join(","));
     for (if_match, status) in [
         (None, 428),
         (Some("*"), 428),
         (Some("banana"), 412),
         (Some("1"), 412),
         (Some("W/\"1\""), 412),
+        (Some(twenty.as_str()), 412),
+        (Some(twenty_one.as_str()), 400),
+        (Some(long_list.as_str()), 400),
     ] {
         let answer = app.patch(&path, if_match, &change).await;
         let detail = answer.assert_problem(status);
         assert!(
-            detail.contains("If-Match") || detail.contains("ETag"),
-            "{if_match:?}: {detail}"
+            ["If-Match", "ETag", "version"]
+                .iter()
+                .any(|word| detail.contains(word)),
+            "{:?}: {detail}",
+            if_match.map(|tags| &tags[..tags.len().min(100)])
+        );
+        assert!(
+            detail.len() < 300,
+            "the answer does not echo the list: {detail}"
         );
         assert_eq!(
             snapshot(&app, &id).await,
             before,
-            "{if_match:?} wrote something"
+            "{status}: wrote something"
         );
     }
 
@@ -675,6 +689,40 @@ async fn of_twenty_concurrent_patches_with_the_same_etag_exactly_one_wins() {
     let kinds: Vec<&str> = events.iter().map(|e| e["kind"].as_str().unwrap()).collect();
     assert_eq!(kinds, ["created", "edited"]);
     assert_eq!(events[1]["to"], json!(winner));
+}
+
+#[rocket::async_test]
+async fn a_history_written_by_forty_writers_at_once_reads_in_time_order() {
+    let app = spawn_app().await;
+    let piece = piece_of(&app, 1).await;
+    let (id, _) = app.create_claim(&piece, &quote(0)).await;
+    let notes: Vec<Value> = (0..40)
+        .map(|i| json!({ "body": format!("note {i}") }))
+        .collect();
+    let path = format!("{}/notes", claim_path(&id));
+    let answers = join_all(notes.iter().map(|note| app.post(&path, note))).await;
+    assert!(
+        answers.iter().all(|a| a.status == Status::Created),
+        "{answers:#?}"
+    );
+
+    // Each event's time is when it was written, after the claim's lock was had: the order the
+    // history is read in (its sequence) is the order of its times.
+    let events = history(&app, &id).await;
+    assert_eq!(events.len(), 41);
+    let times: Vec<DateTime<Utc>> = events
+        .iter()
+        .map(|e| e["at"].as_str().unwrap().parse().unwrap())
+        .collect();
+    let backwards: Vec<_> = times
+        .windows(2)
+        .filter(|pair| pair[1] < pair[0])
+        .take(3)
+        .collect();
+    assert!(
+        backwards.is_empty(),
+        "events earlier than the one before them, such as {backwards:?}"
+    );
 }
 
 #[rocket::async_test]

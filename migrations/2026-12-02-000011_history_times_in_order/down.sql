@@ -1,0 +1,4 @@
+ALTER TABLE notes ALTER COLUMN created_at SET DEFAULT now();
+ALTER TABLE evidence ALTER COLUMN added_at SET DEFAULT now();
+ALTER TABLE piece_events ALTER COLUMN at SET DEFAULT now();
+ALTER TABLE events ALTER COLUMN at SET DEFAULT now();
