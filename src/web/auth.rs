@@ -5,7 +5,7 @@ use super::error::{AppError, fail_guard};
 use crate::domain::roles::Action;
 use crate::store::credentials::{self, Kind};
 use crate::store::users::User;
-use crate::web::guards::{connection, hand_on};
+use crate::web::guards::{connection, hand_on, has_body};
 use rocket::http::{Cookie, CookieJar, SameSite, Status};
 use rocket::outcome::Outcome;
 use rocket::request::{self, FromRequest, Request};
@@ -38,13 +38,16 @@ async fn holder(request: &Request<'_>, secret: &str, kind: Kind) -> Result<Optio
     let mut conn = connection(request).await?;
     let found = credentials::holder(&mut conn, secret, kind).await;
     // A connection that failed is not handed on: the handler gets a fresh one from the pool.
-    if found.is_ok() {
+    // Nor is one while a body is still to be read (see `DbAfterBody`).
+    if found.is_ok() && !has_body(request) {
         hand_on(request, conn);
     }
     Ok(found?)
 }
 
-fn refuse<T>(request: &Request<'_>, error: AppError) -> request::Outcome<T, ()> {
+pub(crate) fn refuse<T>(request: &Request<'_>, error: AppError) -> request::Outcome<T, ()> {
+    // A guard's failure is answered by the catcher, not by AppError's responder: log it here.
+    error.log(request);
     let status = error.status();
     fail_guard(request, error.problem());
     Outcome::Error((status, ()))

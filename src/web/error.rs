@@ -41,6 +41,9 @@ pub enum AppError {
     PreconditionFailed(String),
     #[error("the database is unavailable; try again shortly")]
     Unavailable(String),
+    /// The server is busy (every password check taken): the caller did nothing wrong.
+    #[error("{detail}")]
+    Busy { detail: String, retry_after: i64 },
     #[error("something went wrong on our side; it has been logged")]
     Internal(String),
 }
@@ -68,7 +71,7 @@ impl AppError {
             AppError::Gone(_) => Status::Gone,
             AppError::PreconditionRequired(_) => Status::PreconditionRequired,
             AppError::PreconditionFailed(_) => Status::PreconditionFailed,
-            AppError::Unavailable(_) => Status::ServiceUnavailable,
+            AppError::Unavailable(_) | AppError::Busy { .. } => Status::ServiceUnavailable,
             AppError::Internal(_) => Status::InternalServerError,
         }
     }
@@ -81,9 +84,9 @@ impl AppError {
         };
         let mut problem = Problem::new(self.status(), self.to_string()).with_errors(errors);
         match self {
-            AppError::TooManyRequests { retry_after } => problem
-                .headers
-                .push(("Retry-After", retry_after.to_string())),
+            AppError::TooManyRequests { retry_after } | AppError::Busy { retry_after, .. } => {
+                problem = problem.with_retry_after(*retry_after);
+            }
             AppError::Unauthorized(_) => problem
                 .headers
                 .push(("WWW-Authenticate", "Bearer realm=\"factdesk\"".into())),
@@ -113,24 +116,57 @@ impl From<StoreError> for AppError {
     }
 }
 
+/// What Postgres says (SQLSTATE class 57P, `operator_intervention`) to the sessions of a server
+/// that is stopping, crashed or not yet up. diesel gives these no kind of their own, only text.
+const SERVER_GOING_AWAY: [&str; 4] = [
+    "terminating connection due to",
+    "the database system is shutting down",
+    "the database system is starting up",
+    "the database system is in recovery mode",
+];
+
 impl From<DieselError> for AppError {
     fn from(error: DieselError) -> Self {
-        match &error {
-            DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, _)
-            | DieselError::BrokenTransactionManager => AppError::Unavailable(error.to_string()),
-            _ => AppError::Internal(error.to_string()),
+        let unavailable = match &error {
+            // The socket went away: UnableToSendCommand is diesel-async's kind for any error
+            // that carries no SQLSTATE (the server gone mid-statement, a reset connection).
+            DieselError::DatabaseError(
+                DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+                _,
+            )
+            | DieselError::BrokenTransactionManager => true,
+            DieselError::DatabaseError(_, info) => SERVER_GOING_AWAY
+                .iter()
+                .any(|text| info.message().starts_with(text)),
+            _ => false,
+        };
+        if unavailable {
+            AppError::Unavailable(error.to_string())
+        } else {
+            AppError::Internal(error.to_string())
+        }
+    }
+}
+
+impl AppError {
+    /// Logs what the client is not told: the cause of a 500 or a 503.
+    pub fn log(&self, request: &Request<'_>) {
+        if let AppError::Unavailable(cause) | AppError::Internal(cause) = self {
+            rocket::error!("{} {}: {cause}", request.method(), request.uri());
         }
     }
 }
 
 impl<'r> Responder<'r, 'static> for AppError {
     fn respond_to(self, request: &'r Request<'_>) -> response::Result<'static> {
-        if let AppError::Unavailable(cause) | AppError::Internal(cause) = &self {
-            rocket::error!("{} {}: {cause}", request.method(), request.uri());
-        }
+        self.log(request);
         self.problem().respond_to(request)
     }
 }
+
+/// Seconds a 503 asks the client to wait: about how long a database restart or a failover takes
+/// to be noticed by the pool.
+pub const UNAVAILABLE_RETRY_AFTER: i64 = 2;
 
 /// An RFC 9457 problem document.
 #[derive(Debug, Clone, Serialize)]
@@ -148,17 +184,30 @@ pub struct Problem {
 }
 
 impl Problem {
+    /// A 503 says when to retry ([`UNAVAILABLE_RETRY_AFTER`] unless set otherwise).
     pub fn new(status: Status, detail: impl Into<String>) -> Self {
         let title = status.reason().unwrap_or("Error").to_owned();
         let slug = title.to_lowercase().replace(' ', "-");
-        Problem {
+        let problem = Problem {
             kind: format!("urn:factdesk:problem:{slug}"),
             title,
             status: status.code,
             detail: detail.into(),
             errors: Vec::new(),
             headers: Vec::new(),
+        };
+        if status == Status::ServiceUnavailable {
+            problem.with_retry_after(UNAVAILABLE_RETRY_AFTER)
+        } else {
+            problem
         }
+    }
+
+    /// Sets `Retry-After` to `seconds`, replacing any set before.
+    pub fn with_retry_after(mut self, seconds: i64) -> Self {
+        self.headers.retain(|(name, _)| *name != "Retry-After");
+        self.headers.push(("Retry-After", seconds.to_string()));
+        self
     }
 
     pub fn with_errors(mut self, errors: Vec<FieldError>) -> Self {
@@ -322,4 +371,43 @@ fn allowed_methods(request: &Request<'_>) -> Vec<&'static str> {
 
 pub fn catchers() -> Vec<Catcher> {
     catchers![default_catcher]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn from_database(kind: DatabaseErrorKind, message: &str) -> AppError {
+        DieselError::DatabaseError(kind, Box::new(message.to_owned())).into()
+    }
+
+    #[test]
+    fn a_server_gone_or_going_away_is_unavailable_and_anything_else_internal() {
+        for (kind, message) in [
+            (DatabaseErrorKind::UnableToSendCommand, "connection closed"),
+            (
+                DatabaseErrorKind::ClosedConnection,
+                "server closed the connection",
+            ),
+            (
+                DatabaseErrorKind::Unknown,
+                "terminating connection due to administrator command",
+            ),
+            (
+                DatabaseErrorKind::Unknown,
+                "the database system is shutting down",
+            ),
+        ] {
+            let error = from_database(kind, message);
+            assert_eq!(error.status(), Status::ServiceUnavailable, "{message}");
+            let problem = error.problem();
+            assert!(
+                problem.headers.contains(&("Retry-After", "2".into())),
+                "{message}"
+            );
+        }
+        let broken = from_database(DatabaseErrorKind::Unknown, "division by zero");
+        assert_eq!(broken.status(), Status::InternalServerError);
+        assert!(broken.problem().headers.is_empty());
+    }
 }

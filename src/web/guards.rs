@@ -39,10 +39,7 @@ pub(crate) async fn connection(request: &Request<'_>) -> Result<Object<Conn>, Ap
         .rocket()
         .state::<Pool>()
         .ok_or_else(|| AppError::Internal("no pool".into()))?;
-    pool.get().await.map_err(|error| {
-        rocket::warn!("no database connection: {error}");
-        AppError::Unavailable(error.to_string())
-    })
+    from_pool(pool).await
 }
 
 /// Keeps `conn` for the next guard of this request; it goes back to the pool when the request
@@ -80,8 +77,67 @@ impl DerefMut for Db {
     }
 }
 
+/// Whether the request comes with a body to read (`Content-Length` above 0, or chunked).
+pub(crate) fn has_body(request: &Request<'_>) -> bool {
+    let headers = request.headers();
+    headers.contains("Transfer-Encoding")
+        || headers
+            .get_one("Content-Length")
+            .is_some_and(|length| length.trim() != "0")
+}
+
+/// A connection for a route that reads a body, taken by the handler with [`DbAfterBody::connect`]
+/// once the body has been read (request guards run before the body is read, the handler after).
+/// A client sending its body slowly, on purpose or not, holds only its own socket: were it to
+/// hold a pooled connection meanwhile, sixteen such clients would stop every other request.
+/// The signed-in user's guard lets its connection go back to the pool for these requests.
+pub struct DbAfterBody<'r> {
+    pool: &'r Pool,
+    /// The signed-in user's connection, when there was no body to wait for after all.
+    held: Option<Object<Conn>>,
+}
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for DbAfterBody<'r> {
+    type Error = ();
+
+    async fn from_request(request: &'r Request<'_>) -> request::Outcome<Self, ()> {
+        match request.rocket().state::<Pool>() {
+            Some(pool) => Outcome::Success(DbAfterBody {
+                pool,
+                held: held(request).take(),
+            }),
+            None => {
+                let error = AppError::Internal("no pool".into());
+                error.log(request);
+                fail_guard(request, error.problem());
+                Outcome::Error((Status::InternalServerError, ()))
+            }
+        }
+    }
+}
+
+impl DbAfterBody<'_> {
+    pub async fn connect(self) -> Result<Db, AppError> {
+        match self.held {
+            Some(conn) => Ok(Db(conn)),
+            None => from_pool(self.pool).await.map(Db),
+        }
+    }
+}
+
+async fn from_pool(pool: &Pool) -> Result<Object<Conn>, AppError> {
+    pool.get().await.map_err(|error| {
+        rocket::warn!("no database connection: {error}");
+        AppError::Unavailable(error.to_string())
+    })
+}
+
 /// The `If-Match` header, read as the version a client last saw.
 pub struct IfMatch(Option<String>);
+
+/// The most entity tags an `If-Match` may list.
+pub const MAX_IF_MATCH_TAGS: usize = 20;
 
 impl IfMatch {
     /// The versions the client will accept: 428 without the header, 412 when it names none.
@@ -98,15 +154,23 @@ impl IfMatch {
             ));
         }
         // A list may hold several tags, any of which may match; a weak tag never matches
-        // (RFC 9110 strong comparison).
+        // (RFC 9110 strong comparison). One tag is all a client needs: a long list is refused
+        // before it is parsed, let alone sent to the database.
+        let tags = header.split(',').count();
+        if tags > MAX_IF_MATCH_TAGS {
+            return Err(AppError::BadRequest(format!(
+                "If-Match lists {tags} tags; send at most {MAX_IF_MATCH_TAGS} (the ETag its GET answered is enough)"
+            )));
+        }
         let versions: Vec<i32> = header
             .split(',')
             .map(str::trim)
             .filter_map(|tag| tag.strip_prefix('"')?.strip_suffix('"')?.parse().ok())
             .collect();
         if versions.is_empty() {
+            let shown: String = header.chars().take(80).collect();
             return Err(AppError::PreconditionFailed(format!(
-                "If-Match `{header}` names no version; send the ETag its GET answered, such as \"3\""
+                "If-Match `{shown}` names no version; send the ETag its GET answered, such as \"3\""
             )));
         }
         Ok(versions)

@@ -1,7 +1,9 @@
 //! Liveness and readiness, for load balancers and orchestrators.
+use super::error::UNAVAILABLE_RETRY_AFTER;
 use super::guards::Db;
 use diesel_async::SimpleAsyncConnection;
-use rocket::http::Status;
+use rocket::Responder;
+use rocket::http::Header;
 use rocket::serde::json::{Json, Value, json};
 use rocket::{Route, get, routes};
 
@@ -11,17 +13,23 @@ fn healthz() -> Json<Value> {
     Json(json!({ "status": "ok" }))
 }
 
+/// Not ready: the database did not answer (with when to ask again).
+#[derive(Responder)]
+#[response(status = 503)]
+struct NotReady(Json<Value>, Header<'static>);
+
 /// One round trip to Postgres: 503 while it cannot be reached.
 #[get("/readyz")]
-async fn readyz(mut db: Db) -> (Status, Json<Value>) {
+async fn readyz(mut db: Db) -> Result<Json<Value>, NotReady> {
     match db.batch_execute("SELECT 1").await {
-        Ok(()) => (Status::Ok, Json(json!({ "status": "ready" }))),
+        Ok(()) => Ok(Json(json!({ "status": "ready" }))),
         Err(error) => {
             rocket::warn!("readiness check failed: {error}");
-            (
-                Status::ServiceUnavailable,
+            let retry = UNAVAILABLE_RETRY_AFTER.to_string();
+            Err(NotReady(
                 Json(json!({ "status": "unavailable", "detail": "the database did not answer" })),
-            )
+                Header::new("Retry-After", retry),
+            ))
         }
     }
 }

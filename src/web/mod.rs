@@ -10,5 +10,6 @@ pub mod health;
 pub mod openapi;
 pub mod page_input;
 pub mod pages;
+pub mod permission;
 pub mod piece_input;
 pub mod search_input;

@@ -23,6 +23,7 @@ async fn readyz_answers_503_while_postgres_is_unreachable() {
     assert_eq!(client.get("/healthz").dispatch().await.status(), Status::Ok);
     let ready = client.get("/readyz").dispatch().await;
     assert_eq!(ready.status(), Status::ServiceUnavailable);
+    assert_eq!(ready.headers().get_one("Retry-After"), Some("2"));
     assert_eq!(
         ready.content_type().map(|c| c.to_string()).as_deref(),
         Some("application/problem+json")
@@ -39,6 +40,8 @@ async fn readyz_answers_503_while_postgres_is_unreachable() {
         }
         let answer = request.dispatch().await;
         assert_eq!(answer.status(), status, "{authorization:?}");
+        let retry = (status == Status::ServiceUnavailable).then_some("2");
+        assert_eq!(answer.headers().get_one("Retry-After"), retry);
         assert_eq!(
             answer.content_type().map(|c| c.to_string()).as_deref(),
             Some("application/problem+json"),

@@ -8,7 +8,8 @@ use crate::store::{self, events::Event};
 use crate::web::api::Tagged;
 use crate::web::auth::ApiUser;
 use crate::web::error::AppError;
-use crate::web::guards::{Db, IfMatch, Input, parse_id};
+use crate::web::guards::{Db, DbAfterBody, IfMatch, Input, parse_id};
+use crate::web::permission::{ApiMay, ChangeClaim, SignOff};
 use crate::web::search_input::SearchFields;
 use rocket::serde::json::Json;
 use rocket::{Route, get, patch, post, routes};
@@ -108,12 +109,13 @@ impl ChangesInput {
 
 #[patch("/claims/<id>", data = "<input>")]
 async fn update(
-    user: ApiUser,
-    mut db: Db,
+    user: ApiMay<ChangeClaim>,
+    db: DbAfterBody<'_>,
     id: &str,
     if_match: IfMatch,
     input: Input<ChangesInput>,
 ) -> Result<Tagged<Json<ClaimDetail>>, AppError> {
+    let mut db = db.connect().await?;
     let id = parse_id("claim", id)?;
     let changes = input.0.validate()?;
     let expected = if_match.versions()?;
@@ -152,13 +154,14 @@ struct SignOffInput {
 /// the version they read (If-Match), so a verdict changed meanwhile is never signed unseen.
 #[post("/claims/<id>/signoff", data = "<input>")]
 async fn sign_off(
-    user: ApiUser,
-    mut db: Db,
+    user: ApiMay<SignOff>,
+    db: DbAfterBody<'_>,
     id: &str,
     if_match: IfMatch,
     input: Input<SignOffInput>,
 ) -> Result<Tagged<Json<ClaimDetail>>, AppError> {
-    let actor = user.may(Action::SignOff)?;
+    let mut db = db.connect().await?;
+    let actor = user.actor();
     let id = parse_id("claim", id)?;
     let mut fields = Fields::default();
     let note = fields.optional_text("note", input.0.note.as_deref(), limits::REASON);

@@ -1,10 +1,9 @@
 use crate::domain::fields::{Fields, limits};
-use crate::domain::roles::Action;
 use crate::domain::workflow::Stance;
 use crate::store::{self, evidence::Evidence, evidence::NewEvidence};
-use crate::web::auth::ApiUser;
 use crate::web::error::AppError;
-use crate::web::guards::{Db, Input, parse_id};
+use crate::web::guards::{Db, DbAfterBody, Input, parse_id};
+use crate::web::permission::{AddEvidence, ApiMay, RemoveEvidence};
 use rocket::http::Status;
 use rocket::response::status::Created;
 use rocket::serde::json::Json;
@@ -46,30 +45,20 @@ impl EvidenceInput {
 
 #[post("/claims/<id>/evidence", data = "<input>")]
 async fn add(
-    user: ApiUser,
-    mut db: Db,
+    user: ApiMay<AddEvidence>,
+    db: DbAfterBody<'_>,
     id: &str,
     input: Input<EvidenceInput>,
 ) -> Result<Created<Json<Evidence>>, AppError> {
+    let mut db = db.connect().await?;
     let claim = parse_id("claim", id)?;
-    let evidence = store::evidence::add(
-        &mut db,
-        user.may(Action::AddEvidence)?,
-        claim,
-        &input.0.validate()?,
-    )
-    .await?;
+    let evidence = store::evidence::add(&mut db, user.actor(), claim, &input.0.validate()?).await?;
     Ok(Created::new(format!("/api/v1/claims/{claim}")).body(Json(evidence)))
 }
 
 #[delete("/evidence/<id>")]
-async fn remove(user: ApiUser, mut db: Db, id: &str) -> Result<Status, AppError> {
-    store::evidence::remove(
-        &mut db,
-        user.may(Action::RemoveEvidence)?,
-        parse_id("evidence", id)?,
-    )
-    .await?;
+async fn remove(user: ApiMay<RemoveEvidence>, mut db: Db, id: &str) -> Result<Status, AppError> {
+    store::evidence::remove(&mut db, user.actor(), parse_id("evidence", id)?).await?;
     Ok(Status::NoContent)
 }
 

@@ -1,6 +1,5 @@
 use super::present;
 use crate::domain::fields::{Fields, limits};
-use crate::domain::roles::Action;
 use crate::store::claims::NewClaim;
 use crate::store::piece_edits::{PieceChanges, PieceEvent};
 use crate::store::pieces::{NewPiece, PieceDetail, PieceListing};
@@ -9,8 +8,9 @@ use crate::web::api::Tagged;
 use crate::web::auth::ApiUser;
 use crate::web::claim_input::ClaimFields;
 use crate::web::error::AppError;
-use crate::web::guards::{Db, IfMatch, Input, parse_id};
+use crate::web::guards::{Db, DbAfterBody, IfMatch, Input, parse_id};
 use crate::web::page_input::Paging;
+use crate::web::permission::{AddClaim, AddPiece, ApiMay, EditPiece};
 use crate::web::piece_input::{self, PieceFields};
 use rocket::response::status::Created;
 use rocket::serde::json::Json;
@@ -46,12 +46,12 @@ impl PieceInput {
 
 #[post("/pieces", data = "<input>")]
 async fn create(
-    user: ApiUser,
-    mut db: Db,
+    user: ApiMay<AddPiece>,
+    db: DbAfterBody<'_>,
     input: Input<PieceInput>,
 ) -> Result<Created<Json<PieceDetail>>, AppError> {
-    let piece =
-        store::pieces::create(&mut db, user.may(Action::AddPiece)?, &input.0.validate()?).await?;
+    let mut db = db.connect().await?;
+    let piece = store::pieces::create(&mut db, user.actor(), &input.0.validate()?).await?;
     Ok(Created::new(format!("/api/v1/pieces/{}", piece.piece.id)).body(Json(piece)))
 }
 
@@ -144,17 +144,17 @@ impl DetailsInput {
 
 #[patch("/pieces/<id>", data = "<input>")]
 async fn update(
-    user: ApiUser,
-    mut db: Db,
+    user: ApiMay<EditPiece>,
+    db: DbAfterBody<'_>,
     id: &str,
     if_match: IfMatch,
     input: Input<DetailsInput>,
 ) -> Result<Tagged<Json<PieceDetail>>, AppError> {
+    let mut db = db.connect().await?;
     let id = parse_id("piece", id)?;
     let changes = input.0.validate()?;
     let expected = if_match.versions()?;
-    let actor = user.may(Action::EditPiece)?;
-    let piece = store::piece_edits::update(&mut db, actor, id, &expected, &changes).await?;
+    let piece = store::piece_edits::update(&mut db, user.actor(), id, &expected, &changes).await?;
     let version = piece.piece.version;
     Ok(Tagged(Json(piece), version))
 }
@@ -191,19 +191,14 @@ impl ClaimInput {
 
 #[post("/pieces/<id>/claims", data = "<input>")]
 async fn add_claim(
-    user: ApiUser,
-    mut db: Db,
+    user: ApiMay<AddClaim>,
+    db: DbAfterBody<'_>,
     id: &str,
     input: Input<ClaimInput>,
 ) -> Result<Created<Tagged<Json<Claim>>>, AppError> {
+    let mut db = db.connect().await?;
     let piece = parse_id("piece", id)?;
-    let claim = store::claims::create(
-        &mut db,
-        user.may(Action::AddClaim)?,
-        piece,
-        &input.0.validate()?,
-    )
-    .await?;
+    let claim = store::claims::create(&mut db, user.actor(), piece, &input.0.validate()?).await?;
     let version = claim.version;
     Ok(Created::new(format!("/api/v1/claims/{}", claim.id)).body(Tagged(Json(claim), version)))
 }

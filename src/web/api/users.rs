@@ -1,10 +1,11 @@
 use crate::domain::fields::Fields;
 use crate::domain::password;
-use crate::domain::roles::{Action, Role};
+use crate::domain::roles::Role;
 use crate::store::{self, users::NewUser, users::User};
 use crate::web::auth::ApiUser;
 use crate::web::error::AppError;
-use crate::web::guards::{Db, Input};
+use crate::web::guards::{Db, DbAfterBody, Input};
+use crate::web::permission::{ApiMay, ManageUsers};
 use rocket::response::status::Created;
 use rocket::serde::json::Json;
 use rocket::{Route, get, post, routes};
@@ -17,8 +18,7 @@ fn me(user: ApiUser) -> Json<User> {
 }
 
 #[get("/users")]
-async fn list(user: ApiUser, mut db: Db) -> Result<Json<Vec<User>>, AppError> {
-    user.may(Action::ManageUsers)?;
+async fn list(_admin: ApiMay<ManageUsers>, mut db: Db) -> Result<Json<Vec<User>>, AppError> {
     Ok(Json(store::users::list(&mut db).await?))
 }
 
@@ -57,11 +57,11 @@ impl UserInput {
 
 #[post("/users", data = "<input>")]
 async fn add(
-    user: ApiUser,
-    mut db: Db,
+    _admin: ApiMay<ManageUsers>,
+    db: DbAfterBody<'_>,
     input: Input<UserInput>,
 ) -> Result<Created<Json<User>>, AppError> {
-    user.may(Action::ManageUsers)?;
+    let mut db = db.connect().await?;
     let added = store::users::add(&mut db, &input.0.validate().await?).await?;
     Ok(Created::new("/api/v1/users").body(Json(added)))
 }

@@ -19,7 +19,7 @@ use crate::web::api::claimreview::review_of_claim;
 use crate::web::auth::PageUser;
 use crate::web::csrf::{CsrfToken, Protected, TokenField};
 use crate::web::error::AppError;
-use crate::web::guards::{Db, parse_id};
+use crate::web::guards::{Db, DbAfterBody, parse_id};
 use askama::Template;
 use rocket::form::FromForm;
 use rocket::http::Status as HttpStatus;
@@ -544,10 +544,11 @@ struct StatusForm {
 async fn change_status(
     user: PageUser,
     csrf: CsrfToken,
-    mut db: Db,
+    db: DbAfterBody<'_>,
     id: &str,
     form: Protected<StatusForm>,
 ) -> Answer {
+    let mut db = db.connect().await?;
     let form = form.0;
     let actor = user.may(Action::EditClaim)?;
     let id = parse_id("claim", id)?;
@@ -602,10 +603,11 @@ struct DetailsForm {
 async fn edit_details(
     user: PageUser,
     csrf: CsrfToken,
-    mut db: Db,
+    db: DbAfterBody<'_>,
     id: &str,
     form: Protected<DetailsForm>,
 ) -> Answer {
+    let mut db = db.connect().await?;
     let form = form.0;
     let actor = user.may(Action::EditClaim)?;
     let id = parse_id("claim", id)?;
@@ -638,10 +640,11 @@ struct AssignForm {
 async fn assign(
     user: PageUser,
     csrf: CsrfToken,
-    mut db: Db,
+    db: DbAfterBody<'_>,
     id: &str,
     form: Protected<AssignForm>,
 ) -> Answer {
+    let mut db = db.connect().await?;
     let form = form.0;
     let actor = user.may(Action::Assign)?;
     let id = parse_id("claim", id)?;
@@ -681,10 +684,11 @@ struct EvidenceForm {
 async fn add_evidence(
     user: PageUser,
     csrf: CsrfToken,
-    mut db: Db,
+    db: DbAfterBody<'_>,
     id: &str,
     form: Protected<EvidenceForm>,
 ) -> Answer {
+    let mut db = db.connect().await?;
     let form = form.0;
     let actor = user.may(Action::AddEvidence)?;
     let id = parse_id("claim", id)?;
@@ -741,11 +745,12 @@ async fn add_evidence(
 async fn remove_evidence(
     user: PageUser,
     csrf: CsrfToken,
-    mut db: Db,
+    db: DbAfterBody<'_>,
     id: &str,
     evidence: &str,
     _form: Protected<TokenField<'_>>,
 ) -> Answer {
+    let mut db = db.connect().await?;
     let actor = user.may(Action::RemoveEvidence)?;
     let id = parse_id("claim", id)?;
     let evidence = parse_id("evidence", evidence)?;
@@ -781,10 +786,11 @@ struct NoteForm {
 async fn add_note(
     user: PageUser,
     csrf: CsrfToken,
-    mut db: Db,
+    db: DbAfterBody<'_>,
     id: &str,
     form: Protected<NoteForm>,
 ) -> Answer {
+    let mut db = db.connect().await?;
     let form = form.0;
     let actor = user.may(Action::AddNote)?;
     let id = parse_id("claim", id)?;
@@ -814,10 +820,11 @@ struct SignOffForm {
 async fn sign_off(
     user: PageUser,
     csrf: CsrfToken,
-    mut db: Db,
+    db: DbAfterBody<'_>,
     id: &str,
     form: Protected<SignOffForm>,
 ) -> Answer {
+    let mut db = db.connect().await?;
     let form = form.0;
     let actor = user.may(Action::SignOff)?;
     let id = parse_id("claim", id)?;

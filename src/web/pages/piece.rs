@@ -16,7 +16,7 @@ use crate::web::auth::PageUser;
 use crate::web::claim_input::ClaimFields;
 use crate::web::csrf::{CsrfToken, Protected};
 use crate::web::error::AppError;
-use crate::web::guards::{Db, parse_id};
+use crate::web::guards::{Db, DbAfterBody, parse_id};
 use askama::Template;
 use rocket::form::FromForm;
 use rocket::http::Status as HttpStatus;
@@ -297,10 +297,11 @@ type Outcome = Result<Redirect, (HttpStatus, RawHtml<String>)>;
 async fn add_claim(
     user: PageUser,
     csrf: CsrfToken,
-    mut db: Db,
+    db: DbAfterBody<'_>,
     id: &str,
     form: Protected<ClaimForm>,
 ) -> Result<Outcome, AppError> {
+    let mut db = db.connect().await?;
     let typed = form.0;
     let actor = user.may(Action::AddClaim)?;
     let id = parse_id("piece", id)?;

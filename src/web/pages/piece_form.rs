@@ -12,7 +12,7 @@ use crate::store::pieces::Piece;
 use crate::web::auth::PageUser;
 use crate::web::csrf::{CsrfToken, Protected};
 use crate::web::error::AppError;
-use crate::web::guards::{Db, parse_id};
+use crate::web::guards::{Db, DbAfterBody, parse_id};
 use crate::web::piece_input::PieceFields;
 use askama::Template;
 use chrono::SecondsFormat;
@@ -177,9 +177,10 @@ fn author_list(text: &str) -> Vec<String> {
 async fn add_piece(
     user: PageUser,
     csrf: CsrfToken,
-    mut db: Db,
+    db: DbAfterBody<'_>,
     form: Protected<PieceForm<'_>>,
 ) -> Result<Outcome, AppError> {
+    let mut db = db.connect().await?;
     let typed = form.0;
     let actor = user.may(Action::AddPiece)?;
     // Keep the text as it was pasted, with the piece's own line breaks.
@@ -273,10 +274,11 @@ async fn edit_piece(
 async fn save_piece(
     user: PageUser,
     csrf: CsrfToken,
-    mut db: Db,
+    db: DbAfterBody<'_>,
     id: &str,
     form: Protected<PieceForm<'_>>,
 ) -> Result<Outcome, AppError> {
+    let mut db = db.connect().await?;
     let typed = form.0;
     let actor = user.may(Action::EditPiece)?;
     let id = parse_id("piece", id)?;
