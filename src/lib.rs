@@ -26,6 +26,7 @@ pub fn rocket(config: Config) -> Rocket<Build> {
         .manage(queries)
         .manage(config.settings)
         .attach(web::headers::SecurityHeaders)
+        .attach(web::framing::CloseAmbiguousFraming)
         .mount("/", web::health::routes())
         .mount("/", web::openapi::routes())
         .mount("/", web::pages::routes())

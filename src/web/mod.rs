@@ -4,6 +4,7 @@ pub mod auth;
 pub mod claim_input;
 pub mod csrf;
 pub mod error;
+pub mod framing;
 pub mod guards;
 pub mod headers;
 pub mod health;

@@ -11,6 +11,7 @@ mod contract;
 mod desk_pages;
 mod evidence_notes;
 mod exports;
+mod framing;
 mod health;
 mod hostile;
 mod migrations;
