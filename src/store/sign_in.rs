@@ -55,10 +55,11 @@ fn well_formed(email: &str, password: &str) -> Option<String> {
 
 /// Signs in, or says why not. A malformed email or password is refused before a connection is
 /// taken from the pool, and a connection is taken only once a password check's slot is held (so
-/// sign-ins waiting for one hold no connection). The throttle's check, the password check and the record of a failure run
-/// under advisory locks on the account and the address, so attempts sent at the same moment are
-/// counted one after another and cannot slip past the limit together; an attempt that finds
-/// either lock taken is not queued (holding a connection) but told to try again in a second.
+/// sign-ins waiting for one hold no connection). The throttle's check, the password check and
+/// the record of a failure run under advisory locks on the account and the address, so attempts
+/// sent at the same moment are counted one after another and cannot slip past the limit
+/// together; an attempt that finds either lock taken is not queued (holding a connection) but
+/// told to try again in a second.
 ///
 /// `replaces` is the secret of a credential this one replaces (the browser's previous session):
 /// it is revoked when, and only when, the sign-in succeeds.
