@@ -44,6 +44,50 @@ fn with_postgres_unreachable_it_exits_with_one_line_naming_the_url_and_the_fix()
 }
 
 #[test]
+fn instances_started_together_on_a_new_database_create_and_migrate_it_once() {
+    let db = unborn_database();
+    // Four at once, as a deploy starts its instances: one creates the database, one migrates it
+    // under the advisory lock, and the others find it done.
+    let children: Vec<_> = (0..4)
+        .map(|_| {
+            factdesk(&db.url, &["migrate"])
+                .stdin(Stdio::null())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        let output = child.wait_with_output().unwrap();
+        assert!(output.status.success(), "{output:?}");
+    }
+    let applied: Vec<String> = rocket::tokio::runtime::Runtime::new()
+        .unwrap()
+        .block_on(async {
+            use diesel_async::RunQueryDsl;
+            diesel::sql_query("SELECT version FROM __diesel_schema_migrations ORDER BY version")
+                .load::<Version>(&mut db.conn().await)
+                .await
+                .unwrap()
+        })
+        .into_iter()
+        .map(|row| row.version)
+        .collect();
+    let folders = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations"))
+        .unwrap()
+        .filter(|entry| entry.as_ref().unwrap().path().is_dir())
+        .count();
+    assert_eq!(applied.len(), folders, "each migration once: {applied:?}");
+}
+
+#[derive(diesel::QueryableByName)]
+struct Version {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    version: String,
+}
+
+#[test]
 fn migrate_creates_a_missing_database_and_demo_reloads_the_demo() {
     let db = unborn_database();
     let output = run(&db.url, &["migrate"]);
