@@ -52,30 +52,9 @@ impl Served {
         kib / 1024
     }
 
-    /// One request with `Connection: close`; the whole answer, head and body, as text.
+    /// One request on a connection of its own (see [`http`]).
     pub fn request(&self, method: &str, path: &str, headers: &[String], body: &str) -> String {
-        let mut stream = TcpStream::connect(&self.address).unwrap();
-        stream
-            .set_read_timeout(Some(Duration::from_secs(60)))
-            .unwrap();
-        let mut request = format!(
-            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n",
-            self.address
-        );
-        for header in headers {
-            request.push_str(&format!("{header}\r\n"));
-        }
-        if !body.is_empty() {
-            request.push_str(&format!(
-                "Content-Type: application/json\r\nContent-Length: {}\r\n",
-                body.len()
-            ));
-        }
-        request.push_str(&format!("\r\n{body}"));
-        stream.write_all(request.as_bytes()).unwrap();
-        let mut answer = String::new();
-        stream.read_to_string(&mut answer).unwrap();
-        answer
+        http(&self.address, method, path, headers, body)
     }
 }
 
@@ -84,6 +63,31 @@ impl Drop for Served {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// One request over a plain socket, with `Connection: close`; the whole answer, head and body, as
+/// text. `headers` are whole header lines; a body is sent as JSON.
+pub fn http(address: &str, method: &str, path: &str, headers: &[String], body: &str) -> String {
+    let mut stream = TcpStream::connect(address).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .unwrap();
+    let mut request =
+        format!("{method} {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n");
+    for header in headers {
+        request.push_str(&format!("{header}\r\n"));
+    }
+    if !body.is_empty() {
+        request.push_str(&format!(
+            "Content-Type: application/json\r\nContent-Length: {}\r\n",
+            body.len()
+        ));
+    }
+    request.push_str(&format!("\r\n{body}"));
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    answer
 }
 
 /// The status code of a raw HTTP answer (0 when there is none).

@@ -1,8 +1,8 @@
 //! The binary as a user runs it: `factdesk`, `factdesk migrate`, `factdesk demo`.
+use crate::served::http;
 use crate::support::{PASSWORD, TestDb, add_user, database_url};
 use factdesk::domain::roles::Role;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+use std::io::{BufRead, BufReader};
 use std::process::{Command, Output, Stdio};
 use uuid::Uuid;
 
@@ -116,28 +116,6 @@ fn migrate_creates_a_missing_database_and_demo_reloads_the_demo() {
         pieces, 1,
         "reloading the demo must replace it, not add a second copy"
     );
-}
-
-/// One request over a plain socket, with `Connection: close`: enough HTTP for a smoke test of
-/// the real server. `headers` are whole header lines; a body is sent as JSON.
-fn http(address: &str, method: &str, path: &str, headers: &[String], body: &str) -> String {
-    let mut stream = TcpStream::connect(address).unwrap();
-    let mut request =
-        format!("{method} {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n");
-    for header in headers {
-        request.push_str(&format!("{header}\r\n"));
-    }
-    if !body.is_empty() {
-        request.push_str(&format!(
-            "Content-Type: application/json\r\nContent-Length: {}\r\n",
-            body.len()
-        ));
-    }
-    request.push_str(&format!("\r\n{body}"));
-    stream.write_all(request.as_bytes()).unwrap();
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).unwrap();
-    answer
 }
 
 /// The body of a raw HTTP answer, as JSON (Null when it is not JSON).
