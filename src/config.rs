@@ -31,6 +31,11 @@ pub struct Settings {
     pub newsroom_name: String,
     /// The newsroom's own site; none means `public_url`.
     pub newsroom_url: Option<String>,
+    /// Seconds a connection has to send a request's whole head, from when it opens or its last
+    /// answer was sent: a client that sends it slowly, or idles between requests, is disconnected.
+    pub header_timeout: u64,
+    /// Seconds a request has to send its whole body; a slower one is answered 408.
+    pub body_timeout: u64,
 }
 
 impl Settings {
@@ -58,6 +63,16 @@ impl Settings {
         if self.password_checks == 0 {
             return Err("password_checks is 0: at least one sign-in must be able to run".into());
         }
+        for (name, seconds) in [
+            ("header_timeout", self.header_timeout),
+            ("body_timeout", self.body_timeout),
+        ] {
+            if seconds == 0 {
+                return Err(format!(
+                    "{name} is 0: a connection must be given at least a second"
+                ));
+            }
+        }
         if self.newsroom_name.trim().is_empty() {
             return Err(
                 "newsroom_name is empty: name the newsroom that publishes the checks".into(),
@@ -79,6 +94,8 @@ impl Default for Settings {
             public_url: "http://127.0.0.1:8000".into(),
             newsroom_name: "Factdesk newsroom".into(),
             newsroom_url: None,
+            header_timeout: 10,
+            body_timeout: 30,
         }
     }
 }
@@ -258,6 +275,7 @@ mod tests {
             "log_level": rocket.log_level.to_string(),
             "pool_size": config.settings.pool_size,
             "database_url": config.settings.database_url,
+            "timeouts": [rocket.header_timeout, rocket.body_timeout, u64::from(rocket.keep_alive)],
         });
         std::fs::write(out, seen.to_string()).unwrap();
     }
@@ -305,6 +323,8 @@ mod tests {
         assert_eq!(seen["log_level"], "normal", "{seen}");
         assert_eq!(seen["pool_size"], 16, "{seen}");
         assert_eq!(seen["database_url"], "postgres://localhost/factdesk");
+        // Rocket (patched, vendor/README.md) is given Factdesk's connection limits, not its own 0.
+        assert_eq!(seen["timeouts"], serde_json::json!([10, 30, 5]), "{seen}");
 
         // The environment still overrides those defaults.
         let seen = configured_in(
@@ -313,10 +333,12 @@ mod tests {
                 ("ROCKET_CONFIG", missing.to_str().unwrap()),
                 ("ROCKET_IP_HEADER", "X-Real-IP"),
                 ("ROCKET_LIMITS", "{json=\"3 MiB\"}"),
+                ("ROCKET_HEADER_TIMEOUT", "2"),
             ],
         );
         assert_eq!(seen["ip_header"], "X-Real-IP", "{seen}");
         assert_eq!(seen["json_limit"], 3 * MIB, "{seen}");
+        assert_eq!(seen["timeouts"], serde_json::json!([2, 30, 5]), "{seen}");
         std::fs::remove_dir_all(dir).unwrap();
     }
 
@@ -359,6 +381,7 @@ mod tests {
         let seen = configured_in(&dir, &[("ROCKET_CONFIG", toml.to_str().unwrap())]);
         assert_eq!(seen["ip_header"], serde_json::Value::Null, "{seen}");
         assert_eq!(seen["json_limit"], 2 * MIB, "{seen}");
+        assert_eq!(seen["timeouts"], serde_json::json!([10, 30, 5]), "{seen}");
         std::fs::remove_dir_all(dir).unwrap();
     }
 
@@ -390,6 +413,12 @@ mod tests {
                 .unwrap_err()
                 .contains("password_checks")
         );
+        for unbounded in ["header_timeout", "body_timeout"] {
+            let figment = Figment::from(Serialized::defaults(Settings::default()))
+                .merge(Serialized::global(unbounded, 0));
+            let error = Config::from_figment(figment).unwrap_err().to_string();
+            assert!(error.contains(unbounded), "{error}");
+        }
         let settings = with("public_url", "https://checks.example.org/").unwrap();
         assert_eq!(settings.newsroom_url(), "https://checks.example.org/");
         let settings = with("newsroom_url", "https://news.example.org").unwrap();

@@ -316,6 +316,10 @@ fn default_catcher(status: Status, request: &Request<'_>) -> Problem {
             request.uri().path()
         ),
         405 => "this address does not accept that method".to_owned(),
+        // Factdesk's own 400s carry their problem: this is a request Rocket could not read.
+        400 => "the request is malformed: it needs a known method, a valid path and exactly one \
+                Host header naming a host (RFC 9112)"
+            .to_owned(),
         500 => "something went wrong on our side; it has been logged".to_owned(),
         _ => status
             .reason()

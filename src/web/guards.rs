@@ -1,6 +1,7 @@
 //! Request guards: a database connection, the acting user, `If-Match`, and JSON bodies that fail
 //! with a message a person can act on.
 use super::error::{AppError, Problem, fail_guard};
+use crate::Settings;
 use crate::domain::fields::FieldError;
 use crate::store::{Conn, Pool};
 use diesel_async::pooled_connection::deadpool::Object;
@@ -11,6 +12,7 @@ use rocket::request::{self, FromRequest, Request};
 use rocket::serde::json::serde_json::{self, error::Category};
 use serde::de::DeserializeOwned;
 use std::ops::{Deref, DerefMut};
+use std::time::Duration;
 use uuid::Uuid;
 
 /// A pooled connection; 503 when none can be had. A request holds at most one: the session
@@ -192,7 +194,8 @@ impl<'r> FromRequest<'r> for IfMatch {
     }
 }
 
-/// The whole body as text, within the named limit: 413 above it, 400 when it is not UTF-8.
+/// The whole body as text, within the named limit and `body_timeout`: 413 above the limit, 408
+/// when it has not all arrived in time, 400 when it is not UTF-8.
 pub(crate) async fn read_body(
     request: &Request<'_>,
     data: Data<'_>,
@@ -201,15 +204,29 @@ pub(crate) async fn read_body(
     what: &str,
 ) -> Result<String, Problem> {
     let limit = request.limits().get(limit_name).unwrap_or(default);
-    match data.open(limit).into_string().await {
-        Ok(text) if text.is_complete() => Ok(text.into_inner()),
-        Ok(_) => Err(Problem::new(
+    let seconds = request
+        .rocket()
+        .state::<Settings>()
+        .map_or(Settings::default().body_timeout, |settings| {
+            settings.body_timeout
+        });
+    let read = data.open(limit).into_string();
+    match rocket::tokio::time::timeout(Duration::from_secs(seconds), read).await {
+        Ok(Ok(text)) if text.is_complete() => Ok(text.into_inner()),
+        Ok(Ok(_)) => Err(Problem::new(
             Status::PayloadTooLarge,
             format!("the {what} is larger than the limit of {limit}"),
         )),
-        Err(error) => Err(Problem::new(
+        Ok(Err(error)) => Err(Problem::new(
             Status::BadRequest,
             format!("the {what} could not be read as UTF-8 text: {error}"),
+        )),
+        Err(_) => Err(Problem::new(
+            Status::RequestTimeout,
+            format!(
+                "the {what} did not arrive within {seconds} s: send it again, whole, on a \
+                 faster connection"
+            ),
         )),
     }
 }

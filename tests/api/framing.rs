@@ -1,21 +1,9 @@
 //! Requests framed two ways at once (issue 10, defect 6), over a real socket.
-use crate::served::Served;
+use crate::served::{Served, until_closed};
 use crate::support::TestDb;
-use std::io::{ErrorKind, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
-
-/// Everything the server sends on one connection until it closes it; `None` if it is still open
-/// after `wait`.
-fn until_closed(stream: &mut TcpStream, wait: Duration) -> Option<String> {
-    stream.set_read_timeout(Some(wait)).unwrap();
-    let mut answer = Vec::new();
-    match stream.read_to_end(&mut answer) {
-        Ok(_) => Some(String::from_utf8_lossy(&answer).into_owned()),
-        Err(error) if matches!(error.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => None,
-        Err(error) => panic!("{error}"),
-    }
-}
 
 #[test]
 fn a_request_with_both_content_length_and_chunks_is_answered_once_and_its_connection_closed() {
@@ -54,4 +42,55 @@ fn a_request_with_both_content_length_and_chunks_is_answered_once_and_its_connec
         assert!(read > 0, "closed early: {seen}");
         seen.push_str(&String::from_utf8_lossy(&buffer[..read]));
     }
+}
+
+#[test]
+fn a_request_without_one_valid_host_is_refused_as_rfc_9112_asks() {
+    let db = rocket::tokio::runtime::Runtime::new()
+        .unwrap()
+        .block_on(TestDb::new());
+    let served = Served::start(&db.url, &[]);
+    let host = &served.address;
+    let ask = |head: String| {
+        let mut stream = TcpStream::connect(host).unwrap();
+        stream.write_all(head.as_bytes()).unwrap();
+        until_closed(&mut stream, Duration::from_secs(10)).expect("the answer ends")
+    };
+    for (case, head) in [
+        (
+            "no Host",
+            "GET /healthz HTTP/1.1\r\nConnection: close\r\n\r\n".to_owned(),
+        ),
+        (
+            "two Hosts",
+            format!(
+                "GET /healthz HTTP/1.1\r\nHost: {host}\r\nHost: evil.example\r\nConnection: close\r\n\r\n"
+            ),
+        ),
+        (
+            "two Hosts, HTTP/1.0",
+            format!("GET /healthz HTTP/1.0\r\nHost: {host}\r\nHost: evil.example\r\n\r\n"),
+        ),
+        (
+            "a Host that is none",
+            "GET /healthz HTTP/1.1\r\nHost: a b\r\nConnection: close\r\n\r\n".to_owned(),
+        ),
+    ] {
+        let answer = ask(head);
+        assert!(
+            answer.starts_with("HTTP/1.1 400") || answer.starts_with("HTTP/1.0 400"),
+            "{case}: {answer}"
+        );
+        assert!(
+            answer.contains("exactly one Host header"),
+            "{case}: {answer}"
+        );
+    }
+    // HTTP/1.0 had no Host header: its requests are served without one.
+    let answer = ask("GET /healthz HTTP/1.0\r\n\r\n".to_owned());
+    assert!(answer.contains(" 200 OK"), "{answer}");
+    let answer = ask(format!(
+        "GET /healthz HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    ));
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
 }

@@ -29,4 +29,5 @@ mod sign_in_flood;
 mod slow_clients;
 mod startup;
 mod synthetic;
+mod timeouts;
 mod workflow;
