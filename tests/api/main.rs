@@ -24,6 +24,7 @@ mod piece_page;
 mod pieces_claims;
 mod queries;
 mod races;
+mod read_load;
 mod scale;
 mod search;
 mod served;

@@ -122,3 +122,60 @@ pub fn until_closed(stream: &mut TcpStream, wait: Duration) -> Option<String> {
         Err(error) => panic!("{error}"),
     }
 }
+
+/// One request with the given header lines and a urlencoded form body; the whole raw answer.
+pub fn send(address: &str, method: &str, path: &str, headers: &[String], form: &str) -> String {
+    let mut stream = TcpStream::connect(address).unwrap();
+    let mut request =
+        format!("{method} {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n");
+    for line in headers {
+        request.push_str(&format!("{line}\r\n"));
+    }
+    if !form.is_empty() {
+        request.push_str(&format!(
+            "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n",
+            form.len()
+        ));
+    }
+    request.push_str(&format!("\r\n{form}"));
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    answer
+}
+
+/// The `name=value` of every cookie an answer sets.
+pub fn cookies_set(answer: &str) -> Vec<String> {
+    let head = answer.split("\r\n\r\n").next().unwrap();
+    head.lines()
+        .filter_map(|line| line.split_once(':'))
+        .filter(|(name, _)| name.eq_ignore_ascii_case("set-cookie"))
+        .map(|(_, value)| value.trim().split(';').next().unwrap().to_owned())
+        .collect()
+}
+
+/// Signs in through the page on `address`; the session cookie (`name=value`).
+pub fn sign_in(address: &str, email: &str) -> String {
+    let login = send(address, "GET", "/login", &[], "");
+    assert_eq!(status(&login), 200, "{login}");
+    let csrf_cookie = cookies_set(&login).join("; ");
+    let token = login
+        .split("name=\"csrf_token\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the sign-in form carries its token");
+    let form = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs([
+            ("email", email),
+            ("password", crate::support::PASSWORD),
+            ("csrf_token", token),
+        ])
+        .finish();
+    let cookie = format!("Cookie: {csrf_cookie}");
+    let signed_in = send(address, "POST", "/login", &[cookie], &form);
+    assert_eq!(status(&signed_in), 303, "{signed_in}");
+    cookies_set(&signed_in)
+        .into_iter()
+        .find(|cookie| cookie.starts_with("factdesk_session="))
+        .expect("signing in sets the session cookie")
+}
