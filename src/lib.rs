@@ -20,8 +20,10 @@ pub fn rocket(config: Config) -> Rocket<Build> {
         config.settings.password_checks,
         store::password_checks::WAIT,
     );
+    let hub = web::live::Hub::new(&config.settings.database_url, pool.clone());
     rocket::custom(config.figment)
         .manage(pool)
+        .manage(hub)
         .manage(checks)
         .manage(queries)
         .manage(config.settings)
@@ -30,6 +32,7 @@ pub fn rocket(config: Config) -> Rocket<Build> {
         .mount("/", web::health::routes())
         .mount("/", web::openapi::routes())
         .mount("/", web::pages::routes())
+        .mount("/", web::live::routes())
         .mount("/", web::api::claimreview::public_routes())
         .mount("/api/v1", web::api::routes())
         .register("/", web::error::catchers())

@@ -8,6 +8,7 @@ pub mod demo;
 pub mod dump;
 pub mod events;
 pub mod evidence;
+pub mod live;
 mod models;
 pub mod notes;
 pub mod password_checks;

@@ -261,6 +261,7 @@ impl Problem {
             title: &self.title,
             user: None,
             csrf_token: "",
+            live: None,
         };
         let page = ErrorPage {
             layout,

@@ -10,9 +10,10 @@ use rocket::{Request, Response};
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
 
 /// Where the stylesheet, the script and the icon are served, and for how long a browser may keep them.
-pub const STATIC_FILES: [&str; 3] = [
+pub const STATIC_FILES: [&str; 4] = [
     "/static/factdesk.css",
     "/static/factdesk.js",
+    "/static/live.js",
     "/static/favicon.svg",
 ];
 pub const STYLESHEET_CACHE_CONTROL: &str = "public, max-age=3600";

@@ -8,6 +8,7 @@ pub mod framing;
 pub mod guards;
 pub mod headers;
 pub mod health;
+pub mod live;
 pub mod openapi;
 pub mod page_input;
 pub mod pages;

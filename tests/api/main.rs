@@ -15,6 +15,7 @@ mod framing;
 mod health;
 mod hostile;
 mod instances;
+mod live;
 mod migrations;
 mod openapi;
 mod pages;

@@ -49,6 +49,21 @@ impl Browser {
         Page::read(self.client.get(path.to_owned()).dispatch().await).await
     }
 
+    /// A GET whose answer is read only to its head (its body may never end: `/live`).
+    pub async fn head_of(&self, path: &str) -> Page {
+        let response = self.client.get(path.to_owned()).dispatch().await;
+        let headers = response
+            .headers()
+            .iter()
+            .map(|h| (h.name().to_string(), h.value().to_string()))
+            .collect();
+        Page {
+            status: response.status(),
+            headers,
+            body: String::new(),
+        }
+    }
+
     /// A GET that also sends `cookie` (as someone who copied it would).
     pub async fn get_with(&self, path: &str, cookie: &Cookie<'static>) -> Page {
         let request = self.client.get(path.to_owned()).cookie(cookie.clone());
@@ -390,6 +405,15 @@ pub fn assert_inert(what: &str, html: &str) {
 /// The one script a page may carry: the app's own file, loaded from the app, nothing inline.
 pub const APP_SCRIPT: &str = r#"<script src="/static/factdesk.js" defer></script>"#;
 
+/// Live pages' script (`/live`), on the pages that show claims: the app's own file too.
+pub const LIVE_SCRIPT: &str = r#"<script src="/static/live.js" defer></script>"#;
+
+/// `html` without the app's own script files, each at most once.
+pub fn without_app_scripts(html: &str) -> String {
+    html.replacen(APP_SCRIPT, "", 1)
+        .replacen(LIVE_SCRIPT, "", 1)
+}
+
 /// The one inline script element a page may carry: a JSON-LD data block (a published check's
 /// ClaimReview), which browsers never run.
 pub const DATA_BLOCK: &str = r#"<script type="application/ld+json">"#;
@@ -426,7 +450,7 @@ pub fn without_data_blocks(what: &str, html: &str) -> String {
 /// other site nothing (`rel="noopener noreferrer"`).
 #[track_caller]
 pub fn assert_page_markup(what: &str, html: &str) {
-    let html = &without_data_blocks(what, &html.replacen(APP_SCRIPT, "", 1));
+    let html = &without_data_blocks(what, &without_app_scripts(html));
     assert_inert(what, html);
     for tag in tags(html) {
         assert!(

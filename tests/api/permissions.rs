@@ -224,6 +224,9 @@ impl Principal {
                     let fields: Vec<(&str, &str)> =
                         form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
                     browser.post_form(&path, &fields).await
+                } else if path.starts_with("/live") {
+                    // A stream of changes never ends: its answer is judged by its head.
+                    browser.head_of(&path).await
                 } else {
                     browser.get(&path).await
                 };

@@ -78,6 +78,7 @@ async fn show(
         title: "Fact check",
         user: None,
         csrf_token: "",
+        live: None,
     };
     render(&CheckPage {
         layout,

@@ -12,6 +12,7 @@ use crate::store;
 use crate::store::claims::{ClaimChanges, ClaimDetail};
 use crate::store::events::Event;
 use crate::store::evidence::NewEvidence;
+use crate::store::live::Scope;
 use crate::store::pieces::Piece;
 use crate::store::search::Similar;
 use crate::store::users::User;
@@ -20,6 +21,7 @@ use crate::web::auth::PageUser;
 use crate::web::csrf::{CsrfToken, Protected, TokenField};
 use crate::web::error::AppError;
 use crate::web::guards::{Db, DbAfterBody, parse_id};
+use crate::web::live::live_url;
 use askama::Template;
 use rocket::form::FromForm;
 use rocket::http::Status as HttpStatus;
@@ -38,12 +40,16 @@ struct Loaded {
     users: Vec<User>,
     /// Earlier claims of other pieces saying nearly the same (one index-backed query).
     similar: Vec<Similar>,
+    /// The page's stream of changes, from the last event before it was read.
+    live: String,
     /// The ClaimReview JSON-LD once the verdict is signed off, made safe for its script element
     /// (set by the GET only: a refused form's page is no publication).
     review_json: Option<String>,
 }
 
 async fn load(db: &mut Db, id: Uuid) -> Result<Loaded, AppError> {
+    // First: a change made while the rest is read is then told to the page, not missed.
+    let live = live_url(Scope::Claim(id), store::live::latest(db).await?);
     let (detail, piece) = store::claims::get_with_piece(db, id).await?;
     let history = store::events::for_claim(db, id).await?;
     let users = store::users::list(db).await?;
@@ -54,6 +60,7 @@ async fn load(db: &mut Db, id: Uuid) -> Result<Loaded, AppError> {
         history,
         users,
         similar,
+        live,
         review_json: None,
     })
 }
@@ -348,6 +355,7 @@ fn page(
         title: "Claim",
         user: Some(&user.user),
         csrf_token: &csrf.0,
+        live: Some(loaded.live.clone()),
     };
     let stamp = |who: Option<Uuid>, at: Option<chrono::DateTime<chrono::Utc>>| {
         who.map(|who| Stamp {

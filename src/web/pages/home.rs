@@ -10,12 +10,14 @@ use crate::domain::headline::Fragment;
 use crate::domain::workflow::Status;
 use crate::store;
 use crate::store::claims::{Claim, ClaimFilter};
+use crate::store::live::Scope;
 use crate::store::pieces::PieceSummary;
 use crate::store::users::User;
 use crate::web::auth::PageUser;
 use crate::web::csrf::CsrfToken;
 use crate::web::error::AppError;
 use crate::web::guards::Db;
+use crate::web::live::live_url;
 use crate::web::page_input::Paging;
 use askama::Template;
 use rocket::response::content::RawHtml;
@@ -148,6 +150,7 @@ async fn home(
     let paging = Paging::read(&mut fields, None, pieces, PIECES);
     fields.finish().map_err(AppError::invalid)?;
     let me = user.user.id;
+    let live = live_url(Scope::Desk, store::live::latest(&mut db).await?);
     let listing = store::pieces::list(&mut db, PIECES, paging.after).await?;
     let open = |status| ClaimFilter {
         status: Some(status),
@@ -171,6 +174,7 @@ async fn home(
         title: "The desk",
         user: Some(&user.user),
         csrf_token: &csrf.0,
+        live: Some(live),
     };
     render(&DeskPage {
         layout,

@@ -19,6 +19,8 @@ pub struct Layout<'a> {
     pub title: &'a str,
     pub user: Option<&'a User>,
     pub csrf_token: &'a str,
+    /// Where the page hears of changes made elsewhere (`/live?…`), when it shows claims.
+    pub live: Option<String>,
 }
 
 impl Layout<'_> {
@@ -63,6 +65,15 @@ fn script() -> (ContentType, &'static str) {
     )
 }
 
+/// Live pages' script (`web::live`): news of changes made elsewhere, marks and counts redone.
+#[get("/static/live.js")]
+fn live_script() -> (ContentType, &'static str) {
+    (
+        ContentType::JavaScript,
+        include_str!("../../../static/live.js"),
+    )
+}
+
 /// The tab's icon: without one, browsers ask for `/favicon.ico` and log its 404.
 #[get("/static/favicon.svg")]
 fn icon() -> (ContentType, &'static str) {
@@ -74,7 +85,7 @@ fn icon() -> (ContentType, &'static str) {
 
 pub fn routes() -> Vec<Route> {
     [
-        routes![stylesheet, script, icon],
+        routes![stylesheet, script, live_script, icon],
         session::routes(),
         home::routes(),
         search::routes(),

@@ -12,11 +12,13 @@ use crate::domain::roles::Action;
 use crate::domain::workflow::{Priority, Status};
 use crate::store;
 use crate::store::claims::Claim;
+use crate::store::live::Scope;
 use crate::web::auth::PageUser;
 use crate::web::claim_input::ClaimFields;
 use crate::web::csrf::{CsrfToken, Protected};
 use crate::web::error::AppError;
 use crate::web::guards::{Db, DbAfterBody, parse_id};
+use crate::web::live::live_url;
 use askama::Template;
 use rocket::form::FromForm;
 use rocket::http::Status as HttpStatus;
@@ -190,6 +192,7 @@ async fn show(
     added: Option<Uuid>,
     add: &AddClaim,
 ) -> Result<RawHtml<String>, AppError> {
+    let live = live_url(Scope::Piece(id), store::live::latest(db).await?);
     let detail = store::pieces::get(db, id).await?;
     let edited = store::piece_edits::latest_change(db, id).await?;
     // Names for the assignees: one query for everyone, not one per claim.
@@ -234,6 +237,7 @@ async fn show(
         title: &piece.title,
         user: Some(&user.user),
         csrf_token: &csrf.0,
+        live: Some(live),
     };
     render(&PiecePage {
         layout,

@@ -131,6 +131,7 @@ fn form_page(
         },
         user: Some(&user.user),
         csrf_token: &csrf.0,
+        live: None,
     };
     render(&PieceFormPage {
         layout,

@@ -262,6 +262,7 @@ async fn search(
         title: "Claims",
         user: Some(&user.user),
         csrf_token: &csrf.0,
+        live: None,
     };
     let day = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
     render(&SearchPage {

@@ -34,6 +34,7 @@ fn login_page(
         title: "Sign in",
         user: None,
         csrf_token: &csrf.0,
+        live: None,
     };
     render(&LoginPage {
         layout,

@@ -12,6 +12,7 @@ mod wire;
 
 mod claim;
 mod errors;
+mod live;
 mod pages;
 mod piece;
 mod screenshots;

@@ -1,0 +1,2 @@
+DROP TRIGGER events_announce ON events;
+DROP FUNCTION factdesk_announce_event();
