@@ -2,13 +2,44 @@
 //! process shows: its memory, its sockets, its signals. Killed on drop.
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
 
 pub struct Served {
     child: Child,
     /// `127.0.0.1:port`.
     pub address: String,
+    /// Every line it has written, standard output and error interleaved as they arrived.
+    log: Arc<Log>,
+}
+
+#[derive(Default)]
+struct Log {
+    written: Mutex<Written>,
+    grown: Condvar,
+}
+
+#[derive(Default)]
+struct Written {
+    lines: Vec<String>,
+    /// Pipes closed: at 2 the process has exited (or closed both), and nothing more will come.
+    closed: usize,
+}
+
+impl Log {
+    /// Keeps reading `from`, so a full pipe never blocks the server.
+    fn keep(self: &Arc<Self>, from: impl BufRead + Send + 'static) {
+        let log = Arc::clone(self);
+        std::thread::spawn(move || {
+            for line in from.lines().map_while(Result::ok) {
+                log.written.lock().unwrap().lines.push(line);
+                log.grown.notify_all();
+            }
+            log.written.lock().unwrap().closed += 1;
+            log.grown.notify_all();
+        });
+    }
 }
 
 impl Served {
@@ -23,22 +54,80 @@ impl Served {
             .env("ROCKET_LOAD_DEMO", "false")
             .envs(env.iter().copied())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let mut lines = BufReader::new(stdout).lines();
-        let address = lines.by_ref().map_while(Result::ok).find_map(|line| {
-            line.split_once("launched from http://")
-                .map(|(_, address)| address.trim().to_owned())
-        });
-        // Keep reading what it logs, so a full pipe never blocks it.
-        std::thread::spawn(move || lines.for_each(drop));
-        let address = address.unwrap_or_else(|| {
-            let _ = child.kill();
-            panic!("the server stopped before it said where it listens")
-        });
-        Served { child, address }
+        let log = Arc::new(Log::default());
+        log.keep(BufReader::new(child.stdout.take().unwrap()));
+        log.keep(BufReader::new(child.stderr.take().unwrap()));
+        let mut served = Served {
+            child,
+            address: String::new(),
+            log,
+        };
+        let launched = served.wait_for_log("launched from http://", Duration::from_secs(60));
+        let Some(line) = launched else {
+            let _ = served.child.kill();
+            let log = served.log().join("\n");
+            panic!("the server stopped before it said where it listens:\n{log}")
+        };
+        let (_, address) = line.split_once("launched from http://").unwrap();
+        served.address = address.trim().to_owned();
+        served
+    }
+
+    /// What it has written so far, a line an item.
+    pub fn log(&self) -> Vec<String> {
+        self.log.written.lock().unwrap().lines.clone()
+    }
+
+    /// The first line it writes (or has written) containing `text`; None if none comes within
+    /// `wait`, or the process closes its output first.
+    pub fn wait_for_log(&self, text: &str, wait: Duration) -> Option<String> {
+        let deadline = Instant::now() + wait;
+        let mut written = self.log.written.lock().unwrap();
+        loop {
+            if let Some(line) = written.lines.iter().find(|line| line.contains(text)) {
+                return Some(line.clone());
+            }
+            if written.closed == 2 {
+                return None;
+            }
+            let left = deadline.checked_duration_since(Instant::now())?;
+            written = self.log.grown.wait_timeout(written, left).unwrap().0;
+        }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Sends SIGTERM, as an orchestrator stopping it would.
+    pub fn terminate(&self) {
+        let sent = Command::new("kill")
+            .args(["-TERM", &self.pid().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success(), "kill -TERM {}: {sent}", self.pid());
+    }
+
+    /// How it exited, if it has.
+    pub fn exited(&mut self) -> Option<ExitStatus> {
+        self.child.try_wait().unwrap()
+    }
+
+    /// How it exited, once it has; None if it still runs after `wait`.
+    pub fn wait_for_exit(&mut self, wait: Duration) -> Option<ExitStatus> {
+        let deadline = Instant::now() + wait;
+        loop {
+            if let Some(status) = self.exited() {
+                return Some(status);
+            }
+            if Instant::now() >= deadline {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
     }
 
     /// The most memory the process has held at once (`VmHWM`), in MiB.
@@ -68,10 +157,22 @@ impl Drop for Served {
 /// One request over a plain socket, with `Connection: close`; the whole answer, head and body, as
 /// text. `headers` are whole header lines; a body is sent as JSON.
 pub fn http(address: &str, method: &str, path: &str, headers: &[String], body: &str) -> String {
-    let mut stream = TcpStream::connect(address).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(60)))
-        .unwrap();
+    let wait = Duration::from_secs(60);
+    try_http(address, method, path, headers, body, wait).unwrap()
+}
+
+/// [`http`], with what went wrong on the socket returned instead of a panic: a refused
+/// connection, a reset, or no answer within `wait` (`WouldBlock` or `TimedOut`).
+pub fn try_http(
+    address: &str,
+    method: &str,
+    path: &str,
+    headers: &[String],
+    body: &str,
+    wait: Duration,
+) -> std::io::Result<String> {
+    let mut stream = TcpStream::connect(address)?;
+    stream.set_read_timeout(Some(wait))?;
     let mut request =
         format!("{method} {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n");
     for header in headers {
@@ -84,10 +185,18 @@ pub fn http(address: &str, method: &str, path: &str, headers: &[String], body: &
         ));
     }
     request.push_str(&format!("\r\n{body}"));
-    stream.write_all(request.as_bytes()).unwrap();
+    stream.write_all(request.as_bytes())?;
     let mut answer = String::new();
-    stream.read_to_string(&mut answer).unwrap();
+    stream.read_to_string(&mut answer)?;
+    Ok(answer)
+}
+
+/// The body of a raw HTTP answer, as JSON (Null when it is not JSON).
+pub fn json_body(answer: &str) -> serde_json::Value {
     answer
+        .split_once("\r\n\r\n")
+        .and_then(|(_, body)| serde_json::from_str(body).ok())
+        .unwrap_or_default()
 }
 
 /// The status code of a raw HTTP answer (0 when there is none).

@@ -1,5 +1,5 @@
 //! The binary as a user runs it: `factdesk`, `factdesk migrate`, `factdesk demo`.
-use crate::served::http;
+use crate::served::{http, json_body};
 use crate::support::{PASSWORD, TestDb, add_user, database_url};
 use factdesk::domain::roles::Role;
 use std::io::{BufRead, BufReader};
@@ -116,14 +116,6 @@ fn migrate_creates_a_missing_database_and_demo_reloads_the_demo() {
         pieces, 1,
         "reloading the demo must replace it, not add a second copy"
     );
-}
-
-/// The body of a raw HTTP answer, as JSON (Null when it is not JSON).
-fn json_body(answer: &str) -> serde_json::Value {
-    answer
-        .split_once("\r\n\r\n")
-        .and_then(|(_, body)| serde_json::from_str(body).ok())
-        .unwrap_or_default()
 }
 
 /// What the started server answered: anonymously, to signing in, and with the token it gave.

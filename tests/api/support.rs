@@ -201,7 +201,13 @@ pub async fn add_user(db: &TestDb, role: Role) -> (User, String) {
 
 /// A user of `role` with the email given, and their bearer token.
 pub async fn add_user_with_email(db: &TestDb, role: Role, email: &str) -> (User, String) {
-    let mut conn = db.conn().await;
+    add_user_at(&db.url, role, email).await
+}
+
+/// A user of `role` with the email given, and their bearer token, in the database at `url`
+/// (one that is not a [`TestDb`], such as on a cluster a test runs itself).
+pub async fn add_user_at(url: &str, role: Role, email: &str) -> (User, String) {
+    let mut conn = AsyncPgConnection::establish(url).await.unwrap();
     let tag = Uuid::new_v4().simple().to_string();
     let new = NewUser {
         name: format!("{} {}", role.label(), &tag[..6]),
