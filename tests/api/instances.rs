@@ -2,7 +2,7 @@
 //! request may reach another instance, so a session started on one, and a token issued by one,
 //! must be honoured by every other that shares the secret key. (Instances starting together on a
 //! new database migrate it once: `startup.rs`.)
-use crate::served::{Served, header, send, sign_in, status};
+use crate::served::{Served, header, http_form, sign_in, status};
 use crate::support::{PASSWORD, TestDb, add_user};
 use factdesk::domain::roles::Role;
 use std::slice::from_ref;
@@ -23,7 +23,7 @@ fn a_session_and_a_token_made_on_one_instance_are_honoured_by_another_with_the_s
     let stranger = Served::start(&db.url, &[("ROCKET_SECRET_KEY", ANOTHER_KEY)]);
 
     let session = format!("Cookie: {}", sign_in(&one.address, &user.email));
-    let desk = send(&other.address, "GET", "/", from_ref(&session), "");
+    let desk = http_form(&other.address, "GET", "/", from_ref(&session), "");
     assert_eq!(status(&desk), 200, "{desk}");
     assert!(
         desk.contains(&user.name),
@@ -31,7 +31,7 @@ fn a_session_and_a_token_made_on_one_instance_are_honoured_by_another_with_the_s
         user.name
     );
     // The cookie is sealed with the key: an instance with another cannot open it.
-    let desk = send(&stranger.address, "GET", "/", &[session], "");
+    let desk = http_form(&stranger.address, "GET", "/", &[session], "");
     assert_eq!(status(&desk), 303, "{desk}");
     assert_eq!(header(&desk, "location"), Some("/login"), "{desk}");
 

@@ -1,8 +1,8 @@
 //! `GET /live` over a real socket (issue 10, live pages): for the signed-in only, a page catches
 //! up from where it was read or from `Last-Event-ID`, and the instance's listener comes back on
 //! its own when Postgres drops its connection. (The pages themselves: `browser/live.rs`.)
-use crate::served::{Served, header, send, sign_in, status};
-use crate::support::{TestApp, admin, spawn_app};
+use crate::served::{Served, header, http_form, sign_in, status};
+use crate::support::{TestApp, admin, spawn_app_with_claim};
 use diesel_async::RunQueryDsl;
 use serde_json::Value;
 use std::io::{ErrorKind, Read, Write};
@@ -82,11 +82,7 @@ fn seqs(changes: &[Value]) -> Vec<i64> {
 fn a_stream_is_for_the_signed_in_and_catches_up_from_where_the_page_was() {
     let runtime = rocket::tokio::runtime::Runtime::new().unwrap();
     let (app, claim) = runtime.block_on(async {
-        let app = spawn_app().await;
-        let piece = app
-            .create_piece("The adviser said the strike was lawful.")
-            .await;
-        let (claim, _) = app.create_claim(&piece, "the strike was lawful").await;
+        let (app, claim) = spawn_app_with_claim().await;
         for n in 0..3 {
             note(&app, &claim, &format!("note {n}")).await;
         }
@@ -95,12 +91,12 @@ fn a_stream_is_for_the_signed_in_and_catches_up_from_where_the_page_was() {
     let served = Served::start(&app.db.url, &[]);
     let path = format!("/live?claim={claim}&after=0");
 
-    let anonymous = send(&served.address, "GET", &path, &[], "");
+    let anonymous = http_form(&served.address, "GET", &path, &[], "");
     assert_eq!(status(&anonymous), 303, "{anonymous}");
     assert_eq!(header(&anonymous, "location"), Some("/login"));
     let cookie = sign_in(&served.address, &app.editor.email);
     let both = format!("/live?claim={claim}&piece={claim}");
-    let refused = send(
+    let refused = http_form(
         &served.address,
         "GET",
         &both,
@@ -148,14 +144,7 @@ fn a_stream_is_for_the_signed_in_and_catches_up_from_where_the_page_was() {
 #[test]
 fn the_listener_comes_back_on_its_own_when_postgres_drops_its_connection() {
     let runtime = rocket::tokio::runtime::Runtime::new().unwrap();
-    let (app, claim) = runtime.block_on(async {
-        let app = spawn_app().await;
-        let piece = app
-            .create_piece("The adviser said the strike was lawful.")
-            .await;
-        let (claim, _) = app.create_claim(&piece, "the strike was lawful").await;
-        (app, claim)
-    });
+    let (app, claim) = runtime.block_on(spawn_app_with_claim());
     let served = Served::start(&app.db.url, &[]);
     let cookie = sign_in(&served.address, &app.editor.email);
     // As a page opens it: from the last event it read (here, from the start: the claim's creation).

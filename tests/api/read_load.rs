@@ -1,7 +1,7 @@
 //! A minute of reading (issue 10's memory trial): the desk's pages and the API, asked for again
 //! and again by several clients, leave the server's memory where the first seconds put it. A leak
 //! per request, or a cache without bound, shows as a peak that keeps climbing.
-use crate::served::{Served, send, sign_in, status};
+use crate::served::{Served, http_form, sign_in, status};
 use crate::support::{TestDb, add_user};
 use factdesk::domain::roles::Role;
 use serde_json::Value;
@@ -54,7 +54,7 @@ fn a_minute_of_reads_leaves_memory_flat() {
                     let mut answered = 0;
                     while start.elapsed() < LOAD {
                         let (path, credential) = &reads[(n + answered) % reads.len()];
-                        let answer = send(address, "GET", path, &[credential.to_string()], "");
+                        let answer = http_form(address, "GET", path, &[credential.to_string()], "");
                         assert_eq!(status(&answer), 200, "{path}: {answer:.500}");
                         answered += 1;
                     }

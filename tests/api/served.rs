@@ -171,6 +171,25 @@ pub fn try_http(
     body: &str,
     wait: Duration,
 ) -> std::io::Result<String> {
+    exchange(
+        address,
+        method,
+        path,
+        headers,
+        ("application/json", body),
+        wait,
+    )
+}
+
+/// One request, its body of the content type given; the whole answer.
+fn exchange(
+    address: &str,
+    method: &str,
+    path: &str,
+    headers: &[String],
+    (content_type, body): (&str, &str),
+    wait: Duration,
+) -> std::io::Result<String> {
     let mut stream = TcpStream::connect(address)?;
     stream.set_read_timeout(Some(wait))?;
     let mut request =
@@ -180,7 +199,7 @@ pub fn try_http(
     }
     if !body.is_empty() {
         request.push_str(&format!(
-            "Content-Type: application/json\r\nContent-Length: {}\r\n",
+            "Content-Type: {content_type}\r\nContent-Length: {}\r\n",
             body.len()
         ));
     }
@@ -232,25 +251,24 @@ pub fn until_closed(stream: &mut TcpStream, wait: Duration) -> Option<String> {
     }
 }
 
-/// One request with the given header lines and a urlencoded form body; the whole raw answer.
-pub fn send(address: &str, method: &str, path: &str, headers: &[String], form: &str) -> String {
-    let mut stream = TcpStream::connect(address).unwrap();
-    let mut request =
-        format!("{method} {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n");
-    for line in headers {
-        request.push_str(&format!("{line}\r\n"));
-    }
-    if !form.is_empty() {
-        request.push_str(&format!(
-            "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n",
-            form.len()
-        ));
-    }
-    request.push_str(&format!("\r\n{form}"));
-    stream.write_all(request.as_bytes()).unwrap();
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).unwrap();
-    answer
+/// [`http`] with a urlencoded form body, as a page's form sends it.
+pub fn http_form(
+    address: &str,
+    method: &str,
+    path: &str,
+    headers: &[String],
+    form: &str,
+) -> String {
+    let form = ("application/x-www-form-urlencoded", form);
+    exchange(
+        address,
+        method,
+        path,
+        headers,
+        form,
+        Duration::from_secs(60),
+    )
+    .unwrap()
 }
 
 /// The `name=value` of every cookie an answer sets.
@@ -265,7 +283,7 @@ pub fn cookies_set(answer: &str) -> Vec<String> {
 
 /// Signs in through the page on `address`; the session cookie (`name=value`).
 pub fn sign_in(address: &str, email: &str) -> String {
-    let login = send(address, "GET", "/login", &[], "");
+    let login = http_form(address, "GET", "/login", &[], "");
     assert_eq!(status(&login), 200, "{login}");
     let csrf_cookie = cookies_set(&login).join("; ");
     let token = login
@@ -281,7 +299,7 @@ pub fn sign_in(address: &str, email: &str) -> String {
         ])
         .finish();
     let cookie = format!("Cookie: {csrf_cookie}");
-    let signed_in = send(address, "POST", "/login", &[cookie], &form);
+    let signed_in = http_form(address, "POST", "/login", &[cookie], &form);
     assert_eq!(status(&signed_in), 303, "{signed_in}");
     cookies_set(&signed_in)
         .into_iter()

@@ -222,6 +222,16 @@ pub async fn add_user_at(url: &str, role: Role, email: &str) -> (User, String) {
     (user, issued.secret)
 }
 
+/// The app with one short piece and one claim on it; returns the claim's id too.
+pub async fn spawn_app_with_claim() -> (TestApp, String) {
+    let app = spawn_app().await;
+    let piece = app
+        .create_piece("The adviser said the strike was lawful.")
+        .await;
+    let (claim, _) = app.create_claim(&piece, "the strike was lawful").await;
+    (app, claim)
+}
+
 /// The app with the demo piece loaded; returns the demo piece's id too.
 pub async fn spawn_app_with_demo() -> (TestApp, Uuid) {
     let app = spawn_app().await;

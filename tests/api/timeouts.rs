@@ -3,7 +3,7 @@
 //! `body_timeout`, and an answered connection that idles is closed after `keep_alive`. All are 1 s
 //! here; before, each of these connections stayed open for as long as its client liked.
 use crate::served::{Served, status, until_closed};
-use crate::support::{TestDb, spawn_app};
+use crate::support::{TestDb, spawn_app_with_claim};
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
@@ -87,14 +87,7 @@ fn half_sent_heads_and_idle_connections_are_closed_and_everyone_else_is_served()
 #[test]
 fn a_body_that_stops_arriving_is_answered_408_and_writes_nothing() {
     let runtime = rocket::tokio::runtime::Runtime::new().unwrap();
-    let (app, claim) = runtime.block_on(async {
-        let app = spawn_app().await;
-        let piece = app
-            .create_piece("The adviser said the strike was lawful.")
-            .await;
-        let (claim, _) = app.create_claim(&piece, "the strike was lawful").await;
-        (app, claim)
-    });
+    let (app, claim) = runtime.block_on(spawn_app_with_claim());
     let served = Served::start(&app.db.url, &ONE_SECOND);
     let note = br#"{"body": "a note that arrives whole or not at all"}"#;
     let send = |sent: usize| {
