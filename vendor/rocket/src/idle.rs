@@ -50,29 +50,51 @@ pub struct IdleIo<I> {
     io: I,
     keep_alive: Option<Duration>,
     timer: Pin<Box<Sleep>>,
+    /// Whether `timer` has been set yet (one that goes off early is set again in `expired`).
+    timer_set: bool,
     /// From a write by the server until the client next sends something.
     armed: bool,
+    /// When the server last wrote: the connection is idle from then.
+    last_write: Instant,
 }
 
 impl<I> IdleIo<I> {
     fn new(io: I, keep_alive: Option<Duration>) -> Self {
         let timer = Box::pin(sleep(Duration::from_secs(0)));
-        IdleIo { io, keep_alive, timer, armed: false }
+        let last_write = Instant::now();
+        IdleIo { io, keep_alive, timer, timer_set: false, armed: false, last_write }
     }
 
-    /// Starts the timer again (`fresh`), or only if it is not running.
-    fn arm(&mut self, fresh: bool) {
-        if let Some(keep_alive) = self.keep_alive {
-            if fresh || !self.armed {
-                self.timer.as_mut().reset(Instant::now() + keep_alive);
-                self.armed = true;
-            }
+    /// Starts the idle clock from now (`fresh`), or from its last start if it is running. The
+    /// timer is set only when it is not: a write moves the deadline, and a timer that goes off
+    /// early is set again for it, so a busy connection costs no timer work per request.
+    fn arm(&mut self, cx: &mut Context<'_>, fresh: bool) {
+        let Some(keep_alive) = self.keep_alive else { return };
+        if fresh || !self.armed {
+            self.last_write = Instant::now();
         }
+        self.armed = true;
+        if !self.timer_set {
+            self.timer.as_mut().reset(self.last_write + keep_alive);
+            self.timer_set = true;
+        }
+        // The task waits on the socket, not on the timer, until this is polled.
+        let _ = self.expired(cx);
     }
 
     /// Whether the connection has been idle too long; registers for a wake-up when it will be.
     fn expired(&mut self, cx: &mut Context<'_>) -> bool {
-        self.armed && self.timer.as_mut().poll(cx).is_ready()
+        let Some(keep_alive) = self.keep_alive else { return false };
+        if !self.armed || self.timer.as_mut().poll(cx).is_pending() {
+            return false;
+        }
+        let deadline = self.last_write + keep_alive;
+        if Instant::now() >= deadline {
+            return true;
+        }
+        self.timer.as_mut().reset(deadline);
+        let _ = self.timer.as_mut().poll(cx);
+        false
     }
 
     fn idle_error() -> io::Error {
@@ -85,15 +107,13 @@ impl<I> IdleIo<I> {
         match poll {
             Poll::Ready(Ok(value)) => {
                 if wrote {
-                    self.arm(true);
-                    // The task waits on the socket, not on the timer, until this is polled.
-                    let _ = self.expired(cx);
+                    self.arm(cx, true);
                 }
                 Poll::Ready(Ok(value))
             }
             Poll::Pending => {
                 // A client that stops reading an answer is idle too.
-                self.arm(false);
+                self.arm(cx, false);
                 if self.expired(cx) { Poll::Ready(Err(Self::idle_error())) } else { Poll::Pending }
             }
             error => error,
