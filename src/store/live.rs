@@ -1,10 +1,10 @@
 //! The history as a feed for live pages: events after a sequence number, each with what a page
 //! needs to show it (who made it, the claim's piece, status and version as they are now).
-use super::schema::{claims, events, users};
-use super::{Conn, StoreResult};
+use super::schema::{claims, events, pieces, users};
+use super::{Conn, StoreError, StoreResult};
 use crate::domain::live::describe;
 use crate::domain::workflow::Status;
-use diesel::dsl::max;
+use diesel::dsl::{exists, max};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use serde::Serialize;
@@ -139,6 +139,34 @@ pub async fn after(conn: &mut Conn, seq: i64, scope: Scope) -> StoreResult<Vec<L
 /// The event with this sequence number (the one a notification announced).
 pub async fn one(conn: &mut Conn, seq: i64) -> StoreResult<Option<LiveEvent>> {
     Ok(load(conn, Seq::Exactly(seq), Scope::Desk).await?.pop())
+}
+
+/// Refuses a stream of a claim or piece that does not exist: it would never tell anything.
+pub async fn check_exists(conn: &mut Conn, scope: Scope) -> StoreResult<()> {
+    let (kind, id, found) = match scope {
+        Scope::Claim(id) => {
+            let query = claims::table.filter(claims::id.eq(id));
+            (
+                "claim",
+                id,
+                diesel::select(exists(query)).get_result(conn).await?,
+            )
+        }
+        Scope::Piece(id) => {
+            let query = pieces::table.filter(pieces::id.eq(id));
+            (
+                "piece",
+                id,
+                diesel::select(exists(query)).get_result(conn).await?,
+            )
+        }
+        Scope::Desk => return Ok(()),
+    };
+    if found {
+        Ok(())
+    } else {
+        Err(StoreError::NotFound { kind, id })
+    }
 }
 
 /// The last event written: where a page rendered now starts listening.

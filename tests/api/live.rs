@@ -104,6 +104,16 @@ fn a_stream_is_for_the_signed_in_and_catches_up_from_where_the_page_was() {
         "",
     );
     assert_eq!(status(&refused), 400, "{refused}");
+    let unknown = format!("/live?claim={}", uuid::Uuid::new_v4());
+    let unknown = http_form(
+        &served.address,
+        "GET",
+        &unknown,
+        &[format!("Cookie: {cookie}")],
+        "",
+    );
+    assert_eq!(status(&unknown), 404, "{unknown}");
+    assert!(unknown.contains("no claim with id"), "{unknown}");
 
     // From the start: the claim's creation and its three notes, in order, each saying who.
     let mut stream = Stream::open(&served, &cookie, &path, None);

@@ -95,6 +95,7 @@ async fn changes(
     let mut changes = hub.subscribe(shutdown.clone());
     let pool = pool.inner().clone();
     let mut db = db;
+    live::check_exists(&mut db, scope).await?;
     let start = match last_event_id.0.or(after) {
         Some(seq) => seq,
         None => live::latest(&mut db).await?,
