@@ -212,7 +212,7 @@ pub async fn get(conn: &mut Conn, id: Uuid) -> StoreResult<ClaimDetail> {
 
 /// `get`, and the details of the claim's piece, in the same one statement: the claim, its
 /// piece, its evidence and its notes.
-pub async fn get_with_piece(conn: &mut Conn, id: Uuid) -> StoreResult<(ClaimDetail, Piece)> {
+pub async fn get_with_piece(mut conn: &Conn, id: Uuid) -> StoreResult<(ClaimDetail, Piece)> {
     let (row, piece, evidence, notes): (ClaimRow, PieceHead, String, String) = claims::table
         .inner_join(pieces::table)
         .filter(claims::id.eq(id))
@@ -222,7 +222,7 @@ pub async fn get_with_piece(conn: &mut Conn, id: Uuid) -> StoreResult<(ClaimDeta
             claim_evidence_json(claims::id),
             claim_notes_json(claims::id),
         ))
-        .first(conn)
+        .first(&mut conn)
         .await
         .optional()?
         .ok_or(StoreError::NotFound { kind: "claim", id })?;
@@ -246,26 +246,23 @@ diesel::define_sql_function! {
 }
 
 /// Rows the database wrote as JSON: failing to read them is a fault, like any other row.
-fn from_json<T: serde::de::DeserializeOwned>(json: &str) -> StoreResult<T> {
+pub(super) fn from_json<T: serde::de::DeserializeOwned>(json: &str) -> StoreResult<T> {
     serde_json::from_str(json)
         .map_err(|e| StoreError::Db(diesel::result::Error::DeserializationError(Box::new(e))))
 }
 
-pub(super) async fn for_piece(conn: &mut Conn, piece: &PieceHead) -> StoreResult<Vec<Claim>> {
-    let rows: Vec<ClaimRow> = claims::table
-        .filter(claims::piece_id.eq(piece.id))
+/// A piece's claims in text order, as rows (the caller has the piece's title).
+pub(super) async fn for_piece(mut conn: &Conn, piece: Uuid) -> StoreResult<Vec<ClaimRow>> {
+    Ok(claims::table
+        .filter(claims::piece_id.eq(piece))
         .order((
             claims::quote_start.asc(),
             claims::quote_end.desc(),
             claims::id.asc(),
         ))
         .select(ClaimRow::as_select())
-        .load(conn)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(|row| Claim::from_row(row, piece.title.clone()))
-        .collect())
+        .load(&mut conn)
+        .await?)
 }
 
 /// Marks the claim as changed (without a new version: evidence and notes are not edits of the
@@ -758,7 +755,7 @@ pub struct ClaimPage {
 }
 
 /// Claims across pieces, newest change first, one keyset page at a time.
-pub async fn list(conn: &mut Conn, filter: &ClaimFilter) -> StoreResult<ClaimPage> {
+pub async fn list(mut conn: &Conn, filter: &ClaimFilter) -> StoreResult<ClaimPage> {
     let query = claims::table
         .inner_join(pieces::table)
         .select((ClaimRow::as_select(), pieces::title))
@@ -777,7 +774,7 @@ pub async fn list(conn: &mut Conn, filter: &ClaimFilter) -> StoreResult<ClaimPag
         Some(After::Ranked(_)) => return Err(not_this_listing()),
         None => {}
     }
-    let mut rows: Vec<(ClaimRow, String)> = query.load(conn).await?;
+    let mut rows: Vec<(ClaimRow, String)> = query.load(&mut conn).await?;
     let more = rows.len() as i64 > filter.limit;
     rows.truncate(filter.limit as usize);
     let next_cursor = more

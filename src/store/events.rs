@@ -91,13 +91,13 @@ pub struct Actor {
 }
 
 /// A claim's history, oldest first.
-pub async fn for_claim(conn: &mut Conn, claim: Uuid) -> StoreResult<Vec<Event>> {
+pub async fn for_claim(mut conn: &Conn, claim: Uuid) -> StoreResult<Vec<Event>> {
     let rows: Vec<(EventRow, String)> = events::table
         .inner_join(users::table)
         .filter(events::claim_id.eq(claim))
         .order(events::seq.asc())
         .select((EventRow::as_select(), users::name))
-        .load(conn)
+        .load(&mut conn)
         .await?;
     Ok(rows
         .into_iter()

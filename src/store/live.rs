@@ -170,7 +170,10 @@ pub async fn check_exists(conn: &mut Conn, scope: Scope) -> StoreResult<()> {
 }
 
 /// The last event written: where a page rendered now starts listening.
-pub async fn latest(conn: &mut Conn) -> StoreResult<i64> {
-    let seq: Option<i64> = events::table.select(max(events::seq)).first(conn).await?;
+pub async fn latest(mut conn: &Conn) -> StoreResult<i64> {
+    let seq: Option<i64> = events::table
+        .select(max(events::seq))
+        .first(&mut conn)
+        .await?;
     Ok(seq.unwrap_or(0))
 }

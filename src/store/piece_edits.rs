@@ -161,7 +161,7 @@ pub async fn changes_to(conn: &mut Conn, piece: Uuid) -> StoreResult<Vec<PieceEv
 }
 
 /// The latest change to a piece's details, if any: one row, however long its history.
-pub async fn latest_change(conn: &mut Conn, piece: Uuid) -> StoreResult<Option<PieceEvent>> {
+pub async fn latest_change(conn: &Conn, piece: Uuid) -> StoreResult<Option<PieceEvent>> {
     Ok(read(conn, piece, true).await?.pop())
 }
 
@@ -176,7 +176,7 @@ pub async fn count(conn: &mut Conn, piece: Uuid) -> StoreResult<usize> {
 }
 
 /// The piece's changes oldest first, or only its latest.
-async fn read(conn: &mut Conn, piece: Uuid, latest_only: bool) -> StoreResult<Vec<PieceEvent>> {
+async fn read(mut conn: &Conn, piece: Uuid, latest_only: bool) -> StoreResult<Vec<PieceEvent>> {
     let mut query = piece_events::table
         .inner_join(users::table)
         .filter(piece_events::piece_id.eq(piece))
@@ -204,7 +204,7 @@ async fn read(conn: &mut Conn, piece: Uuid, latest_only: bool) -> StoreResult<Ve
         String,
         Option<String>,
         Option<String>,
-    )> = query.load(conn).await?;
+    )> = query.load(&mut conn).await?;
     Ok(rows
         .into_iter()
         .map(|(id, at, actor, name, field, from, to)| PieceEvent {

@@ -118,7 +118,7 @@ pub struct PieceListing {
 /// archive: the counts are `piece_progress`, kept by the claims' own transactions (migration
 /// 000006), read for the pieces of this page only.
 pub async fn list(
-    conn: &mut Conn,
+    mut conn: &Conn,
     limit: i64,
     after: Option<claims::Cursor>,
 ) -> StoreResult<PieceListing> {
@@ -140,7 +140,7 @@ pub async fn list(
             piece_progress::status,
             piece_progress::claims,
         ))
-        .load(conn)
+        .load(&mut conn)
         .await?;
     let mut by_piece: HashMap<Uuid, BTreeMap<&'static str, i64>> = HashMap::new();
     for (piece, status, count) in counts {
@@ -168,32 +168,38 @@ pub async fn list(
     Ok(PieceListing { items, next_cursor })
 }
 
-pub async fn get(conn: &mut Conn, id: Uuid) -> StoreResult<PieceDetail> {
-    let row: PieceRow = pieces::table
+pub async fn get(mut conn: &Conn, id: Uuid) -> StoreResult<PieceDetail> {
+    // The piece and its claims are asked for together (one round trip, pipelined); the claims
+    // take the piece's title once both are in.
+    let row = pieces::table
         .find(id)
         .select(PieceRow::as_select())
-        .first(conn)
-        .await
-        .optional()?
-        .ok_or(StoreError::NotFound { kind: "piece", id })?;
-    let claims = claims::for_piece(conn, &row.head).await?;
+        .first(&mut conn);
+    let (row, claims) = futures_util::try_join!(
+        async { Ok(row.await.optional()?) },
+        claims::for_piece(conn, id)
+    )?;
+    let row: PieceRow = row.ok_or(StoreError::NotFound { kind: "piece", id })?;
     Ok(PieceDetail {
         body: row.body,
+        claims: claims
+            .into_iter()
+            .map(|claim| Claim::from_row(claim, row.head.title.clone()))
+            .collect(),
         piece: row.head.into(),
-        claims,
     })
 }
 
 /// The `limit` most recently published pieces, without their text or counts (a filter's
 /// choices).
-pub async fn newest(conn: &mut Conn, limit: i64) -> StoreResult<Vec<Piece>> {
+pub async fn newest(conn: &Conn, limit: i64) -> StoreResult<Vec<Piece>> {
     let rows = heads(conn, limit, None).await?;
     Ok(rows.into_iter().map(Piece::from).collect())
 }
 
 /// Up to `limit` pieces' details, most recently published first, after `after` if given.
 async fn heads(
-    conn: &mut Conn,
+    mut conn: &Conn,
     limit: i64,
     after: Option<claims::Cursor>,
 ) -> StoreResult<Vec<PieceHead>> {
@@ -209,7 +215,7 @@ async fn heads(
                 .and(pieces::id.lt(after.id))),
         );
     }
-    Ok(query.load(conn).await?)
+    Ok(query.load(&mut conn).await?)
 }
 
 /// A piece's details without its text or claims.

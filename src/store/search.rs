@@ -13,7 +13,7 @@ use crate::domain::headline::{self, Fragment};
 use chrono::{DateTime, Utc};
 use diesel::pg::Pg;
 use diesel::prelude::*;
-use diesel::sql_types::{Float4, Nullable, Text, Timestamptz, Uuid as SqlUuid};
+use diesel::sql_types::{Float4, Text, Uuid as SqlUuid};
 use diesel_async::RunQueryDsl;
 use serde::Serialize;
 use uuid::Uuid;
@@ -399,7 +399,7 @@ pub const SIMILAR_AT_LEAST: f32 = 0.5;
 pub const SIMILAR_LIMIT: i64 = 10;
 
 /// An earlier claim of another piece that says nearly the same thing.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Similar {
     pub id: Uuid,
     pub piece_id: Uuid,
@@ -412,60 +412,32 @@ pub struct Similar {
     pub similarity: f32,
 }
 
-/// The row `similar` reads: one of the list's claims, or none (all null).
-#[derive(QueryableByName)]
-struct SimilarRow {
-    #[diesel(sql_type = Nullable<SqlUuid>)]
-    id: Option<Uuid>,
-    #[diesel(sql_type = Nullable<SqlUuid>)]
-    piece_id: Option<Uuid>,
-    #[diesel(sql_type = Nullable<Text>)]
-    piece_title: Option<String>,
-    #[diesel(sql_type = Nullable<Timestamptz>)]
-    piece_published_at: Option<DateTime<Utc>>,
-    #[diesel(sql_type = Nullable<Text>)]
-    text: Option<String>,
-    #[diesel(sql_type = Nullable<Text>)]
-    status: Option<String>,
-    #[diesel(sql_type = Nullable<Timestamptz>)]
-    verdict_at: Option<DateTime<Utc>>,
-    #[diesel(sql_type = Nullable<Float4>)]
-    similarity: Option<f32>,
-}
-
-impl SimilarRow {
-    fn found(self) -> Option<Similar> {
-        Some(Similar {
-            id: self.id?,
-            piece_id: self.piece_id?,
-            piece_title: self.piece_title?,
-            piece_published_at: self.piece_published_at?,
-            text: self.text?,
-            status: self.status?,
-            verdict_at: self.verdict_at,
-            similarity: self.similarity?,
-        })
-    }
-}
-
 /// Earlier claims of other pieces whose text is at least `SIMILAR_AT_LEAST` similar to this
 /// claim's, most similar first, at most `SIMILAR_LIMIT`. The list is kept (migration 000007,
 /// `claim_checked_before_list`): found the first time it is asked for, from the full-text index
 /// (claims sharing this one's rarest words; migration 000006 says why), and dropped by the
 /// triggers when a change could make it wrong. One statement either way.
-pub async fn similar(conn: &mut Conn, claim: Uuid) -> StoreResult<Vec<Similar>> {
-    let rows: Vec<SimilarRow> =
-        diesel::sql_query("SELECT * FROM claim_checked_before_list($1, $2, $3)")
-            .bind::<SqlUuid, _>(claim)
-            .bind::<Float4, _>(SIMILAR_AT_LEAST)
-            .bind::<diesel::sql_types::Integer, _>(SIMILAR_LIMIT as i32)
-            .load(conn)
-            .await?;
-    if rows.is_empty() {
-        return Err(StoreError::NotFound {
-            kind: "claim",
-            id: claim,
-        });
-    }
-    Ok(rows.into_iter().filter_map(SimilarRow::found).collect())
+pub async fn similar(mut conn: &Conn, claim: Uuid) -> StoreResult<Vec<Similar>> {
+    // The list as JSON (migration 000013): a typed call, prepared once per connection.
+    let list: Option<String> = diesel::select(claim_checked_before_json(
+        claim,
+        SIMILAR_AT_LEAST,
+        SIMILAR_LIMIT as i32,
+    ))
+    .get_result(&mut conn)
+    .await?;
+    let list = list.ok_or(StoreError::NotFound {
+        kind: "claim",
+        id: claim,
+    })?;
+    super::claims::from_json(&list)
+}
+
+diesel::define_sql_function! {
+    /// "Checked before" as a JSON array, best first; NULL for no such claim (migration 000013).
+    fn claim_checked_before_json(
+        claim: SqlUuid,
+        at_least: Float4,
+        how_many: diesel::sql_types::Integer,
+    ) -> Nullable<Text>;
 }

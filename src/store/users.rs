@@ -71,12 +71,12 @@ pub async fn add(conn: &mut Conn, new: &NewUser) -> StoreResult<User> {
 }
 
 /// Everyone but the built-in System user, by name.
-pub async fn list(conn: &mut Conn) -> StoreResult<Vec<User>> {
+pub async fn list(mut conn: &Conn) -> StoreResult<Vec<User>> {
     Ok(users::table
         .filter(users::id.ne(SYSTEM_USER))
         .order((users::name.asc(), users::email.asc()))
         .select(User::as_select())
-        .load(conn)
+        .load(&mut conn)
         .await?)
 }
 

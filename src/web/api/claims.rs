@@ -53,9 +53,9 @@ async fn list(
 
 /// Earlier claims of other pieces that say nearly the same thing, most similar first.
 #[get("/claims/<id>/similar")]
-async fn similar(_user: ApiUser, mut db: Db, id: &str) -> Result<Json<Vec<Similar>>, AppError> {
+async fn similar(_user: ApiUser, db: Db, id: &str) -> Result<Json<Vec<Similar>>, AppError> {
     let id = parse_id("claim", id)?;
-    Ok(Json(store::search::similar(&mut db, id).await?))
+    Ok(Json(store::search::similar(&db, id).await?))
 }
 
 #[get("/claims/<id>")]
@@ -134,9 +134,9 @@ async fn update(
 }
 
 #[get("/claims/<id>/history")]
-async fn history(_user: ApiUser, mut db: Db, id: &str) -> Result<Json<Vec<Event>>, AppError> {
+async fn history(_user: ApiUser, db: Db, id: &str) -> Result<Json<Vec<Event>>, AppError> {
     let id = parse_id("claim", id)?;
-    let events = store::events::for_claim(&mut db, id).await?;
+    let events = store::events::for_claim(&db, id).await?;
     if events.is_empty() {
         // Every claim has at least its `created` event, so no events means no claim.
         return Err(AppError::NotFound(format!("no claim with id `{id}`")));

@@ -61,7 +61,7 @@ const PIECES_PAGE: i64 = 50;
 #[get("/pieces?<limit>&<cursor>")]
 async fn list(
     _user: ApiUser,
-    mut db: Db,
+    db: Db,
     limit: Option<&str>,
     cursor: Option<&str>,
 ) -> Result<Json<PieceListing>, AppError> {
@@ -69,13 +69,13 @@ async fn list(
     let paging = Paging::read(&mut fields, limit, cursor, PIECES_PAGE);
     fields.finish().map_err(AppError::invalid)?;
     Ok(Json(
-        store::pieces::list(&mut db, paging.limit, paging.after).await?,
+        store::pieces::list(&db, paging.limit, paging.after).await?,
     ))
 }
 
 #[get("/pieces/<id>")]
-async fn show(_user: ApiUser, mut db: Db, id: &str) -> Result<Tagged<Json<PieceDetail>>, AppError> {
-    let piece = store::pieces::get(&mut db, parse_id("piece", id)?).await?;
+async fn show(_user: ApiUser, db: Db, id: &str) -> Result<Tagged<Json<PieceDetail>>, AppError> {
+    let piece = store::pieces::get(&db, parse_id("piece", id)?).await?;
     let version = piece.piece.version;
     Ok(Tagged(Json(piece), version))
 }

@@ -18,8 +18,8 @@ fn me(user: ApiUser) -> Json<User> {
 }
 
 #[get("/users")]
-async fn list(_admin: ApiMay<ManageUsers>, mut db: Db) -> Result<Json<Vec<User>>, AppError> {
-    Ok(Json(store::users::list(&mut db).await?))
+async fn list(_admin: ApiMay<ManageUsers>, db: Db) -> Result<Json<Vec<User>>, AppError> {
+    Ok(Json(store::users::list(&db).await?))
 }
 
 #[derive(Deserialize)]

@@ -98,7 +98,7 @@ async fn changes(
     live::check_exists(&mut db, scope).await?;
     let start = match last_event_id.0.or(after) {
         Some(seq) => seq,
-        None => live::latest(&mut db).await?,
+        None => live::latest(&db).await?,
     };
     // The sign-in's connection goes back to the pool now, not when the stream ends.
     drop(db);

@@ -47,20 +47,25 @@ struct Loaded {
     review_json: Option<String>,
 }
 
-async fn load(db: &mut Db, id: Uuid) -> Result<Loaded, AppError> {
-    // First: a change made while the rest is read is then told to the page, not missed.
-    let live = live_url(Scope::Claim(id), store::live::latest(db).await?);
-    let (detail, piece) = store::claims::get_with_piece(db, id).await?;
-    let history = store::events::for_claim(db, id).await?;
-    let users = store::users::list(db).await?;
-    let similar = store::search::similar(db, id).await?;
+async fn load(db: &Db, id: Uuid) -> Result<Loaded, AppError> {
+    // Five independent reads, sent together on the one connection (pipelined): one round trip
+    // instead of five. Postgres runs them in the order given, so the latest event is read first:
+    // a change made while the rest is read is then told to the page, not missed.
+    let conn: &store::Conn = db;
+    let (latest, (detail, piece), history, users, similar) = futures_util::try_join!(
+        store::live::latest(conn),
+        store::claims::get_with_piece(conn, id),
+        store::events::for_claim(conn, id),
+        store::users::list(conn),
+        store::search::similar(conn, id),
+    )?;
     Ok(Loaded {
         detail,
         piece,
         history,
         users,
         similar,
-        live,
+        live: live_url(Scope::Claim(id), latest),
         review_json: None,
     })
 }
@@ -462,11 +467,11 @@ fn describe(event: &Event, name: &impl Fn(Uuid) -> String) -> HistoryItem {
 async fn show(
     user: PageUser,
     csrf: CsrfToken,
-    mut db: Db,
+    db: Db,
     settings: &rocket::State<crate::Settings>,
     id: &str,
 ) -> Result<RawHtml<String>, AppError> {
-    let mut loaded = load(&mut db, parse_id("claim", id)?).await?;
+    let mut loaded = load(&db, parse_id("claim", id)?).await?;
     let review = review_of_claim(&loaded.detail.claim, &loaded.piece, settings);
     loaded.review_json = review.as_ref().map(script_json);
     page(&user, &csrf, &loaded, |_| {}, None)

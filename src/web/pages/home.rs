@@ -140,7 +140,7 @@ struct DeskPage<'a> {
 async fn home(
     user: PageUser,
     csrf: CsrfToken,
-    mut db: Db,
+    db: Db,
     status: Option<&str>,
     assignee: Option<&str>,
     pieces: Option<&str>,
@@ -150,18 +150,29 @@ async fn home(
     let paging = Paging::read(&mut fields, None, pieces, PIECES);
     fields.finish().map_err(AppError::invalid)?;
     let me = user.user.id;
-    let live = live_url(Scope::Desk, store::live::latest(&mut db).await?);
-    let listing = store::pieces::list(&mut db, PIECES, paging.after).await?;
     let open = |status| ClaimFilter {
         status: Some(status),
         assignee: Some(me),
         limit: MINE,
         ..ClaimFilter::default()
     };
-    let unchecked = store::claims::list(&mut db, &open(Status::Unchecked)).await?;
-    let in_progress = store::claims::list(&mut db, &open(Status::InProgress)).await?;
-    let recent = store::claims::list(&mut db, &query.filter(RECENT)).await?;
-    let users = store::users::list(&mut db).await?;
+    let (open_unchecked, open_in_progress, recently) = (
+        open(Status::Unchecked),
+        open(Status::InProgress),
+        query.filter(RECENT),
+    );
+    // Independent reads, sent together on the one connection (pipelined), the latest event
+    // first so that a change made meanwhile is told to the page.
+    let conn: &store::Conn = &db;
+    let (latest, listing, unchecked, in_progress, recent, users) = futures_util::try_join!(
+        store::live::latest(conn),
+        store::pieces::list(conn, PIECES, paging.after),
+        store::claims::list(conn, &open_unchecked),
+        store::claims::list(conn, &open_in_progress),
+        store::claims::list(conn, &recently),
+        store::users::list(conn),
+    )?;
+    let live = live_url(Scope::Desk, latest);
 
     let names = names(&users);
     let mut mine: Vec<Claim> = unchecked

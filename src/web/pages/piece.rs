@@ -192,11 +192,17 @@ async fn show(
     added: Option<Uuid>,
     add: &AddClaim,
 ) -> Result<RawHtml<String>, AppError> {
-    let live = live_url(Scope::Piece(id), store::live::latest(db).await?);
-    let detail = store::pieces::get(db, id).await?;
-    let edited = store::piece_edits::latest_change(db, id).await?;
-    // Names for the assignees: one query for everyone, not one per claim.
-    let users = store::users::list(db).await?;
+    // Independent reads, sent together on the one connection (pipelined), the latest event
+    // first so that a change made meanwhile is told to the page. Names for the assignees: one
+    // query for everyone, not one per claim.
+    let conn: &store::Conn = db;
+    let (latest, detail, edited, users) = futures_util::try_join!(
+        store::live::latest(conn),
+        store::pieces::get(conn, id),
+        store::piece_edits::latest_change(conn, id),
+        store::users::list(conn),
+    )?;
+    let live = live_url(Scope::Piece(id), latest);
     let names: HashMap<Uuid, &str> = users.iter().map(|u| (u.id, u.name.as_str())).collect();
 
     let claims: Vec<ClaimView> = detail.claims.iter().map(|c| view(c, &names)).collect();

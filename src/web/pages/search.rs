@@ -231,12 +231,12 @@ async fn search(
         limit: None,
     })?;
     let (page, counts) = store::search::find_counted(&mut db, &query.filter(PAGE)).await?;
-    let mut pieces: Vec<Piece> = store::pieces::newest(&mut db, PIECE_CHOICES).await?;
+    let mut pieces: Vec<Piece> = store::pieces::newest(&db, PIECE_CHOICES).await?;
     // A filter by an older piece (reached from its page) keeps it chosen in the list.
     if let Some(piece) = query.piece.filter(|id| !pieces.iter().any(|p| p.id == *id)) {
         pieces.push(store::pieces::head(&mut db, piece).await?);
     }
-    let users = store::users::list(&mut db).await?;
+    let users = store::users::list(&db).await?;
 
     let names = names(&users);
     let among_newest = counts.among_newest;

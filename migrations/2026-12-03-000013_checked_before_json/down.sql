@@ -1,0 +1,1 @@
+DROP FUNCTION claim_checked_before_json(uuid, real, integer);
