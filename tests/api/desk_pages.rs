@@ -223,6 +223,84 @@ async fn assigned_to_me_lists_only_my_open_claims() {
 }
 
 #[rocket::async_test]
+async fn the_desk_lists_twenty_of_my_open_claims_of_each_status_and_links_to_the_rest() {
+    let app = spawn_app().await;
+    let (me, _) = app.user(Role::Editor).await;
+    let body: String = (1..=23)
+        .map(|n| format!("Fact number {n} is true. "))
+        .collect();
+    let piece = app.create_piece(&body).await;
+    let mut unchecked = Vec::new();
+    for n in 1..=22 {
+        let (claim, _) = app
+            .create_claim(&piece, &format!("Fact number {n} is true."))
+            .await;
+        assign(&app, &claim, &me).await;
+        unchecked.push(claim);
+    }
+    let (started, _) = app.create_claim(&piece, "Fact number 23 is true.").await;
+    assign(&app, &started, &me).await;
+    let etag = app.get(&format!("/api/v1/claims/{started}")).await.etag;
+    let answer = app
+        .patch(
+            &format!("/api/v1/claims/{started}"),
+            etag.as_deref(),
+            &json!({ "status": "in_progress" }),
+        )
+        .await;
+    assert_eq!(answer.status, Status::Ok, "{answer:#?}");
+
+    let browser = signed_in(&app, &me).await;
+    let desk = browser.get("/").await;
+    assert_page("the desk", &desk, Status::Ok);
+    let assigned = list_with_id(&desk.body, "assigned-to-me");
+    assert_eq!(
+        assigned.matches("href=\"/claims/").count(),
+        21,
+        "the 20 most recently changed unchecked claims and the one in progress: {assigned}"
+    );
+    assert!(
+        assigned.contains(&format!("/claims/{started}")),
+        "{assigned}"
+    );
+    for older in &unchecked[..2] {
+        assert!(
+            !assigned.contains(&format!("/claims/{older}\"")),
+            "the two changed longest ago are a link away: {assigned}"
+        );
+    }
+    let all = format!("/claims?status=unchecked&assignee={}", me.id);
+    let links: Vec<String> = tags(&desk.body)
+        .iter()
+        .filter(|t| t.name == "a")
+        .filter_map(|t| t.attribute("href"))
+        .map(unescape)
+        .filter(|href| href.starts_with("/claims?"))
+        .collect();
+    assert_eq!(
+        links,
+        [all.clone()],
+        "the one list cut short is linked in full"
+    );
+    assert!(
+        desk.body.contains("All my claims that are unchecked</a>"),
+        "{desk:?}"
+    );
+    let everything = browser.get(&all).await;
+    assert_page("all my unchecked claims", &everything, Status::Ok);
+    for claim in &unchecked {
+        assert!(
+            everything.body.contains(&format!("/claims/{claim}")),
+            "{claim} is among all my unchecked claims: {everything:?}"
+        );
+    }
+    assert!(
+        !everything.body.contains(&format!("/claims/{started}")),
+        "{everything:?}"
+    );
+}
+
+#[rocket::async_test]
 async fn search_filters_by_status_and_words_and_counts_each_status() {
     let app = spawn_app().await;
     let (reviewer, _) = app.user(Role::Reviewer).await;
