@@ -279,7 +279,7 @@ async fn the_desk_lists_twenty_of_my_open_claims_of_each_status_and_links_to_the
         .collect();
     assert_eq!(
         links,
-        [all.clone()],
+        std::slice::from_ref(&all),
         "the one list cut short is linked in full"
     );
     assert!(
