@@ -434,3 +434,54 @@ async fn the_count_includes_every_statement_and_the_pools_check() {
     let (free, _, _) = counted(&queries, app.client.get("/healthz")).await;
     assert_eq!(free, 0, "liveness does not touch the database");
 }
+
+diesel::define_sql_function! {
+    /// The server's clock as each statement runs (not as its transaction began).
+    fn clock_timestamp() -> diesel::sql_types::Timestamptz;
+}
+
+/// When each of five reads joined on one connection ran: by a statement prepared once per
+/// connection (`typed`) or one prepared anew each time (`sql`, as diesel-async treats SQL text).
+async fn clocks(conn: &Conn, typed: bool) -> Vec<chrono::DateTime<Utc>> {
+    let (a, b, c, d, e) = futures_util::try_join!(
+        clock(conn, typed),
+        clock(conn, typed),
+        clock(conn, typed),
+        clock(conn, typed),
+        clock(conn, typed)
+    )
+    .unwrap();
+    vec![a, b, c, d, e]
+}
+
+async fn clock(mut conn: &Conn, typed: bool) -> diesel::QueryResult<chrono::DateTime<Utc>> {
+    use diesel_async::RunQueryDsl;
+    if typed {
+        diesel::select(clock_timestamp())
+            .get_result(&mut conn)
+            .await
+    } else {
+        let text = diesel::dsl::sql::<diesel::sql_types::Timestamptz>("clock_timestamp()");
+        diesel::select(text).get_result(&mut conn).await
+    }
+}
+
+/// The claim page, the piece page and the desk join their reads on one connection and rely on
+/// Postgres running them in the order joined: the latest event is read first, so a change made
+/// while the rest is read is told to the page by its live stream, not missed. That order is
+/// diesel-async's (its statement cache is locked first come, first served, and each query is
+/// sent as it gets it), so it is checked here, on a new connection and on a warm one.
+#[rocket::async_test]
+async fn reads_joined_on_one_connection_run_in_the_order_they_are_joined() {
+    let app = spawn_app().await;
+    for typed in [true, false] {
+        let conn = app.db.conn().await;
+        for round in ["new connection", "warm connection"] {
+            let times = clocks(&conn, typed).await;
+            assert!(
+                times.windows(2).all(|w| w[0] < w[1]),
+                "typed {typed}, {round}: {times:?}"
+            );
+        }
+    }
+}

@@ -186,7 +186,11 @@ async fn home(
     let live = live_url(Scope::Desk, latest);
 
     let names = names(&users);
-    // Where a list was cut short, a link to all of it.
+    // Where a list was cut short, a link to all of it: the search, filtered to me.
+    let all_mine = ClaimQuery {
+        assignee: Some(me),
+        ..ClaimQuery::default()
+    };
     let mine_more: Vec<MoreMine> = [
         (Status::Unchecked, &unchecked),
         (Status::InProgress, &in_progress),
@@ -195,7 +199,7 @@ async fn home(
     .filter(|(_, page)| page.next_cursor.is_some())
     .map(|(status, _)| MoreMine {
         label: status.label(),
-        href: format!("/claims?status={}&assignee={me}", status.as_str()),
+        href: all_mine.href(Some(status), None),
     })
     .collect();
     let mut mine: Vec<Claim> = unchecked

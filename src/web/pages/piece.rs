@@ -203,7 +203,7 @@ async fn show(
         store::users::list(conn),
     )?;
     let live = live_url(Scope::Piece(id), latest);
-    let names: HashMap<Uuid, &str> = users.iter().map(|u| (u.id, u.name.as_str())).collect();
+    let names = super::home::names(&users);
 
     let claims: Vec<ClaimView> = detail.claims.iter().map(|c| view(c, &names)).collect();
     let spans: Vec<Span<usize>> = detail

@@ -88,8 +88,8 @@ impl ClaimQuery {
         }
     }
 
-    /// The query string of this search, on another page (`cursor`) or another status.
-    fn href(&self, status: Option<Status>, cursor: Option<&str>) -> String {
+    /// The address of this search, on another page (`cursor`) or another status.
+    pub(super) fn href(&self, status: Option<Status>, cursor: Option<&str>) -> String {
         let mut query = url::form_urlencoded::Serializer::new(String::new());
         if let Some(status) = status {
             query.append_pair("status", status.as_str());
