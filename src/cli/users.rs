@@ -244,17 +244,17 @@ mod tests {
 
     #[test]
     fn the_table_aligns_its_columns() {
-        let user = |email: &str, name: &str, role: &str, disabled| User {
+        let user = |email: &str, name: &str, role, disabled| User {
             id: uuid::Uuid::new_v4(),
             name: name.into(),
             email: email.into(),
-            role: role.into(),
+            role,
             disabled,
             created_at: chrono::Utc::now(),
         };
         let lines = table(&[
-            user("jane@example.org", "Jane Doe", "editor", true),
-            user("al@example.org", "Al", "admin", false),
+            user("jane@example.org", "Jane Doe", Role::Editor, true),
+            user("al@example.org", "Al", Role::Admin, false),
         ]);
         assert_eq!(
             lines,

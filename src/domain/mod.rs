@@ -7,6 +7,7 @@ pub mod dates;
 pub mod fields;
 pub mod headline;
 pub mod highlight;
+pub mod history;
 pub mod live;
 pub mod markdown;
 pub mod password;

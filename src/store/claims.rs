@@ -1,5 +1,5 @@
 //! Claims: a quote anchored in a piece, what it asserts, and where its verification stands.
-use super::events::{self, Change, Kind};
+use super::events::{self, Change};
 use super::evidence::Evidence;
 use super::models::{ClaimRow, NewClaimRow, PieceHead};
 use super::notes::{self, Note};
@@ -7,6 +7,7 @@ use super::pieces::Piece;
 use super::schema::{claims, pieces, users};
 use super::{Conn, StoreError, StoreResult, pieces as piece_store, search};
 use crate::domain::anchor::anchor;
+use crate::domain::history::EventKind;
 use crate::domain::workflow::{
     Priority, Status, TransitionFacts, check_sign_off, check_transition,
 };
@@ -34,9 +35,9 @@ pub struct Claim {
     pub selector: Selector,
     pub claimant: String,
     pub summary: String,
-    pub status: String,
+    pub status: Status,
     pub status_reason: Option<String>,
-    pub priority: String,
+    pub priority: Priority,
     pub assignee: Option<Uuid>,
     pub version: i32,
     pub created_at: DateTime<Utc>,
@@ -189,7 +190,7 @@ pub async fn create(
             conn,
             row.id,
             actor,
-            Kind::Created,
+            EventKind::Created,
             Change {
                 to: Some(to),
                 ..Change::default()
@@ -364,9 +365,8 @@ async fn apply(
     let reason = changes.reason.as_deref();
     let status = match changes.status {
         Some(to) => {
-            let from = current.status()?;
             check_transition(
-                from,
+                current.status,
                 to,
                 &TransitionFacts {
                     evidence_count: facts.evidence_count,
@@ -395,10 +395,7 @@ async fn apply(
 
     let summary = differs(&changes.summary, &current.summary);
     let claimant = differs(&changes.claimant, &current.claimant);
-    let priority = changes
-        .priority
-        .map(Priority::as_str)
-        .filter(|p| *p != current.priority);
+    let priority = changes.priority.filter(|p| *p != current.priority);
     let assignee = changes.assignee.filter(|a| *a != current.assignee_id);
     if status.is_none()
         && summary.is_none()
@@ -447,7 +444,7 @@ async fn apply(
         signoff_note,
         summary.unwrap_or(&current.summary),
         claimant.unwrap_or(&current.claimant),
-        priority.unwrap_or(&current.priority),
+        priority.unwrap_or(current.priority).as_str(),
         assignee.unwrap_or(current.assignee_id),
         actor,
         now,
@@ -463,12 +460,12 @@ async fn apply(
 
     if let Some(to) = status {
         let change = Change {
-            from: Some(&current.status),
+            from: Some(current.status.as_str()),
             to: Some(to.as_str()),
             reason,
             ..Change::default()
         };
-        events::record(conn, current.id, actor, Kind::StatusChanged, change).await?;
+        events::record(conn, current.id, actor, EventKind::StatusChanged, change).await?;
     }
     let uuid_text = |id: Option<Uuid>| id.map(|id| id.to_string());
     let (old_assignee, new_assignee) = (uuid_text(current.assignee_id), assignee.map(uuid_text));
@@ -482,7 +479,7 @@ async fn apply(
         (
             "priority",
             Some(current.priority.as_str()),
-            priority.map(Some),
+            priority.map(|to| Some(to.as_str())),
         ),
         (
             "assignee",
@@ -499,7 +496,7 @@ async fn apply(
                 reason,
                 subject: None,
             };
-            events::record(conn, current.id, actor, Kind::Edited, change).await?;
+            events::record(conn, current.id, actor, EventKind::Edited, change).await?;
         }
     }
     // Last, as its consequence: the sign-off was of the claim as it was.
@@ -522,7 +519,7 @@ pub(super) async fn record_void(
         reason,
         ..Change::default()
     };
-    events::record(conn, claim.id, actor, Kind::SignoffVoided, change).await
+    events::record(conn, claim.id, actor, EventKind::SignoffVoided, change).await
 }
 
 /// Clears a sign-off that no longer holds, as a change of the claim (a new version).
@@ -564,7 +561,7 @@ pub async fn sign_off(
             });
         }
         check_sign_off(
-            current.status()?,
+            current.status,
             current.signed_off_by.is_some(),
             current.verdict_by == Some(actor),
         )?;
@@ -580,11 +577,11 @@ pub async fn sign_off(
             .execute(conn)
             .await?;
         let change = Change {
-            to: Some(&current.status),
+            to: Some(current.status.as_str()),
             reason: note,
             ..Change::default()
         };
-        events::record(conn, id, actor, Kind::SignedOff, change).await?;
+        events::record(conn, id, actor, EventKind::SignedOff, change).await?;
         get(conn, id).await
     })
     .await
@@ -898,14 +895,14 @@ async fn count_few_matches(
         status: None,
         ..filter.clone()
     };
-    let statuses: Vec<String> = filtered!(query, &any_status).load(conn).await?;
+    let statuses: Vec<Status> = filtered!(query, &any_status).load(conn).await?;
     if statuses.len() as i64 >= most {
         return Ok(None);
     }
     let counts = Status::ALL
         .iter()
         .map(|status| {
-            let n = statuses.iter().filter(|s| *s == status.as_str()).count() as i64;
+            let n = statuses.iter().filter(|s| *s == status).count() as i64;
             (*status, n.min(COUNT_CAP + 1))
         })
         .collect();
@@ -931,13 +928,13 @@ async fn count_newest_matches(
         status: None,
         ..filter.without_words()
     };
-    let statuses: Vec<String> = filtered!(query, &without).load(conn).await?;
-    Ok(tally(statuses.iter().map(String::as_str)))
+    let statuses: Vec<Status> = filtered!(query, &without).load(conn).await?;
+    Ok(tally(statuses.into_iter()))
 }
 
 /// The counts of the statuses of a walk's newest matches (up to `COUNT_CAP + 1` of them, newest
 /// first): of its first `COUNT_CAP`, and `among_newest` when there were more.
-pub(super) fn tally<'a>(newest: impl Iterator<Item = &'a str>) -> StatusCounts {
+pub(super) fn tally(newest: impl Iterator<Item = Status>) -> StatusCounts {
     let mut counts: Vec<(Status, i64)> = Status::ALL.iter().map(|s| (*s, 0)).collect();
     let mut seen = 0;
     for status in newest {
@@ -945,7 +942,7 @@ pub(super) fn tally<'a>(newest: impl Iterator<Item = &'a str>) -> StatusCounts {
         if seen > COUNT_CAP {
             break;
         }
-        if let Some((_, n)) = counts.iter_mut().find(|(s, _)| s.as_str() == status) {
+        if let Some((_, n)) = counts.iter_mut().find(|(s, _)| *s == status) {
             *n += 1;
         }
     }

@@ -26,7 +26,7 @@ struct DemoClaim {
     occurrence: Option<usize>,
     claimant: String,
     summary: String,
-    priority: String,
+    priority: Priority,
 }
 
 /// Loads the demo when the database holds no piece at all. Returns whether it did. Instances
@@ -114,10 +114,7 @@ async fn load(conn: &mut Conn) -> StoreResult<Uuid> {
                 start,
                 claimant: claim.claimant.clone(),
                 summary: claim.summary.clone(),
-                priority: claim
-                    .priority
-                    .parse::<Priority>()
-                    .map_err(|e| StoreError::invalid("priority", e.to_string()))?,
+                priority: claim.priority,
             };
             claims::create(conn, SYSTEM_USER, piece.piece.id, &new).await?;
         }

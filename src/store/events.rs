@@ -3,38 +3,12 @@
 use super::models::{EventRow, NewEventRow};
 use super::schema::{events, users};
 use super::{Conn, StoreResult};
+use crate::domain::history::EventKind;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use serde::Serialize;
 use uuid::Uuid;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Created,
-    Edited,
-    StatusChanged,
-    EvidenceAdded,
-    EvidenceRemoved,
-    NoteAdded,
-    SignedOff,
-    SignoffVoided,
-}
-
-impl Kind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Created => "created",
-            Kind::Edited => "edited",
-            Kind::StatusChanged => "status_changed",
-            Kind::EvidenceAdded => "evidence_added",
-            Kind::EvidenceRemoved => "evidence_removed",
-            Kind::NoteAdded => "note_added",
-            Kind::SignedOff => "signed_off",
-            Kind::SignoffVoided => "signoff_voided",
-        }
-    }
-}
 
 /// One event about to be written.
 #[derive(Debug, Default)]
@@ -50,7 +24,7 @@ pub async fn record(
     conn: &mut Conn,
     claim: Uuid,
     actor: Uuid,
-    kind: Kind,
+    kind: EventKind,
     change: Change<'_>,
 ) -> StoreResult<()> {
     diesel::insert_into(events::table)
@@ -76,7 +50,7 @@ pub struct Event {
     pub claim_id: Uuid,
     pub at: DateTime<Utc>,
     pub actor: Actor,
-    pub kind: String,
+    pub kind: EventKind,
     pub field: Option<String>,
     pub from: Option<String>,
     pub to: Option<String>,

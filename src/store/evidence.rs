@@ -1,10 +1,11 @@
 //! Evidence links and their stance. Removing evidence marks it removed: the row stays, so the
 //! history can always say what a verdict once rested on.
 use super::claims;
-use super::events::{self, Change, Kind};
+use super::events::{self, Change};
 use super::models::NewEvidenceRow;
 use super::schema::evidence;
 use super::{Conn, StoreError, StoreResult};
+use crate::domain::history::EventKind;
 use crate::domain::workflow::{Stance, check_evidence_removal};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -31,7 +32,7 @@ pub struct Evidence {
     pub url: String,
     pub title: String,
     pub publisher: String,
-    pub stance: String,
+    pub stance: Stance,
     pub note: String,
     pub archived_url: Option<String>,
     pub added_at: DateTime<Utc>,
@@ -68,7 +69,7 @@ pub async fn add(
             subject: Some(row.id),
             ..Change::default()
         };
-        events::record(conn, claim.id, actor, Kind::EvidenceAdded, change).await?;
+        events::record(conn, claim.id, actor, EventKind::EvidenceAdded, change).await?;
         // What was signed off did not rest on this: the new link needs its own look.
         if claim.signed_off_by.is_some() {
             let why = "evidence was added after the sign-off";
@@ -113,14 +114,14 @@ pub async fn remove(conn: &mut Conn, actor: Uuid, id: Uuid) -> StoreResult<()> {
             )));
         }
         let left = current_count(conn, claim.id).await?;
-        check_evidence_removal(claim.status()?, left)
+        check_evidence_removal(claim.status, left)
             .map_err(|e| StoreError::Conflict(e.to_string()))?;
         let change = Change {
             from: Some(&row.url),
             subject: Some(id),
             ..Change::default()
         };
-        events::record(conn, claim.id, actor, Kind::EvidenceRemoved, change).await?;
+        events::record(conn, claim.id, actor, EventKind::EvidenceRemoved, change).await?;
         if claim.signed_off_by.is_some() {
             claims::void_sign_off(conn, &claim, actor, "evidence it rested on was removed").await
         } else {

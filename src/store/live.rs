@@ -2,6 +2,7 @@
 //! needs to show it (who made it, the claim's piece, status and version as they are now).
 use super::schema::{claims, events, pieces, users};
 use super::{Conn, StoreError, StoreResult};
+use crate::domain::history::EventKind;
 use crate::domain::live::describe;
 use crate::domain::workflow::Status;
 use diesel::dsl::{exists, max};
@@ -24,11 +25,11 @@ pub struct LiveEvent {
     pub seq: i64,
     pub claim: Uuid,
     pub piece: Uuid,
-    pub kind: String,
+    pub kind: EventKind,
     pub from: Option<String>,
     pub to: Option<String>,
     /// The claim's status and version when the event was read.
-    pub status: String,
+    pub status: Status,
     pub version: i32,
     /// The status's name in words, and that of the one a status change went to.
     pub status_label: &'static str,
@@ -55,25 +56,24 @@ type Row = (
     i64,
     Uuid,
     Uuid,
-    String,
+    EventKind,
     Option<String>,
     Option<String>,
     Option<String>,
-    String,
+    Status,
     i32,
     String,
 );
 
 fn live_event(row: Row) -> LiveEvent {
     let (seq, claim, piece, kind, field, from, to, status, version, actor) = row;
-    let label = |status: &str| status.parse::<Status>().ok().map(Status::label);
-    let (status_label, to_label) = (
-        label(&status).unwrap_or_default(),
-        to.as_deref().and_then(label),
-    );
+    let to_label = to
+        .as_deref()
+        .and_then(|to| to.parse::<Status>().ok())
+        .map(Status::label);
     let message = describe(
         &actor,
-        &kind,
+        kind,
         field.as_deref(),
         from.as_deref(),
         to.as_deref(),
@@ -87,7 +87,7 @@ fn live_event(row: Row) -> LiveEvent {
         to,
         status,
         version,
-        status_label,
+        status_label: status.label(),
         to_label,
         actor,
         message,

@@ -2,6 +2,7 @@
 //! applies the rules of `domain`, and knows nothing about HTTP.
 pub mod claim_sheet;
 pub mod claims;
+mod columns;
 pub mod credentials;
 pub mod database;
 pub mod demo;

@@ -1,6 +1,8 @@
 //! Rows as Diesel reads and writes them. Insert forms are separate from rows (as in Lemmy), so a
 //! row always means "as stored" and a form "as about to be written".
 use super::schema::{claims, events, evidence, notes, pieces};
+use crate::domain::history::EventKind;
+use crate::domain::workflow::{Priority, Status};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
@@ -56,9 +58,9 @@ pub struct ClaimRow {
     pub quote_end: i32,
     pub claimant: String,
     pub summary: String,
-    pub status: String,
+    pub status: Status,
     pub status_reason: Option<String>,
-    pub priority: String,
+    pub priority: Priority,
     pub assignee_id: Option<Uuid>,
     pub version: i32,
     pub created_at: DateTime<Utc>,
@@ -70,15 +72,6 @@ pub struct ClaimRow {
     pub signed_off_by: Option<Uuid>,
     pub signed_off_at: Option<DateTime<Utc>>,
     pub signoff_note: Option<String>,
-}
-
-impl ClaimRow {
-    pub fn status(&self) -> Result<crate::domain::workflow::Status, diesel::result::Error> {
-        // The column's check admits only known statuses; anything else is a broken database.
-        self.status
-            .parse()
-            .map_err(|e| diesel::result::Error::DeserializationError(Box::new(e)))
-    }
 }
 
 #[derive(Debug, Insertable)]
@@ -138,7 +131,7 @@ pub struct EventRow {
     pub claim_id: Uuid,
     pub actor_id: Uuid,
     pub at: DateTime<Utc>,
-    pub kind: String,
+    pub kind: EventKind,
     pub field: Option<String>,
     pub from_value: Option<String>,
     pub to_value: Option<String>,

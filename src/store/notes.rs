@@ -1,9 +1,10 @@
 //! Reviewer notes: Markdown stored as written, shown sanitised.
 use super::claims;
-use super::events::{self, Actor, Change, Kind};
+use super::events::{self, Actor, Change};
 use super::models::{NewNoteRow, NoteRow};
 use super::schema::{notes, users};
 use super::{Conn, StoreResult};
+use crate::domain::history::EventKind;
 use crate::domain::markdown::render_note;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -56,7 +57,7 @@ pub async fn add(conn: &mut Conn, actor: Uuid, claim: Uuid, body: &str) -> Store
             subject: Some(row.id),
             ..Change::default()
         };
-        events::record(conn, claim, actor, Kind::NoteAdded, change).await?;
+        events::record(conn, claim, actor, EventKind::NoteAdded, change).await?;
         let name: String = users::table
             .find(actor)
             .select(users::name)

@@ -133,7 +133,7 @@ pub async fn list(
         .encode()
     });
     let ids: Vec<Uuid> = rows.iter().map(|row| row.id).collect();
-    let counts: Vec<(Uuid, String, i32)> = piece_progress::table
+    let counts: Vec<(Uuid, Status, i32)> = piece_progress::table
         .filter(piece_progress::piece_id.eq_any(&ids))
         .select((
             piece_progress::piece_id,
@@ -144,13 +144,11 @@ pub async fn list(
         .await?;
     let mut by_piece: HashMap<Uuid, BTreeMap<&'static str, i64>> = HashMap::new();
     for (piece, status, count) in counts {
-        if let Ok(status) = status.parse::<Status>() {
-            *by_piece
-                .entry(piece)
-                .or_default()
-                .entry(status.as_str())
-                .or_default() += i64::from(count);
-        }
+        *by_piece
+            .entry(piece)
+            .or_default()
+            .entry(status.as_str())
+            .or_default() += i64::from(count);
     }
     let items = rows
         .into_iter()

@@ -4,7 +4,7 @@
 use super::schema::{claims, evidence, pieces};
 use super::{Conn, StoreError, StoreResult};
 use crate::domain::claimreview::Review;
-use crate::domain::workflow::Status;
+use crate::domain::workflow::{Stance, Status};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
@@ -19,7 +19,7 @@ pub struct Published {
     pub suffix: String,
     pub claimant: String,
     pub summary: String,
-    pub status: String,
+    pub status: Status,
     pub reason: Option<String>,
     pub signed_off_at: DateTime<Utc>,
     pub piece_title: String,
@@ -34,15 +34,13 @@ pub struct PublicEvidence {
     pub url: String,
     pub title: String,
     pub publisher: String,
-    pub stance: String,
+    pub stance: Stance,
     pub archived_url: Option<String>,
 }
 
 impl Published {
-    pub fn verdict(&self) -> StoreResult<Status> {
+    pub fn verdict(&self) -> Status {
         self.status
-            .parse()
-            .map_err(|e| diesel::result::Error::DeserializationError(Box::new(e)).into())
     }
 
     /// What the ClaimReview says about it (the query admits only signed-off verdicts).
@@ -52,7 +50,7 @@ impl Published {
             summary: &self.summary,
             quote: &self.quote,
             claimant: &self.claimant,
-            verdict: self.verdict()?,
+            verdict: self.status,
             reason: self.reason.as_deref().unwrap_or_default(),
             signed_off_at: self.signed_off_at,
             piece_title: &self.piece_title,

@@ -10,6 +10,7 @@ use super::models::ClaimRow;
 use super::schema::{claims as claims_table, pieces};
 use super::{Conn, StoreError, StoreResult};
 use crate::domain::headline::{self, Fragment};
+use crate::domain::workflow::Status;
 use chrono::{DateTime, Utc};
 use diesel::pg::Pg;
 use diesel::prelude::*;
@@ -178,7 +179,7 @@ pub async fn find_counted(
         window,
     } = searched(conn, filter).await?;
     let counts = match (walked, filter.status) {
-        (true, None) => claims::tally(window.iter().map(|(_, _, status)| status.as_str())),
+        (true, None) => claims::tally(window.iter().map(|(_, _, status)| *status)),
         _ => claims::count_by_status_walked(conn, &filter, walked).await?,
     };
     Ok((page, counts))
@@ -192,7 +193,7 @@ struct Searched {
     /// The words were common enough to walk for (`walks`); false without words.
     walked: bool,
     /// The ranking's window (`ranked`); empty without words.
-    window: Vec<(Uuid, f32, String)>,
+    window: Vec<(Uuid, f32, Status)>,
 }
 
 async fn searched(conn: &mut Conn, filter: &ClaimFilter) -> StoreResult<Searched> {
@@ -284,7 +285,7 @@ async fn ranked(
     conn: &mut Conn,
     filter: &ClaimFilter,
     walked: bool,
-) -> StoreResult<(SearchPage, Vec<(Uuid, f32, String)>)> {
+) -> StoreResult<(SearchPage, Vec<(Uuid, f32, Status)>)> {
     let words = filter.words.clone().unwrap_or_default();
     let query = || words_query(&words);
     let rank = || ts_rank(claim_search::document, query());
@@ -300,7 +301,7 @@ async fn ranked(
     // newest first, each looked up in the index of documents, until the window is full (the
     // `OFFSET 0` keeps Postgres from turning the lookup into a join over every match). Only
     // the page's own claims are read whole, by id, below.
-    let window: Vec<(Uuid, f32, String)> = if walked {
+    let window: Vec<(Uuid, f32, Status)> = if walked {
         let walk = claims_table::table
             .select((
                 claims_table::id,
@@ -407,7 +408,7 @@ pub struct Similar {
     pub piece_published_at: DateTime<Utc>,
     /// Its summary, or its quote while it has none (the text compared).
     pub text: String,
-    pub status: String,
+    pub status: Status,
     pub verdict_at: Option<DateTime<Utc>>,
     pub similarity: f32,
 }

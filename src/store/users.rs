@@ -15,15 +15,14 @@ pub struct User {
     pub id: Uuid,
     pub name: String,
     pub email: String,
-    pub role: String,
+    pub role: Role,
     pub disabled: bool,
     pub created_at: DateTime<Utc>,
 }
 
 impl User {
     pub fn role(&self) -> Role {
-        // The column's check constraint admits only roles the domain knows.
-        self.role.parse().unwrap_or(Role::Reviewer)
+        self.role
     }
 }
 

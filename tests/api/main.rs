@@ -34,6 +34,7 @@ mod served;
 mod sign_in_flood;
 mod slow_clients;
 mod startup;
+mod stored_values;
 mod synthetic;
 mod timeouts;
 mod workflow;

@@ -7,11 +7,11 @@
 //! Everything comes from one ChaCha8 stream seeded with `Options::seed`, read in one order, so a
 //! seed (and an `Options::now`) always gives the same rows, however they are batched.
 use crate::domain::anchor::{Selector, anchor};
+use crate::domain::history::EventKind;
 use crate::domain::roles::Role;
 use crate::domain::workflow::{
     Priority, Stance, Status, TransitionFacts, check_sign_off, check_transition,
 };
-use crate::store::events::Kind;
 use chrono::{DateTime, Datelike, Utc};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -124,7 +124,7 @@ pub struct Event {
     pub claim_id: Uuid,
     pub actor_id: Uuid,
     pub at: DateTime<Utc>,
-    pub kind: Kind,
+    pub kind: EventKind,
     pub field: Option<&'static str>,
     pub from: Option<String>,
     pub to: Option<String>,
@@ -576,9 +576,16 @@ impl Generator {
             },
             live_evidence: 0,
         };
-        self.event(batch, &life.claim, created_by, at, Kind::Created, |e| {
-            e.to = Some(Status::Unchecked.as_str().to_owned());
-        });
+        self.event(
+            batch,
+            &life.claim,
+            created_by,
+            at,
+            EventKind::Created,
+            |e| {
+                e.to = Some(Status::Unchecked.as_str().to_owned());
+            },
+        );
         let plan = self.plan();
         let times = self.times(created, plan.len());
         let worker = match self.rng.random_bool(0.5) {
@@ -597,7 +604,7 @@ impl Generator {
                     let actor = self.editor();
                     life.claim.assignee = Some(assignee);
                     life.changed(actor, at, true);
-                    self.event(batch, &life.claim, actor, at, Kind::Edited, |e| {
+                    self.event(batch, &life.claim, actor, at, EventKind::Edited, |e| {
                         e.field = Some("assignee");
                         e.to = Some(assignee.to_string());
                     });
@@ -617,7 +624,7 @@ impl Generator {
                         &life.claim,
                         worker_editor,
                         at,
-                        Kind::EvidenceAdded,
+                        EventKind::EvidenceAdded,
                         |e| {
                             e.to = Some(url);
                             e.subject = Some(subject);
@@ -636,7 +643,7 @@ impl Generator {
                     life.changed(author, at, false);
                     let subject = note.id;
                     batch.notes.push(note);
-                    self.event(batch, &life.claim, author, at, Kind::NoteAdded, |e| {
+                    self.event(batch, &life.claim, author, at, EventKind::NoteAdded, |e| {
                         e.subject = Some(subject);
                     });
                 }
@@ -662,7 +669,7 @@ impl Generator {
                     life.claim.signoff_note = note.clone();
                     life.changed(signer, at, true);
                     let status = life.claim.status.as_str().to_owned();
-                    self.event(batch, &life.claim, signer, at, Kind::SignedOff, |e| {
+                    self.event(batch, &life.claim, signer, at, EventKind::SignedOff, |e| {
                         e.to = Some(status);
                         e.reason = note;
                     });
@@ -784,16 +791,30 @@ impl Generator {
         life.claim.verdict_at = to.is_verdict().then_some(at);
         life.changed(actor, at, true);
         let why = reason.clone();
-        self.event(batch, &life.claim, actor, at, Kind::StatusChanged, |e| {
-            e.from = Some(from.as_str().to_owned());
-            e.to = Some(to.as_str().to_owned());
-            e.reason = why;
-        });
+        self.event(
+            batch,
+            &life.claim,
+            actor,
+            at,
+            EventKind::StatusChanged,
+            |e| {
+                e.from = Some(from.as_str().to_owned());
+                e.to = Some(to.as_str().to_owned());
+                e.reason = why;
+            },
+        );
         if let Some(signer) = voided {
-            self.event(batch, &life.claim, actor, at, Kind::SignoffVoided, |e| {
-                e.from = Some(signer.to_string());
-                e.reason = reason;
-            });
+            self.event(
+                batch,
+                &life.claim,
+                actor,
+                at,
+                EventKind::SignoffVoided,
+                |e| {
+                    e.from = Some(signer.to_string());
+                    e.reason = reason;
+                },
+            );
         }
     }
 
@@ -817,7 +838,7 @@ impl Generator {
         claim: &Claim,
         actor: Uuid,
         at: DateTime<Utc>,
-        kind: Kind,
+        kind: EventKind,
         fill: impl FnOnce(&mut Event),
     ) {
         let mut event = Event {

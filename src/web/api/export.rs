@@ -4,7 +4,6 @@
 //! (mojibake for every accent and curly quote), while LibreOffice, Google Sheets, pandas and
 //! Python's `utf-8-sig` skip it. Lines end in CRLF and cells are quoted per RFC 4180.
 use crate::domain::fields::Fields;
-use crate::domain::workflow::Status;
 use crate::store::claim_sheet::{self, Sheet, SheetRow};
 use crate::web::auth::ApiUser;
 use crate::web::error::AppError;
@@ -94,17 +93,18 @@ fn render(rows: &[SheetRow]) -> Result<String, csv::Error> {
     out.write_record(HEADER)?;
     for row in rows {
         let claim = &row.claim;
-        let status = claim.status.parse::<Status>().ok();
         // The reason is the verdict's only while the status is one; reopening has a reason too.
-        let reason = status
-            .filter(|s| s.is_verdict())
+        let reason = claim
+            .status
+            .is_verdict()
+            .then_some(())
             .and(claim.status_reason.as_deref());
         let cells = [
             claim.piece_title.as_str(),
             &claim.selector.exact,
             &claim.claimant,
             &claim.summary,
-            status.map_or(claim.status.as_str(), |s| s.label()),
+            claim.status.label(),
             reason.unwrap_or_default(),
             // A URL cannot hold a raw line break, so one per line is unambiguous.
             &row.evidence_urls.join("\n"),

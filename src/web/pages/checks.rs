@@ -5,7 +5,6 @@ use super::{Layout, render};
 use crate::Settings;
 use crate::domain::claimreview::script_json;
 use crate::domain::dates::Shown;
-use crate::domain::workflow::Stance;
 use crate::store;
 use crate::store::published::PublicEvidence;
 use crate::web::api::claimreview::{publisher, review_of};
@@ -48,10 +47,7 @@ struct CheckPage<'a> {
 }
 
 fn source(evidence: PublicEvidence) -> Source {
-    let stance = evidence
-        .stance
-        .parse::<Stance>()
-        .map_or("Evidence", Stance::label);
+    let stance = evidence.stance.label();
     Source {
         title: evidence.title,
         publisher: evidence.publisher,
@@ -71,7 +67,7 @@ async fn show(
     let published = store::published::one(&mut db, id).await?;
     let evidence = store::published::evidence(&mut db, id).await?;
     let review = review_of(&published, settings)?;
-    let verdict = published.verdict()?;
+    let verdict = published.verdict();
     let newsroom = publisher(settings);
     // Nobody is signed in here, as far as the page knows: it is the same for every reader.
     let layout = Layout {

@@ -6,6 +6,7 @@ use super::{Layout, render};
 use crate::domain::claimreview::script_json;
 use crate::domain::dates::Shown;
 use crate::domain::fields::{FieldError, Fields, limits};
+use crate::domain::history::EventKind;
 use crate::domain::roles::Action;
 use crate::domain::workflow::{Priority, Stance, Status, allowed_from};
 use crate::store;
@@ -168,7 +169,7 @@ struct SeenBefore {
 
 impl SeenBefore {
     fn of(similar: &Similar) -> SeenBefore {
-        let status: Status = similar.status.parse().unwrap_or(Status::Unchecked);
+        let status = similar.status;
         SeenBefore {
             id: similar.id,
             text: similar.text.clone(),
@@ -270,17 +271,13 @@ fn page(
         .map(|u| (u.id, u.name.as_str()))
         .collect();
     let name = |id: Uuid| names.get(&id).map_or("System", |n| n).to_owned();
-    let status: Status = claim
-        .status
-        .parse()
-        .map_err(|e| AppError::Internal(format!("stored status: {e}")))?;
-    let priority: Priority = claim.priority.parse().unwrap_or_default();
+    let (status, priority) = (claim.status, claim.priority);
     let role = user.user.role();
     // Each form starts as the claim is now; a refused form gets back what was typed in it.
     let mut fresh = Typed {
         summary: claim.summary.clone(),
         claimant: claim.claimant.clone(),
-        priority: claim.priority.clone(),
+        priority: claim.priority.as_str().to_owned(),
         assignee: claim.assignee.map(|a| a.to_string()).unwrap_or_default(),
         stance: Stance::Supports.as_str().to_owned(),
         ..Typed::default()
@@ -297,7 +294,7 @@ fn page(
                 .detail
                 .evidence
                 .iter()
-                .filter(|e| e.stance == stance.as_str())
+                .filter(|e| e.stance == stance)
                 .map(|e| EvidenceItem {
                     id: e.id,
                     title: e.title.clone(),
@@ -435,23 +432,22 @@ fn describe(event: &Event, name: &impl Fn(Uuid) -> String) -> HistoryItem {
     let field = event.field.as_deref();
     let value = |v: &Option<String>| -> Option<String> {
         let v = v.as_deref()?;
-        let as_name = field == Some("assignee") || event.kind == "signoff_voided";
+        let as_name = field == Some("assignee") || event.kind == EventKind::SignoffVoided;
         Some(match (as_name, Uuid::try_parse(v), v.parse::<Status>()) {
             (true, Ok(id), _) => name(id),
             (false, _, Ok(status)) if field.is_none() => status.label().to_owned(),
             _ => v.to_owned(),
         })
     };
-    let what = match event.kind.as_str() {
-        "created" => "added the claim".to_owned(),
-        "edited" => format!("changed the {}", field.unwrap_or("claim")),
-        "status_changed" => "changed the status".to_owned(),
-        "evidence_added" => "added evidence".to_owned(),
-        "evidence_removed" => "removed evidence".to_owned(),
-        "note_added" => "added a note".to_owned(),
-        "signed_off" => "signed the verdict off".to_owned(),
-        "signoff_voided" => "voided the sign-off".to_owned(),
-        other => other.replace('_', " "),
+    let what = match event.kind {
+        EventKind::Created => "added the claim".to_owned(),
+        EventKind::Edited => format!("changed the {}", field.unwrap_or("claim")),
+        EventKind::StatusChanged => "changed the status".to_owned(),
+        EventKind::EvidenceAdded => "added evidence".to_owned(),
+        EventKind::EvidenceRemoved => "removed evidence".to_owned(),
+        EventKind::NoteAdded => "added a note".to_owned(),
+        EventKind::SignedOff => "signed the verdict off".to_owned(),
+        EventKind::SignoffVoided => "voided the sign-off".to_owned(),
     };
     HistoryItem {
         actor: event.actor.name.clone(),

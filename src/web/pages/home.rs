@@ -54,7 +54,7 @@ pub(super) struct ClaimLine {
 
 impl ClaimLine {
     pub fn of(claim: Claim, names: &HashMap<Uuid, &str>) -> ClaimLine {
-        let status = claim.status.parse().unwrap_or(Status::Unchecked);
+        let status = claim.status;
         let text = if claim.summary.trim().is_empty() {
             claim.selector.exact
         } else {

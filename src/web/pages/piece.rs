@@ -9,7 +9,7 @@ use crate::domain::dates::Shown;
 use crate::domain::fields::FieldError;
 use crate::domain::highlight::{Span, segments};
 use crate::domain::roles::Action;
-use crate::domain::workflow::{Priority, Status};
+use crate::domain::workflow::Priority;
 use crate::store;
 use crate::store::claims::Claim;
 use crate::store::live::Scope;
@@ -161,8 +161,7 @@ fn places(body: &str, quote: &str, chosen: Option<usize>) -> Vec<Occurrence> {
 }
 
 fn view(claim: &Claim, names: &HashMap<Uuid, &str>) -> ClaimView {
-    let status: Status = claim.status.parse().unwrap_or(Status::Unchecked);
-    let priority: Priority = claim.priority.parse().unwrap_or_default();
+    let (status, priority) = (claim.status, claim.priority);
     let text = if claim.summary.trim().is_empty() {
         claim.selector.exact.clone()
     } else {
