@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod config;
 pub mod domain;
+pub mod input;
 pub mod store;
 pub mod web;
 

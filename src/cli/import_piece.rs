@@ -1,11 +1,11 @@
 //! `factdesk import-piece FILE --title T --published DATE`: a piece from a text file, for pieces
 //! that arrive as files rather than through the desk's form.
 //!
-//! It is checked by the very validation the API and the form use (`web::piece_input`), so the
+//! It is checked by the very validation the API and the form use (`input::piece`), so the
 //! command line can add nothing the desk would refuse; that module lives in `web` because it
 //! builds the store's input types, which is why this CLI reaches into it.
+use crate::input::piece::PieceFields;
 use crate::store::{self, Conn, SYSTEM_USER, StoreError};
-use crate::web::piece_input::PieceFields;
 use clap::Args;
 
 #[derive(Debug, Args)]

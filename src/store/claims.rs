@@ -306,12 +306,7 @@ pub async fn update(
 ) -> StoreResult<ClaimDetail> {
     conn.transaction(async move |conn| {
         let (current, facts) = locked_for_change(conn, id).await?;
-        if !expected.contains(&current.version) {
-            return Err(StoreError::Stale {
-                what: "claim",
-                current: current.version,
-            });
-        }
+        super::at_version("claim", expected, current.version)?;
         apply(conn, actor, &current, &facts, changes).await?;
         // Read in the same transaction: the answer shows exactly this write.
         get(conn, id).await
@@ -554,12 +549,7 @@ pub async fn sign_off(
 ) -> StoreResult<ClaimDetail> {
     conn.transaction(async move |conn| {
         let current = locked(conn, id).await?;
-        if !expected.contains(&current.version) {
-            return Err(StoreError::Stale {
-                what: "claim",
-                current: current.version,
-            });
-        }
+        super::at_version("claim", expected, current.version)?;
         check_sign_off(
             current.status,
             current.signed_off_by.is_some(),

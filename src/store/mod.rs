@@ -55,6 +55,16 @@ pub enum StoreError {
     Db(#[from] diesel::result::Error),
 }
 
+/// The optimistic lock: a change is made only to the version its writer read (one of
+/// `expected`, as `If-Match` may list several); any other is refused as stale, never overwritten.
+fn at_version(what: &'static str, expected: &[i32], current: i32) -> StoreResult<()> {
+    if expected.contains(&current) {
+        Ok(())
+    } else {
+        Err(StoreError::Stale { what, current })
+    }
+}
+
 impl StoreError {
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
         StoreError::Invalid(vec![FieldError {

@@ -22,6 +22,11 @@ pub struct PasswordChecks {
 #[derive(Debug)]
 pub struct Busy;
 
+/// The check itself failed (it panicked): neither a match nor a wrong password.
+#[derive(Debug, thiserror::Error)]
+#[error("the password check did not finish: {0}")]
+pub struct CheckFailed(String);
+
 /// A slot held: a check may run in it. Dropped unused, it frees the slot.
 pub struct Slot {
     permit: OwnedSemaphorePermit,
@@ -54,7 +59,18 @@ impl Slot {
     /// Whether `password` matches `stored`, checked on the blocking pool. The slot and its buffer
     /// go with the check: a request dropped half-way (its client gone) cannot free the slot
     /// while argon2 still runs, nor let a buffer fall to the allocator.
-    pub async fn verify(self, password: String, stored: String) -> bool {
+    pub async fn verify(self, password: String, stored: String) -> Result<bool, CheckFailed> {
+        self.check(move |memory| password::verify_in(&password, &stored, memory))
+            .await
+    }
+
+    /// Runs `check` in this slot's buffer. A check that panics frees its slot as it unwinds
+    /// (its buffer is lost) and is answered as a failure: counting it as a wrong password would
+    /// charge the throttle for our fault.
+    async fn check(
+        self,
+        check: impl FnOnce(&mut Vec<Block>) -> bool + Send + 'static,
+    ) -> Result<bool, CheckFailed> {
         tokio::task::spawn_blocking(move || {
             let Slot { permit, buffers } = self;
             let mut memory = buffers
@@ -62,7 +78,7 @@ impl Slot {
                 .ok()
                 .and_then(|mut b| b.pop())
                 .unwrap_or_default();
-            let matches = password::verify_in(&password, &stored, &mut memory);
+            let matches = check(&mut memory);
             if let Ok(mut buffers) = buffers.lock() {
                 buffers.push(memory);
             }
@@ -70,6 +86,21 @@ impl Slot {
             matches
         })
         .await
-        .unwrap_or(false)
+        .map_err(|error| CheckFailed(error.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_check_that_panics_is_a_failure_and_frees_its_slot() {
+        let checks = PasswordChecks::new(1, Duration::from_millis(200));
+        let slot = checks.slot().await.unwrap();
+        let failed = slot.check(|_| panic!("argon2 fell over")).await;
+        assert!(failed.is_err(), "{failed:?}");
+        let slot = checks.slot().await.expect("the slot came back");
+        assert!(slot.check(|_| true).await.unwrap());
     }
 }

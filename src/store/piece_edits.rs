@@ -90,12 +90,7 @@ pub async fn update(
             .await
             .optional()?
             .ok_or(StoreError::NotFound { kind: "piece", id })?;
-        if !expected.contains(&current.version) {
-            return Err(StoreError::Stale {
-                what: "piece",
-                current: current.version,
-            });
-        }
+        super::at_version("piece", expected, current.version)?;
         let changed = differences(&current, changes);
         if !changed.is_empty() {
             let authors: Vec<String> = match &changes.authors {

@@ -1,7 +1,7 @@
 //! Signing in: the shape of what was typed, the throttle, the password check and the new
 //! credential, in that order.
 use super::credentials::{self, Issued, Kind};
-use super::password_checks::PasswordChecks;
+use super::password_checks::{CheckFailed, PasswordChecks};
 use super::users::{self, User};
 use super::{Conn, Pool, StoreError, throttle};
 use crate::domain::fields::Fields;
@@ -29,6 +29,9 @@ pub enum SignInError {
     /// No pooled connection could be had.
     #[error("the database is unavailable: {0}")]
     Unavailable(String),
+    /// The password check itself failed: our fault, and no failed attempt of the caller's.
+    #[error(transparent)]
+    CheckFailed(#[from] CheckFailed),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -104,7 +107,10 @@ pub async fn sign_in(
         // which emails exist.
         let stored = found.as_ref().and_then(|(_, hash)| hash.clone());
         let stored = stored.unwrap_or_else(|| password::decoy_hash().to_owned());
-        let matches = slot.verify(password, stored).await;
+        let matches = match slot.verify(password, stored).await {
+            Ok(matches) => matches,
+            Err(failed) => return Ok(Err(failed.into())),
+        };
         match found {
             Some((user, Some(_))) if matches && !user.disabled => {
                 if let Some(previous) = &replaces {

@@ -1,7 +1,7 @@
 //! Who is asking. The API authenticates by bearer token only (so it needs no CSRF token); pages
 //! by a session in a private cookie. Both look the credential up on every request, so revoking
 //! it or disabling its user takes effect at once.
-use super::error::{AppError, fail_guard};
+use super::error::{AppError, refuse_request};
 use crate::domain::roles::Action;
 use crate::store::credentials::{self, Kind};
 use crate::store::users::User;
@@ -45,14 +45,6 @@ async fn holder(request: &Request<'_>, secret: &str, kind: Kind) -> Result<Optio
     Ok(found?)
 }
 
-pub(crate) fn refuse<T>(request: &Request<'_>, error: AppError) -> request::Outcome<T, ()> {
-    // A guard's failure is answered by the catcher, not by AppError's responder: log it here.
-    error.log(request);
-    let status = error.status();
-    fail_guard(request, error.problem());
-    Outcome::Error((status, ()))
-}
-
 /// A request to the API from a signed-in user (`Authorization: Bearer <token>`); 401 otherwise.
 pub struct ApiUser(pub SignedIn);
 
@@ -62,7 +54,7 @@ impl<'r> FromRequest<'r> for ApiUser {
 
     async fn from_request(request: &'r Request<'_>) -> request::Outcome<Self, ()> {
         let Some(header) = request.headers().get_one("Authorization") else {
-            return refuse(
+            return refuse_request(
                 request,
                 AppError::Unauthorized(
                     "sign in first: POST /api/v1/tokens with your email and password, then send `Authorization: Bearer <token>`".into(),
@@ -76,20 +68,20 @@ impl<'r> FromRequest<'r> for ApiUser {
             .map(|(_, token)| token.trim())
             .filter(|token| !token.is_empty());
         let Some(secret) = secret else {
-            return refuse(
+            return refuse_request(
                 request,
                 AppError::Unauthorized("the Authorization header must be `Bearer <token>`".into()),
             );
         };
         match holder(request, secret, Kind::ApiToken).await {
             Ok(Some(user)) => Outcome::Success(ApiUser(SignedIn { user, secret: secret.to_owned() })),
-            Ok(None) => refuse(
+            Ok(None) => refuse_request(
                 request,
                 AppError::Unauthorized(
                     "this token is unknown, expired or revoked, or its user is disabled; get a new one from POST /api/v1/tokens".into(),
                 ),
             ),
-            Err(error) => refuse(request, error),
+            Err(error) => refuse_request(request, error),
         }
     }
 }
@@ -120,7 +112,7 @@ impl<'r> FromRequest<'r> for PageUser {
                 request.cookies().remove_private(SESSION_COOKIE);
                 Outcome::Error((Status::Unauthorized, ()))
             }
-            Err(error) => refuse(request, error),
+            Err(error) => refuse_request(request, error),
         }
     }
 }

@@ -289,6 +289,18 @@ pub(crate) fn fail_guard(request: &Request<'_>, problem: Problem) {
     request.local_cache(|| GuardProblem(Some(problem)));
 }
 
+/// Fails a request guard with `error`. The catcher answers it, not AppError's responder, so the
+/// cause of a 500 or 503 is logged here.
+pub(crate) fn refuse_request<T>(
+    request: &Request<'_>,
+    error: AppError,
+) -> rocket::request::Outcome<T, ()> {
+    error.log(request);
+    let status = error.status();
+    fail_guard(request, error.problem());
+    rocket::outcome::Outcome::Error((status, ()))
+}
+
 #[catch(default)]
 fn default_catcher(status: Status, request: &Request<'_>) -> Problem {
     if let Some(problem) = &request.local_cache(|| GuardProblem(None)).0 {

@@ -1,6 +1,6 @@
 //! Request guards: a database connection, the acting user, `If-Match`, and JSON bodies that fail
 //! with a message a person can act on.
-use super::error::{AppError, Problem, fail_guard};
+use super::error::{AppError, Problem, fail_guard, refuse_request};
 use crate::Settings;
 use crate::domain::fields::FieldError;
 use crate::store::{Conn, Pool};
@@ -57,11 +57,7 @@ impl<'r> FromRequest<'r> for Db {
     async fn from_request(request: &'r Request<'_>) -> request::Outcome<Self, ()> {
         match connection(request).await {
             Ok(conn) => Outcome::Success(Db(conn)),
-            Err(error) => {
-                let status = error.status();
-                fail_guard(request, error.problem());
-                Outcome::Error((status, ()))
-            }
+            Err(error) => refuse_request(request, error),
         }
     }
 }
@@ -109,12 +105,7 @@ impl<'r> FromRequest<'r> for DbAfterBody<'r> {
                 pool,
                 held: held(request).take(),
             }),
-            None => {
-                let error = AppError::Internal("no pool".into());
-                error.log(request);
-                fail_guard(request, error.problem());
-                Outcome::Error((Status::InternalServerError, ()))
-            }
+            None => refuse_request(request, AppError::Internal("no pool".into())),
         }
     }
 }

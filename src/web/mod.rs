@@ -1,7 +1,6 @@
 //! Rocket routes, guards and the one error type. Handlers parse, call one store function, render.
 pub mod api;
 pub mod auth;
-pub mod claim_input;
 pub mod csrf;
 pub mod error;
 pub mod framing;
@@ -10,8 +9,5 @@ pub mod headers;
 pub mod health;
 pub mod live;
 pub mod openapi;
-pub mod page_input;
 pub mod pages;
 pub mod permission;
-pub mod piece_input;
-pub mod search_input;

@@ -3,7 +3,8 @@
 //! was wrong with the body (400, 422) or its preconditions (428). `May<User, P>` is the signed-in
 //! user, checked against the actions `P` names; put it before the route's other guards (the
 //! body is always read last).
-use super::auth::{ApiUser, PageUser, SignedIn, refuse};
+use super::auth::{ApiUser, PageUser, SignedIn};
+use super::error::refuse_request;
 use crate::domain::roles::Action;
 use rocket::outcome::try_outcome;
 use rocket::request::{self, FromRequest, Request};
@@ -38,7 +39,7 @@ where
         }
         match user.may(P::ACTIONS[0]) {
             Ok(_) => unreachable!("the role may do none of the route's actions"),
-            Err(error) => refuse(request, error),
+            Err(error) => refuse_request(request, error),
         }
     }
 }

@@ -2,8 +2,8 @@
 //! them escaped and inert, the JSON API gives them back byte for byte as JSON (never sniffable
 //! as HTML), and a note's rendered HTML never carries anything that runs.
 //!
-//! The pages are listed in [`desk_pages`]: when the desk's own pages arrive (issue 4), each joins
-//! that list with the stored texts it shows, and every hostile string is tried on it.
+//! The pages are listed in [`desk_pages`], each with the stored texts it shows, and every hostile
+//! string is tried on each: a new page that shows stored text joins that list.
 use crate::pages::{
     Browser, Page, assert_inert, assert_page_markup, assert_security_headers, unescape,
 };

@@ -16,6 +16,7 @@ mod graceful_stop;
 mod health;
 mod hostile;
 mod instances;
+mod layout;
 mod live;
 mod migrations;
 mod openapi;

@@ -684,3 +684,33 @@ fn checked(command: &mut Command) {
     let output = command.output().unwrap();
     assert!(output.status.success(), "{command:?}: {output:?}");
 }
+
+/// A guard that cannot get a connection answers 503, and the server's log says why: the
+/// catcher, not the error's own responder, answers a failed guard, so the guard logs it itself.
+#[test]
+fn a_guard_that_cannot_reach_the_database_answers_503_and_logs_why() {
+    let runtime = rocket::tokio::runtime::Runtime::new().unwrap();
+    let db = runtime.block_on(crate::support::TestDb::new());
+    let served = Served::start(&db.url, &[("ROCKET_POOL_SIZE", "2")]);
+    let path = "/claimreview.json";
+    assert_eq!(status(&served.request("GET", path, &[], "")), 200);
+    // Gone, with the pool's connections to it: each new one is refused, naming the database.
+    let gone = format!("DROP DATABASE {} WITH (FORCE)", db.name);
+    runtime.block_on(async {
+        use diesel_async::SimpleAsyncConnection;
+        crate::support::admin()
+            .await
+            .batch_execute(&gone)
+            .await
+            .unwrap();
+    });
+
+    let answer = served.request("GET", path, &[], "");
+    assert_eq!(status(&answer), 503, "{answer}");
+    let logged = served.wait_for_log(&format!("GET {path}: "), Duration::from_secs(10));
+    assert!(
+        logged.is_some_and(|line| line.contains(&db.name)),
+        "no line names the cause:\n{}",
+        served.log().join("\n")
+    );
+}

@@ -4,11 +4,11 @@
 //! (mojibake for every accent and curly quote), while LibreOffice, Google Sheets, pandas and
 //! Python's `utf-8-sig` skip it. Lines end in CRLF and cells are quoted per RFC 4180.
 use crate::domain::fields::Fields;
+use crate::input::search::SearchFields;
 use crate::store::claim_sheet::{self, Sheet, SheetRow};
 use crate::web::auth::ApiUser;
 use crate::web::error::AppError;
 use crate::web::guards::Db;
-use crate::web::search_input::SearchFields;
 use chrono::SecondsFormat;
 use rocket::http::Header;
 use rocket::{Responder, Route, get, routes};

@@ -1,17 +1,17 @@
 use super::present;
 use crate::domain::fields::{Fields, limits};
+use crate::input::claim::ClaimFields;
+use crate::input::page::Paging;
+use crate::input::piece::{self, PieceFields};
 use crate::store::claims::NewClaim;
 use crate::store::piece_edits::{PieceChanges, PieceEvent};
 use crate::store::pieces::{NewPiece, PieceDetail, PieceListing};
 use crate::store::{self, claims::Claim};
 use crate::web::api::Tagged;
 use crate::web::auth::ApiUser;
-use crate::web::claim_input::ClaimFields;
 use crate::web::error::AppError;
 use crate::web::guards::{Db, DbAfterBody, IfMatch, Input, parse_id};
-use crate::web::page_input::Paging;
 use crate::web::permission::{AddClaim, AddPiece, ApiMay, EditPiece};
-use crate::web::piece_input::{self, PieceFields};
 use rocket::response::status::Created;
 use rocket::serde::json::Json;
 use rocket::{Route, get, patch, post, routes};
@@ -120,11 +120,11 @@ impl DetailsInput {
             authors: self
                 .authors
                 .as_deref()
-                .map(|a| piece_input::authors(&mut fields, a)),
+                .map(|a| piece::authors(&mut fields, a)),
             published_at: self
                 .published_at
                 .as_deref()
-                .and_then(|at| piece_input::published_at(&mut fields, at)),
+                .and_then(|at| piece::published_at(&mut fields, at)),
         };
         let nothing = self.title.is_none()
             && self.outlet.is_none()

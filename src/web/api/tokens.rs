@@ -37,6 +37,7 @@ impl From<SignInError> for AppError {
             },
             SignInError::BadCredentials => AppError::Unauthorized(error.to_string()),
             SignInError::Unavailable(cause) => AppError::Unavailable(cause),
+            SignInError::CheckFailed(failed) => AppError::Internal(failed.to_string()),
             SignInError::Store(error) => error.into(),
         }
     }

@@ -117,6 +117,7 @@ async fn sign_in_page(
             Ok(Err(Refused::Busy(page(error.to_string())?, retry)))
         }
         Err(SignInError::Unavailable(cause)) => Err(AppError::Unavailable(cause)),
+        Err(SignInError::CheckFailed(failed)) => Err(AppError::Internal(failed.to_string())),
         Err(SignInError::Store(error)) => Err(error.into()),
     }
 }
