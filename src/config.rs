@@ -216,6 +216,8 @@ fn load_or_create_secret(path: &Path) -> std::io::Result<String> {
 }
 
 #[cfg(test)]
+// figment's Jail takes closures that answer its own error, which is large.
+#[allow(clippy::result_large_err)]
 mod tests {
     use super::*;
     use std::os::unix::fs::PermissionsExt;
@@ -245,13 +247,12 @@ mod tests {
             ..Settings::default()
         }))
         .merge(rocket::Config::figment());
+        // Read with no ROCKET_SECRET_KEY of the environment's (figment reads it when extracting).
         let key = |figment: &Figment| {
-            let config = Config::from_figment(figment.clone()).unwrap();
-            config
-                .figment
-                .extract::<rocket::Config>()
-                .unwrap()
-                .secret_key
+            with_no_environment(|_| {
+                let config = Config::from_figment(figment.clone()).unwrap();
+                Ok(config.figment.extract::<rocket::Config>()?.secret_key)
+            })
         };
         let first = key(&figment);
         assert!(!first.is_zero());
@@ -259,50 +260,38 @@ mod tests {
         std::fs::remove_dir_all(dir).unwrap();
     }
 
-    /// Not a test on its own: what `Config::from_env` makes of the environment this test binary
-    /// was started in, written as JSON to the file `FACTDESK_CONFIG_PROBE` names. Only
-    /// [`configured_in`] sets that variable; otherwise this does nothing.
-    #[test]
-    fn probe() {
-        let Some(out) = std::env::var_os("FACTDESK_CONFIG_PROBE") else {
-            return;
-        };
-        let config = Config::from_env().unwrap();
-        let rocket: rocket::Config = config.figment.extract().unwrap();
-        let seen = serde_json::json!({
-            "ip_header": rocket.ip_header.as_ref().map(|header| header.as_str()),
-            "json_limit": rocket.limits.get("json").map(|limit| limit.as_u64()),
-            "log_level": rocket.log_level.to_string(),
-            "pool_size": config.settings.pool_size,
-            "database_url": config.settings.database_url,
-            "timeouts": [rocket.header_timeout, rocket.body_timeout, u64::from(rocket.keep_alive)],
+    /// `read`, run with the environment emptied and in an empty directory of its own. figment's
+    /// `Jail` restores both after and holds a lock meanwhile, so that of the tests that read the
+    /// environment, each sees only the variables it sets itself.
+    fn with_no_environment<T>(read: impl FnOnce(&mut figment::Jail) -> figment::Result<T>) -> T {
+        let mut out = None;
+        figment::Jail::expect_with(|jail| {
+            jail.clear_env();
+            out = Some(read(jail)?);
+            Ok(())
         });
-        std::fs::write(out, seen.to_string()).unwrap();
+        out.expect("the jail ran")
     }
 
-    /// Runs [`probe`] in a child process started in `dir`, with no `ROCKET_*` or `DATABASE_URL`
-    /// variable but those in `vars` (a child, so that this process's environment is never changed
-    /// while other tests read it).
-    fn configured_in(dir: &Path, vars: &[(&str, &str)]) -> serde_json::Value {
-        let out = dir.join(format!("probe-{}.json", uuid::Uuid::new_v4()));
-        let mut command = std::process::Command::new(std::env::current_exe().unwrap());
-        command
-            .args(["--exact", "config::tests::probe", "--test-threads=1"])
-            .current_dir(dir);
-        for (name, _) in std::env::vars_os() {
-            let text = name.to_string_lossy();
-            if text.starts_with("ROCKET_") || text == "DATABASE_URL" {
-                command.env_remove(&name);
+    /// What `Config::from_env` makes of an environment holding only `vars`.
+    fn configured_in(vars: &[(&str, &str)]) -> serde_json::Value {
+        with_no_environment(|jail| {
+            let secret = jail.directory().join("secret");
+            jail.set_env("ROCKET_SECRET_KEY_FILE", secret.display());
+            for (name, value) in vars {
+                jail.set_env(name, value);
             }
-        }
-        command
-            .env("FACTDESK_CONFIG_PROBE", &out)
-            .env("ROCKET_SECRET_KEY_FILE", dir.join("secret"))
-            .envs(vars.iter().copied());
-        let output = command.output().unwrap();
-        assert!(output.status.success(), "{vars:?}: {output:?}");
-        let seen = std::fs::read_to_string(&out).expect("the probe ran");
-        serde_json::from_str(&seen).unwrap()
+            let config = Config::from_env().map_err(|error| error.to_string())?;
+            let rocket: rocket::Config = config.figment.extract()?;
+            Ok(serde_json::json!({
+                "ip_header": rocket.ip_header.as_ref().map(|header| header.as_str()),
+                "json_limit": rocket.limits.get("json").map(|limit| limit.as_u64()),
+                "log_level": rocket.log_level.to_string(),
+                "pool_size": config.settings.pool_size,
+                "database_url": config.settings.database_url,
+                "timeouts": [rocket.header_timeout, rocket.body_timeout, u64::from(rocket.keep_alive)],
+            }))
+        })
     }
 
     fn temp_dir() -> std::path::PathBuf {
@@ -317,7 +306,7 @@ mod tests {
     fn without_a_rocket_toml_the_throttle_trusts_no_header_and_json_takes_2_mib() {
         let dir = temp_dir();
         let missing = dir.join("Rocket.toml");
-        let seen = configured_in(&dir, &[("ROCKET_CONFIG", missing.to_str().unwrap())]);
+        let seen = configured_in(&[("ROCKET_CONFIG", missing.to_str().unwrap())]);
         assert_eq!(seen["ip_header"], serde_json::Value::Null, "{seen}");
         assert_eq!(seen["json_limit"], 2 * MIB, "{seen}");
         assert_eq!(seen["log_level"], "normal", "{seen}");
@@ -327,15 +316,12 @@ mod tests {
         assert_eq!(seen["timeouts"], serde_json::json!([10, 30, 5]), "{seen}");
 
         // The environment still overrides those defaults.
-        let seen = configured_in(
-            &dir,
-            &[
-                ("ROCKET_CONFIG", missing.to_str().unwrap()),
-                ("ROCKET_IP_HEADER", "X-Real-IP"),
-                ("ROCKET_LIMITS", "{json=\"3 MiB\"}"),
-                ("ROCKET_HEADER_TIMEOUT", "2"),
-            ],
-        );
+        let seen = configured_in(&[
+            ("ROCKET_CONFIG", missing.to_str().unwrap()),
+            ("ROCKET_IP_HEADER", "X-Real-IP"),
+            ("ROCKET_LIMITS", "{json=\"3 MiB\"}"),
+            ("ROCKET_HEADER_TIMEOUT", "2"),
+        ]);
         assert_eq!(seen["ip_header"], "X-Real-IP", "{seen}");
         assert_eq!(seen["json_limit"], 3 * MIB, "{seen}");
         assert_eq!(seen["timeouts"], serde_json::json!([2, 30, 5]), "{seen}");
@@ -353,7 +339,7 @@ mod tests {
         )
         .unwrap();
         let toml = toml.to_str().unwrap();
-        let seen = configured_in(&dir, &[("ROCKET_CONFIG", toml)]);
+        let seen = configured_in(&[("ROCKET_CONFIG", toml)]);
         assert_eq!(
             (&seen["ip_header"], &seen["json_limit"], &seen["pool_size"]),
             (&"X-Forwarded-For".into(), &(4 * MIB).into(), &3.into()),
@@ -361,14 +347,11 @@ mod tests {
         );
         assert_eq!(seen["database_url"], "postgres://toml/factdesk");
 
-        let seen = configured_in(
-            &dir,
-            &[
-                ("ROCKET_CONFIG", toml),
-                ("ROCKET_IP_HEADER", "X-Real-IP"),
-                ("DATABASE_URL", "postgres://env/factdesk"),
-            ],
-        );
+        let seen = configured_in(&[
+            ("ROCKET_CONFIG", toml),
+            ("ROCKET_IP_HEADER", "X-Real-IP"),
+            ("DATABASE_URL", "postgres://env/factdesk"),
+        ]);
         assert_eq!(seen["ip_header"], "X-Real-IP", "{seen}");
         assert_eq!(seen["database_url"], "postgres://env/factdesk");
         std::fs::remove_dir_all(dir).unwrap();
@@ -378,7 +361,7 @@ mod tests {
     fn the_projects_rocket_toml_keeps_the_same_defaults() {
         let dir = temp_dir();
         let toml = Path::new(env!("CARGO_MANIFEST_DIR")).join("Rocket.toml");
-        let seen = configured_in(&dir, &[("ROCKET_CONFIG", toml.to_str().unwrap())]);
+        let seen = configured_in(&[("ROCKET_CONFIG", toml.to_str().unwrap())]);
         assert_eq!(seen["ip_header"], serde_json::Value::Null, "{seen}");
         assert_eq!(seen["json_limit"], 2 * MIB, "{seen}");
         assert_eq!(seen["timeouts"], serde_json::json!([10, 30, 5]), "{seen}");
@@ -434,9 +417,11 @@ mod tests {
                 "/nonexistent/dir/secret",
             ))
             .merge(Serialized::global("secret_key", key));
-        let config = Config::from_figment(figment).unwrap();
-        let rocket: rocket::Config = config.figment.extract().expect("Rocket reads the key");
-        rocket.secret_key
+        with_no_environment(|_| {
+            let config = Config::from_figment(figment).unwrap();
+            let rocket: rocket::Config = config.figment.extract()?;
+            Ok(rocket.secret_key)
+        })
     }
 
     #[test]

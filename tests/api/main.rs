@@ -3,16 +3,15 @@ mod support;
 
 mod accounts;
 mod bad_input;
-mod browser;
 mod claim_page;
 mod claimreview;
 mod cli;
-mod contract;
 mod desk_pages;
 mod evidence_notes;
 mod exports;
 mod framing;
 mod graceful_stop;
+mod harness;
 mod health;
 mod hostile;
 mod instances;

@@ -4,7 +4,6 @@ use diesel_async::async_connection_wrapper::AsyncConnectionWrapper;
 use diesel_async::{AsyncPgConnection, SimpleAsyncConnection};
 use diesel_migrations::MigrationHarness;
 use factdesk::store::database::MIGRATIONS;
-use uuid::Uuid;
 
 #[derive(QueryableByName)]
 struct Name {
@@ -30,7 +29,7 @@ fn objects(conn: &mut AsyncConnectionWrapper<AsyncPgConnection>) -> Vec<String> 
 
 #[rocket::async_test]
 async fn every_migration_runs_up_then_down_to_nothing_then_up_again() {
-    let name = format!("factdesk_test_{}", Uuid::new_v4().simple());
+    let name = crate::support::test_database_name();
     admin()
         .await
         .batch_execute(&format!("CREATE DATABASE {name}"))

@@ -4,7 +4,6 @@ use crate::support::{PASSWORD, TestDb, add_user, database_url};
 use factdesk::domain::roles::Role;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Output, Stdio};
-use uuid::Uuid;
 
 fn factdesk(database_url: &str, args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_factdesk"));
@@ -24,7 +23,7 @@ fn run(database_url: &str, args: &[&str]) -> Output {
 
 /// A database name nobody has created yet; dropped at the end if the binary created it.
 fn unborn_database() -> TestDb {
-    let name = format!("factdesk_test_{}", Uuid::new_v4().simple());
+    let name = crate::support::test_database_name();
     TestDb {
         url: database_url(&name),
         name,

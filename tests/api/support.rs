@@ -62,6 +62,55 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 
 static TEMPLATE: OnceCell<String> = OnceCell::const_new();
 
+/// A new test database's name: it carries this process's id, so a later run can tell the
+/// databases of a run that was killed (and never dropped them) from those of one still running.
+pub fn test_database_name() -> String {
+    format!(
+        "factdesk_test_{}_{}",
+        std::process::id(),
+        Uuid::new_v4().simple()
+    )
+}
+
+/// Whether the test database `name` was left by a process that is gone: one of this machine's
+/// (the name's process id is not running), or of an older name without one.
+fn left_behind(name: &str) -> bool {
+    let Some(rest) = name.strip_prefix("factdesk_test_") else {
+        return false;
+    };
+    match rest.split_once('_') {
+        Some((pid, _)) => pid
+            .parse::<u32>()
+            .is_ok_and(|pid| !std::path::Path::new(&format!("/proc/{pid}")).exists()),
+        None => true,
+    }
+}
+
+#[derive(diesel::QueryableByName)]
+struct Named {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    datname: String,
+}
+
+/// Drops the test databases of runs that were killed before they could drop their own.
+pub async fn sweep(conn: &mut AsyncPgConnection) {
+    use diesel_async::RunQueryDsl;
+    let names: Vec<Named> = diesel::sql_query(
+        "SELECT datname::text AS datname FROM pg_database WHERE datname LIKE 'factdesk\\_test\\_%'",
+    )
+    .load(conn)
+    .await
+    .unwrap();
+    for Named { datname } in names.into_iter().filter(|n| left_behind(&n.datname)) {
+        let dropped = conn
+            .batch_execute(&format!("DROP DATABASE IF EXISTS {datname} WITH (FORCE)"))
+            .await;
+        if let Err(error) = dropped {
+            eprintln!("could not drop {datname}, left by an earlier run: {error}");
+        }
+    }
+}
+
 /// Creates and migrates the template once; an advisory lock keeps concurrent test runs apart.
 async fn template() -> &'static str {
     TEMPLATE
@@ -71,6 +120,7 @@ async fn template() -> &'static str {
             conn.batch_execute("SELECT pg_advisory_lock(7034)")
                 .await
                 .unwrap();
+            sweep(&mut conn).await;
             let ready: Vec<i32> = {
                 use diesel_async::RunQueryDsl;
                 diesel::sql_query(
@@ -122,7 +172,7 @@ pub struct TestDb {
 impl TestDb {
     pub async fn new() -> TestDb {
         let template = template().await;
-        let name = format!("factdesk_test_{}", Uuid::new_v4().simple());
+        let name = test_database_name();
         admin()
             .await
             .batch_execute(&format!("CREATE DATABASE {name} TEMPLATE {template}"))

@@ -4,7 +4,18 @@
 //! or any answer whose status, content type or body the document does not describe, fails the
 //! test with schemathesis's report. The run is bounded (a fixed seed, a fixed number of cases per
 //! operation) so it takes the same time and finds the same things every time.
-use crate::browser::server::Server;
+//!
+//! A test target of its own (`cargo test --test contract`); `tests/run` installs schemathesis.
+#[allow(dead_code)]
+#[path = "../browser/server.rs"]
+mod server;
+#[path = "../api/support.rs"]
+mod support;
+#[allow(dead_code)]
+#[path = "../browser/wire.rs"]
+mod wire;
+
+use crate::server::Server;
 use crate::support::{TestApp, spawn_app_with_demo};
 use factdesk::domain::roles::Role;
 use rocket::http::{Method, Status};
