@@ -35,6 +35,30 @@ pub struct Fields {
     errors: Vec<FieldError>,
 }
 
+/// A value a check could not always make (a status from its name, a date): there whenever its
+/// check recorded no error. Only [`Valid`], which [`Fields::finish`] answers when no check
+/// recorded one, opens it, so no caller unwraps or falls back to a default.
+#[derive(Debug, Clone, Copy)]
+#[must_use]
+pub struct Checked<T>(Option<T>);
+
+/// Every check of a [`Fields`] passed.
+#[derive(Debug)]
+pub struct Valid(());
+
+impl Valid {
+    pub fn open<T>(&self, checked: Checked<T>) -> T {
+        checked
+            .0
+            .expect("a check that recorded no error holds its value")
+    }
+
+    /// An optional field's value, when it was sent.
+    pub fn open_sent<T>(&self, checked: Option<Checked<T>>) -> Option<T> {
+        checked.map(|checked| self.open(checked))
+    }
+}
+
 impl Fields {
     pub fn error(&mut self, field: &str, message: impl Into<String>) {
         self.errors.push(FieldError {
@@ -140,19 +164,22 @@ impl Fields {
     }
 
     /// A value of one of the domain's enumerations (status, priority, stance).
-    pub fn parse<T: std::str::FromStr>(&mut self, field: &str, value: &str) -> Option<T>
+    pub fn parse<T: std::str::FromStr>(&mut self, field: &str, value: &str) -> Checked<T>
     where
         T::Err: std::fmt::Display,
     {
-        value
-            .parse()
-            .map_err(|e: T::Err| self.error(field, e.to_string()))
-            .ok()
+        self.check(field, value.parse().map_err(|e: T::Err| e.to_string()))
     }
 
-    pub fn finish(self) -> Result<(), Vec<FieldError>> {
+    /// `made`, or its error recorded against `field`.
+    pub fn check<T>(&mut self, field: &str, made: Result<T, String>) -> Checked<T> {
+        Checked(made.map_err(|message| self.error(field, message)).ok())
+    }
+
+    /// Every error found, or what opens the checked values.
+    pub fn finish(self) -> Result<Valid, Vec<FieldError>> {
         if self.errors.is_empty() {
-            Ok(())
+            Ok(Valid(()))
         } else {
             Err(self.errors)
         }

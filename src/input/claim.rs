@@ -22,13 +22,13 @@ impl ClaimFields<'_> {
         let claimant = fields.optional_text("claimant", self.claimant, limits::CLAIMANT);
         let summary = fields.optional_text("summary", self.summary, limits::SUMMARY);
         let priority = self.priority.map(|p| fields.parse("priority", p));
-        fields.finish()?;
+        let valid = fields.finish()?;
         Ok(NewClaim {
             quote,
             start: self.start,
             claimant: claimant.unwrap_or_default(),
             summary: summary.unwrap_or_default(),
-            priority: priority.flatten().unwrap_or_default(),
+            priority: valid.open_sent(priority).unwrap_or_default(),
         })
     }
 }

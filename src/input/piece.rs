@@ -1,7 +1,7 @@
 //! A piece as people send it, from the API's JSON or the page's form, and its one validation:
 //! both read it here, so they accept and refuse exactly the same pieces.
 use crate::domain::dates::parse_datetime;
-use crate::domain::fields::{FieldError, Fields, limits};
+use crate::domain::fields::{Checked, FieldError, Fields, limits};
 use crate::store::piece_edits::PieceChanges;
 use crate::store::pieces::NewPiece;
 use chrono::{DateTime, Utc};
@@ -24,14 +24,14 @@ impl PieceFields<'_> {
         let title = fields.text("title", self.title, limits::TITLE);
         let body = fields.verbatim("body", self.body, limits::BODY);
         let details = self.details(&mut fields);
-        fields.finish()?;
+        let valid = fields.finish()?;
         Ok(NewPiece {
             title,
             body,
             outlet: details.outlet,
             url: details.url,
             authors: details.authors,
-            published_at: details.published_at.unwrap_or_default(),
+            published_at: valid.open(details.published_at),
         })
     }
 
@@ -55,13 +55,13 @@ impl PieceFields<'_> {
         let mut fields = Fields::default();
         let title = fields.text("title", self.title, limits::TITLE);
         let details = self.details(&mut fields);
-        fields.finish()?;
+        let valid = fields.finish()?;
         Ok(PieceChanges {
             title: Some(title),
             outlet: Some(details.outlet),
             url: Some(details.url),
             authors: Some(details.authors),
-            published_at: details.published_at,
+            published_at: Some(valid.open(details.published_at)),
         })
     }
 }
@@ -70,7 +70,7 @@ struct Details {
     outlet: Option<String>,
     url: Option<String>,
     authors: Vec<String>,
-    published_at: Option<DateTime<Utc>>,
+    published_at: Checked<DateTime<Utc>>,
 }
 
 pub fn authors(fields: &mut Fields, names: &[String]) -> Vec<String> {
@@ -90,15 +90,11 @@ pub fn authors(fields: &mut Fields, names: &[String]) -> Vec<String> {
         .collect()
 }
 
-pub fn published_at(fields: &mut Fields, value: &str) -> Option<DateTime<Utc>> {
-    let at = parse_datetime(value);
-    if at.is_none() {
-        fields.error(
-            "published_at",
-            "must be a date (2020-01-13) or an RFC 3339 time (2020-01-13T09:30:00-05:00)",
-        );
-    }
-    at
+pub fn published_at(fields: &mut Fields, value: &str) -> Checked<DateTime<Utc>> {
+    let at = parse_datetime(value).ok_or_else(|| {
+        "must be a date (2020-01-13) or an RFC 3339 time (2020-01-13T09:30:00-05:00)".to_owned()
+    });
+    fields.check("published_at", at)
 }
 
 #[cfg(test)]

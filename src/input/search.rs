@@ -68,7 +68,12 @@ impl SearchFields<'_> {
         };
         let piece = uuid("piece", given(self.piece));
         let assignee = uuid("assignee", given(self.assignee));
-        let status = given(self.status).and_then(|s| fields.parse::<Status>("status", s.trim()));
+        let status = given(self.status).and_then(|s| {
+            s.trim()
+                .parse::<Status>()
+                .map_err(|e| fields.error("status", e.to_string()))
+                .ok()
+        });
         let words = given(self.q).map(|q| fields.text("q", &q, limits::SEARCH));
         let verdict_from = given(self.verdict_from).and_then(|d| day(fields, "verdict_from", &d));
         let verdict_to = given(self.verdict_to).and_then(|d| day(fields, "verdict_to", &d));

@@ -1,7 +1,7 @@
 use super::present;
 use crate::domain::fields::{Fields, limits};
 use crate::domain::roles::Action;
-use crate::domain::workflow::{Priority, Status};
+use crate::input::changes::{Asking, ChangeFields};
 use crate::input::search::SearchFields;
 use crate::store::claims::{ClaimChanges, ClaimDetail};
 use crate::store::search::{SearchPage, Similar};
@@ -79,31 +79,18 @@ struct ChangesInput {
 
 impl ChangesInput {
     fn validate(self) -> Result<ClaimChanges, AppError> {
-        let mut fields = Fields::default();
-        let changes = ClaimChanges {
-            status: self
-                .status
-                .as_deref()
-                .and_then(|s| fields.parse::<Status>("status", s)),
-            reason: fields.optional_text("reason", self.reason.as_deref(), limits::REASON),
-            summary: fields.optional_text("summary", self.summary.as_deref(), limits::SUMMARY),
-            claimant: fields.optional_text("claimant", self.claimant.as_deref(), limits::CLAIMANT),
-            priority: self
-                .priority
-                .as_deref()
-                .and_then(|p| fields.parse::<Priority>("priority", p)),
-            assignee: self.assignee,
+        // JSON has already read the assignee as an id (or null).
+        let assignee = self.assignee.map(|a| a.map(|id| id.to_string()));
+        let sent = ChangeFields {
+            status: self.status.as_deref(),
+            reason: self.reason.as_deref(),
+            summary: self.summary.as_deref(),
+            claimant: self.claimant.as_deref(),
+            priority: self.priority.as_deref(),
+            assignee: assignee.as_ref().map(Option::as_deref),
         };
-        let nothing = self.status.is_none()
-            && self.summary.is_none()
-            && self.claimant.is_none()
-            && self.priority.is_none()
-            && self.assignee.is_none();
-        if nothing {
-            fields.error("status", "nothing to change: send at least one of status, summary, claimant, priority, assignee");
-        }
-        fields.finish().map_err(AppError::invalid)?;
-        Ok(changes)
+        sent.validate(Fields::default(), Asking::Any)
+            .map_err(AppError::invalid)
     }
 }
 

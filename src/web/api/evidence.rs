@@ -1,5 +1,4 @@
-use crate::domain::fields::{Fields, limits};
-use crate::domain::workflow::Stance;
+use crate::input::evidence::EvidenceFields;
 use crate::store::{self, evidence::Evidence, evidence::NewEvidence};
 use crate::web::error::AppError;
 use crate::web::guards::{Db, DbAfterBody, Input, parse_id};
@@ -22,24 +21,16 @@ struct EvidenceInput {
 }
 
 impl EvidenceInput {
-    fn validate(self) -> Result<NewEvidence, AppError> {
-        let mut fields = Fields::default();
-        let url = fields.url("url", &self.url);
-        let title = fields.text("title", &self.title, limits::TITLE);
-        let stance = fields.parse::<Stance>("stance", &self.stance);
-        let publisher =
-            fields.optional_text("publisher", self.publisher.as_deref(), limits::PUBLISHER);
-        let note = fields.optional_text("note", self.note.as_deref(), limits::EVIDENCE_NOTE);
-        let archived_url = fields.optional_url("archived_url", self.archived_url.as_deref());
-        fields.finish().map_err(AppError::invalid)?;
-        Ok(NewEvidence {
-            url,
-            title,
-            stance: stance.expect("finish() refuses a missing stance"),
-            publisher: publisher.unwrap_or_default(),
-            note: note.unwrap_or_default(),
-            archived_url,
-        })
+    fn validate(&self) -> Result<NewEvidence, AppError> {
+        let sent = EvidenceFields {
+            url: &self.url,
+            title: &self.title,
+            stance: Some(&self.stance),
+            publisher: self.publisher.as_deref(),
+            note: self.note.as_deref(),
+            archived_url: self.archived_url.as_deref(),
+        };
+        sent.validate().map_err(AppError::invalid)
     }
 }
 

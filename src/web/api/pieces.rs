@@ -104,28 +104,26 @@ impl DetailsInput {
                 "a piece's text cannot be changed: its claims are anchored in it; add the corrected text as a new piece",
             );
         }
-        let changes = PieceChanges {
-            title: self
-                .title
-                .as_deref()
-                .map(|t| fields.text("title", t, limits::TITLE)),
-            outlet: self
-                .outlet
-                .as_ref()
-                .map(|o| fields.optional_text("outlet", o.as_deref(), limits::OUTLET)),
-            url: self
-                .url
-                .as_ref()
-                .map(|u| fields.optional_url("url", u.as_deref())),
-            authors: self
-                .authors
-                .as_deref()
-                .map(|a| piece::authors(&mut fields, a)),
-            published_at: self
-                .published_at
-                .as_deref()
-                .and_then(|at| piece::published_at(&mut fields, at)),
-        };
+        let title = self
+            .title
+            .as_deref()
+            .map(|t| fields.text("title", t, limits::TITLE));
+        let outlet = self
+            .outlet
+            .as_ref()
+            .map(|o| fields.optional_text("outlet", o.as_deref(), limits::OUTLET));
+        let url = self
+            .url
+            .as_ref()
+            .map(|u| fields.optional_url("url", u.as_deref()));
+        let authors = self
+            .authors
+            .as_deref()
+            .map(|a| piece::authors(&mut fields, a));
+        let published_at = self
+            .published_at
+            .as_deref()
+            .map(|at| piece::published_at(&mut fields, at));
         let nothing = self.title.is_none()
             && self.outlet.is_none()
             && self.url.is_none()
@@ -137,8 +135,14 @@ impl DetailsInput {
                 "send at least one of title, outlet, url, authors, published_at",
             );
         }
-        fields.finish().map_err(AppError::invalid)?;
-        Ok(changes)
+        let valid = fields.finish().map_err(AppError::invalid)?;
+        Ok(PieceChanges {
+            title,
+            outlet,
+            url,
+            authors,
+            published_at: valid.open_sent(published_at),
+        })
     }
 }
 

@@ -41,7 +41,7 @@ impl UserInput {
         if let Err(message) = password::check_new(&self.password) {
             fields.error("password", message);
         }
-        fields.finish().map_err(AppError::invalid)?;
+        let valid = fields.finish().map_err(AppError::invalid)?;
         let password = self.password;
         let password_hash = rocket::tokio::task::spawn_blocking(move || password::hash(&password))
             .await
@@ -49,7 +49,7 @@ impl UserInput {
         Ok(NewUser {
             name,
             email,
-            role: role.unwrap_or(Role::Reviewer),
+            role: valid.open(role),
             password_hash,
         })
     }

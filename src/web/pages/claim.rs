@@ -9,10 +9,11 @@ use crate::domain::fields::{FieldError, Fields, limits};
 use crate::domain::history::EventKind;
 use crate::domain::roles::Action;
 use crate::domain::workflow::{Priority, Stance, Status, allowed_from};
+use crate::input::changes::{Asking, ChangeFields};
+use crate::input::evidence::EvidenceFields;
 use crate::store;
-use crate::store::claims::{ClaimChanges, ClaimDetail};
+use crate::store::claims::ClaimDetail;
 use crate::store::events::Event;
-use crate::store::evidence::NewEvidence;
 use crate::store::live::Scope;
 use crate::store::pieces::Piece;
 use crate::store::search::Similar;
@@ -563,20 +564,12 @@ async fn change_status(
     let id = parse_id("claim", id)?;
     let mut fields = Fields::default();
     let expected = version(&mut fields, &form.version);
-    let status = match given(&form.status) {
-        Some(status) => fields.parse::<Status>("status", status),
-        None => {
-            fields.error("status", "choose the new status");
-            None
-        }
+    let sent = ChangeFields {
+        status: given(&form.status),
+        reason: given(&form.reason),
+        ..ChangeFields::default()
     };
-    let reason = fields.optional_text("reason", given(&form.reason), limits::REASON);
-    let changes = ClaimChanges {
-        status,
-        reason,
-        ..ClaimChanges::default()
-    };
-    let result = apply_form(&mut db, actor, id, fields, &expected, &changes).await;
+    let result = apply_form(&mut db, actor, id, fields, &expected, sent, Asking::Status).await;
     let typed = |t: &mut Typed| {
         t.status = text(&form.status);
         t.reason = text(&form.reason);
@@ -585,17 +578,18 @@ async fn change_status(
     settle(&user, &csrf, &mut db, id, sent, result, typed).await
 }
 
-/// A checked form's changes applied as the API applies them: its field errors, or the store's.
+/// A form's changes checked and applied as the API's are: its field errors, or the store's.
 async fn apply_form(
     db: &mut Db,
     actor: Uuid,
     id: Uuid,
     fields: Fields,
     expected: &[i32],
-    changes: &ClaimChanges,
+    sent: ChangeFields<'_>,
+    asking: Asking,
 ) -> Result<(), AppError> {
-    fields.finish().map_err(AppError::invalid)?;
-    store::claims::update(db, actor, id, expected, changes).await?;
+    let changes = sent.validate(fields, asking).map_err(AppError::invalid)?;
+    store::claims::update(db, actor, id, expected, &changes).await?;
     Ok(())
 }
 
@@ -622,13 +616,13 @@ async fn edit_details(
     let id = parse_id("claim", id)?;
     let mut fields = Fields::default();
     let expected = version(&mut fields, &form.version);
-    let changes = ClaimChanges {
-        summary: fields.optional_text("summary", given(&form.summary), limits::SUMMARY),
-        claimant: fields.optional_text("claimant", given(&form.claimant), limits::CLAIMANT),
-        priority: given(&form.priority).and_then(|p| fields.parse::<Priority>("priority", p)),
-        ..ClaimChanges::default()
+    let sent = ChangeFields {
+        summary: given(&form.summary),
+        claimant: given(&form.claimant),
+        priority: given(&form.priority),
+        ..ChangeFields::default()
     };
-    let result = apply_form(&mut db, actor, id, fields, &expected, &changes).await;
+    let result = apply_form(&mut db, actor, id, fields, &expected, sent, Asking::Parts).await;
     let typed = |t: &mut Typed| {
         t.summary = text(&form.summary);
         t.claimant = text(&form.claimant);
@@ -659,21 +653,12 @@ async fn assign(
     let id = parse_id("claim", id)?;
     let mut fields = Fields::default();
     let expected = version(&mut fields, &form.version);
-    let assignee = match given(&form.assignee) {
-        None => Some(None),
-        Some(text) => match Uuid::try_parse(text.trim()) {
-            Ok(user) => Some(Some(user)),
-            Err(_) => {
-                fields.error("assignee", "choose someone from the list");
-                None
-            }
-        },
+    // A blank choice unassigns.
+    let sent = ChangeFields {
+        assignee: Some(given(&form.assignee)),
+        ..ChangeFields::default()
     };
-    let changes = ClaimChanges {
-        assignee,
-        ..ClaimChanges::default()
-    };
-    let result = apply_form(&mut db, actor, id, fields, &expected, &changes).await;
+    let result = apply_form(&mut db, actor, id, fields, &expected, sent, Asking::Parts).await;
     let typed = |t: &mut Typed| t.assignee = text(&form.assignee);
     let sent = Sent::new("assign", &form.seen);
     settle(&user, &csrf, &mut db, id, sent, result, typed).await
@@ -701,42 +686,21 @@ async fn add_evidence(
     let form = form.0;
     let actor = user.may(Action::AddEvidence)?;
     let id = parse_id("claim", id)?;
-    let mut fields = Fields::default();
-    let url = fields.url("url", &text(&form.url));
-    let title = fields.text("title", &text(&form.title), limits::TITLE);
-    let stance = match given(&form.stance) {
-        Some(stance) => fields.parse::<Stance>("stance", stance),
-        None => {
-            fields.error(
-                "stance",
-                "choose whether it supports, refutes or gives context",
-            );
-            None
-        }
+    let (url, title) = (text(&form.url), text(&form.title));
+    let sent = EvidenceFields {
+        url: &url,
+        title: &title,
+        stance: given(&form.stance),
+        publisher: given(&form.publisher),
+        note: given(&form.note),
+        archived_url: given(&form.archived_url),
     };
-    let publisher = fields.optional_text("publisher", given(&form.publisher), limits::PUBLISHER);
-    let note = fields.optional_text("note", given(&form.note), limits::EVIDENCE_NOTE);
-    let archived_url = fields.optional_url("archived_url", given(&form.archived_url));
-    let result = match (fields.finish(), stance) {
-        (Ok(()), Some(stance)) => {
-            let new = NewEvidence {
-                url,
-                title,
-                publisher: publisher.unwrap_or_default(),
-                stance,
-                note: note.unwrap_or_default(),
-                archived_url,
-            };
-            store::evidence::add(&mut db, actor, id, &new)
-                .await
-                .map(drop)
-                .map_err(AppError::from)
-        }
-        (Err(errors), _) => Err(AppError::invalid(errors)),
-        (Ok(()), None) => Err(AppError::invalid(vec![FieldError {
-            field: "stance".into(),
-            message: "choose a stance".into(),
-        }])),
+    let result = match sent.validate() {
+        Ok(new) => store::evidence::add(&mut db, actor, id, &new)
+            .await
+            .map(drop)
+            .map_err(AppError::from),
+        Err(errors) => Err(AppError::invalid(errors)),
     };
     let typed = |t: &mut Typed| {
         t.url = text(&form.url);
@@ -807,7 +771,7 @@ async fn add_note(
     // Markdown as written: indentation and line breaks carry meaning.
     let body = fields.verbatim("body", &text(&form.body), limits::NOTE);
     let result = match fields.finish() {
-        Ok(()) => store::notes::add(&mut db, actor, id, &body)
+        Ok(_) => store::notes::add(&mut db, actor, id, &body)
             .await
             .map(drop)
             .map_err(AppError::from),
@@ -841,7 +805,7 @@ async fn sign_off(
     let expected = version(&mut fields, &form.version);
     let note = fields.optional_text("note", given(&form.note), limits::REASON);
     let result = match fields.finish() {
-        Ok(()) => store::claims::sign_off(&mut db, actor, id, &expected, note.as_deref())
+        Ok(_) => store::claims::sign_off(&mut db, actor, id, &expected, note.as_deref())
             .await
             .map(drop)
             .map_err(AppError::from),
