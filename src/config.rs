@@ -241,22 +241,19 @@ mod tests {
     fn without_a_configured_key_rocket_uses_the_one_in_the_file_on_every_start() {
         let dir = std::env::temp_dir().join(format!("factdesk-secret-{}", uuid::Uuid::new_v4()));
         std::fs::create_dir(&dir).unwrap();
-        // As `from_env` builds it: Rocket's defaults carry an all-zero key, which is no key.
-        let figment = Figment::from(Serialized::defaults(Settings {
-            secret_key_file: dir.join("secret").to_string_lossy().into_owned(),
-            ..Settings::default()
-        }))
-        .merge(rocket::Config::figment());
-        // Read with no ROCKET_SECRET_KEY of the environment's (figment reads it when extracting).
-        let key = |figment: &Figment| {
+        // As `from_env` builds it: Rocket's defaults carry an all-zero key, which is no key. Made
+        // with no ROCKET_* variable of another test's (figment reads them as it merges).
+        let file = dir.join("secret").to_string_lossy().into_owned();
+        let key = || {
             with_no_environment(|_| {
-                let config = Config::from_figment(figment.clone()).unwrap();
+                let figment = Config::figment().merge(Serialized::global("secret_key_file", &file));
+                let config = Config::from_figment(figment).unwrap();
                 Ok(config.figment.extract::<rocket::Config>()?.secret_key)
             })
         };
-        let first = key(&figment);
+        let first = key();
         assert!(!first.is_zero());
-        assert!(first == key(&figment), "a restart keeps everyone signed in");
+        assert!(first == key(), "a restart keeps everyone signed in");
         std::fs::remove_dir_all(dir).unwrap();
     }
 
@@ -411,13 +408,13 @@ mod tests {
 
     /// The key Rocket would start with, from `secret_key` set to `key`.
     fn started_with(key: &str) -> rocket::config::SecretKey {
-        let figment = Config::figment()
-            .merge(Serialized::global(
-                "secret_key_file",
-                "/nonexistent/dir/secret",
-            ))
-            .merge(Serialized::global("secret_key", key));
         with_no_environment(|_| {
+            let figment = Config::figment()
+                .merge(Serialized::global(
+                    "secret_key_file",
+                    "/nonexistent/dir/secret",
+                ))
+                .merge(Serialized::global("secret_key", key));
             let config = Config::from_figment(figment).unwrap();
             let rocket: rocket::Config = config.figment.extract()?;
             Ok(rocket.secret_key)

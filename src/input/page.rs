@@ -1,7 +1,7 @@
 //! Where a listing's page starts and how long it is, as people send it (`limit`, `cursor`): the
 //! pieces of the API and of the desk are paged through here.
 use crate::domain::fields::{Fields, limits};
-use crate::store::claims::Cursor;
+use crate::store::listing::Cursor;
 
 /// A checked page: its size, and the cursor of the page before (none for the first).
 #[derive(Debug, Clone, Copy)]

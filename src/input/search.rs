@@ -2,7 +2,7 @@
 //! and its one validation: both read it here, so they accept and refuse the same searches.
 use crate::domain::fields::{Fields, limits};
 use crate::domain::workflow::Status;
-use crate::store::claims::{After, ClaimFilter};
+use crate::store::listing::{After, ClaimFilter};
 use chrono::{Datelike, NaiveDate};
 use uuid::Uuid;
 

@@ -1,10 +1,11 @@
 //! Every claim a search matches, with its current evidence links and its assignee's name: the
 //! rows of a spreadsheet export. The claims are those `GET /api/v1/claims` finds with the same
 //! filters (its one filter builder), page after page, newest change first.
-use super::claims::{self, After, Claim, ClaimFilter};
+use super::claims::Claim;
+use super::listing::{After, ClaimFilter};
 use super::schema::{evidence, users};
 use super::search;
-use super::{Conn, StoreResult};
+use super::{Conn, StoreResult, listing};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use std::collections::HashMap;
@@ -42,7 +43,7 @@ pub async fn rows(conn: &mut Conn, filter: &ClaimFilter, max: usize) -> StoreRes
     };
     let mut found: Vec<Claim> = Vec::new();
     loop {
-        let page = claims::list(conn, &filter).await?;
+        let page = listing::list(conn, &filter).await?;
         found.extend(page.items);
         if found.len() > max {
             return Ok(Sheet::TooMany);

@@ -9,6 +9,7 @@ pub mod demo;
 pub mod dump;
 pub mod events;
 pub mod evidence;
+pub mod listing;
 pub mod live;
 mod models;
 pub mod notes;

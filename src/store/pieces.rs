@@ -2,7 +2,7 @@
 use super::claims::{self, Claim};
 use super::models::{NewPieceRow, PieceHead, PieceRow};
 use super::schema::{piece_progress, pieces};
-use super::{Conn, StoreError, StoreResult};
+use super::{Conn, StoreError, StoreResult, listing};
 use crate::domain::workflow::Status;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -120,13 +120,13 @@ pub struct PieceListing {
 pub async fn list(
     mut conn: &Conn,
     limit: i64,
-    after: Option<claims::Cursor>,
+    after: Option<listing::Cursor>,
 ) -> StoreResult<PieceListing> {
     let mut rows = heads(conn, limit + 1, after).await?;
     let more = rows.len() as i64 > limit;
     rows.truncate(limit as usize);
     let next_cursor = more.then(|| rows.last()).flatten().map(|last| {
-        claims::Cursor {
+        listing::Cursor {
             at: last.published_at,
             id: last.id,
         }
@@ -199,7 +199,7 @@ pub async fn newest(conn: &Conn, limit: i64) -> StoreResult<Vec<Piece>> {
 async fn heads(
     mut conn: &Conn,
     limit: i64,
-    after: Option<claims::Cursor>,
+    after: Option<listing::Cursor>,
 ) -> StoreResult<Vec<PieceHead>> {
     let mut query = pieces::table
         .order((pieces::published_at.desc(), pieces::id.desc()))

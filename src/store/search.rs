@@ -5,10 +5,11 @@
 //! The documents live in `claim_search`, kept current by triggers in the change's own
 //! transaction (migration 000005), which also names the one text search configuration
 //! (`factdesk_search_config()`) and the text a claim is shown and compared by (`claim_text`).
-use super::claims::{self, After, Claim, ClaimFilter, RankCursor, StatusCounts, filtered};
+use super::claims::Claim;
+use super::listing::{After, ClaimFilter, RankCursor, StatusCounts, filtered};
 use super::models::ClaimRow;
 use super::schema::{claims as claims_table, pieces};
-use super::{Conn, StoreError, StoreResult};
+use super::{Conn, StoreError, StoreResult, listing};
 use crate::domain::headline::{self, Fragment};
 use crate::domain::workflow::Status;
 use chrono::{DateTime, Utc};
@@ -162,7 +163,7 @@ pub async fn find(conn: &mut Conn, filter: &ClaimFilter) -> StoreResult<SearchPa
     Ok(searched(conn, filter).await?.page)
 }
 
-/// `find`, and how many claims match at each status (`claims::count_by_status`), as the
+/// `find`, and how many claims match at each status (`listing::count_by_status`), as the
 /// search page shows them. A common word's counts are those of its newest matches: when the
 /// filter names no status, those are the matches the ranking walked, so they are tallied
 /// from its window rather than walked again.
@@ -171,7 +172,7 @@ pub async fn find_counted(
     filter: &ClaimFilter,
 ) -> StoreResult<(SearchPage, StatusCounts)> {
     // The one threshold decides both: a walk for the ranking is a walk for the counts.
-    const _: () = assert!(RANK_WINDOW == claims::COUNT_CAP);
+    const _: () = assert!(RANK_WINDOW == listing::COUNT_CAP);
     let Searched {
         filter,
         page,
@@ -179,8 +180,8 @@ pub async fn find_counted(
         window,
     } = searched(conn, filter).await?;
     let counts = match (walked, filter.status) {
-        (true, None) => claims::tally(window.iter().map(|(_, _, status)| *status)),
-        _ => claims::count_by_status_walked(conn, &filter, walked).await?,
+        (true, None) => listing::tally(window.iter().map(|(_, _, status)| *status)),
+        _ => listing::count_by_status_walked(conn, &filter, walked).await?,
     };
     Ok((page, counts))
 }
@@ -199,7 +200,7 @@ struct Searched {
 async fn searched(conn: &mut Conn, filter: &ClaimFilter) -> StoreResult<Searched> {
     let (filter, words_ignored) = effective(conn, filter).await?;
     let Some(words) = &filter.words else {
-        let page = unranked(claims::list(conn, &filter).await?, words_ignored);
+        let page = unranked(listing::list(conn, &filter).await?, words_ignored);
         return Ok(Searched {
             filter,
             page,
@@ -218,7 +219,7 @@ async fn searched(conn: &mut Conn, filter: &ClaimFilter) -> StoreResult<Searched
 }
 
 /// A listing without words, as a search page.
-fn unranked(page: claims::ClaimPage, words_ignored: bool) -> SearchPage {
+fn unranked(page: listing::ClaimPage, words_ignored: bool) -> SearchPage {
     SearchPage {
         items: page
             .items
@@ -338,7 +339,7 @@ async fn ranked(
     best.sort_by(|a, b| b.1.total_cmp(&a.1).then(b.0.cmp(&a.0)));
     let after = match filter.after {
         Some(After::Ranked(after)) => Some(after),
-        Some(After::Changed(_)) => return Err(claims::not_this_listing()),
+        Some(After::Changed(_)) => return Err(listing::not_this_listing()),
         None => None,
     };
     let page: Vec<Uuid> = best

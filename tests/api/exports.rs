@@ -507,7 +507,7 @@ async fn export_import_export_gives_the_same_document() {
 
     // The search index is derived, not dumped: the import rebuilds it.
     let search = |url: String| async move {
-        let filter = factdesk::store::claims::ClaimFilter {
+        let filter = factdesk::store::listing::ClaimFilter {
             words: Some("Soleimani killing".into()),
             limit: 100,
             ..Default::default()

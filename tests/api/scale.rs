@@ -7,7 +7,8 @@ use crate::support::{PASSWORD, TestApp, TestDb, spawn_app, spawn_app_with_demo};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use factdesk::domain::workflow::Status;
-use factdesk::store::claims::{self, COUNT_CAP, ClaimFilter};
+use factdesk::store::claims;
+use factdesk::store::listing::{self, COUNT_CAP, ClaimFilter};
 use factdesk::store::search::{self, RANK_WINDOW, SIMILAR_AT_LEAST, SIMILAR_LIMIT};
 use factdesk::store::synthetic::{self, COMMON_WORD, Options, RARE_WORD};
 use factdesk::store::{StoreError, pieces};
@@ -432,7 +433,7 @@ async fn on_an_archive_the_claim_page_and_the_searches_go_through_their_indexes(
             pieces::list(conn, 20, None).await?;
             let searches = since(conn).await;
             for filter in &filters {
-                claims::count_by_status(conn, filter).await?;
+                listing::count_by_status(conn, filter).await?;
             }
             Ok((found, claim_pages, searches, since(conn).await))
         })
@@ -450,7 +451,7 @@ async fn on_an_archive_the_claim_page_and_the_searches_go_through_their_indexes(
     // few are all ranked.
     assert!(found[0].more_than_ranked && found[0].items.len() == 50);
     assert!(!found[1].more_than_ranked && !found[1].items.is_empty());
-    let counts = claims::count_by_status(conn, &ClaimFilter::default())
+    let counts = listing::count_by_status(conn, &ClaimFilter::default())
         .await
         .unwrap();
     assert!(!counts.among_newest);
@@ -467,7 +468,7 @@ async fn on_an_archive_the_claim_page_and_the_searches_go_through_their_indexes(
     );
 
     // A common word's counts are those of its newest matches, as a recount of them says.
-    let common = claims::count_by_status(
+    let common = listing::count_by_status(
         conn,
         &ClaimFilter {
             words: Some(COMMON_WORD.to_owned()),
@@ -499,7 +500,7 @@ async fn on_an_archive_the_claim_page_and_the_searches_go_through_their_indexes(
     }
     assert_eq!(common.counts.iter().map(|(_, n)| n).sum::<i64>(), COUNT_CAP);
     // A rare word's few matches are counted whole, status by status.
-    let rare = claims::count_by_status(
+    let rare = listing::count_by_status(
         conn,
         &ClaimFilter {
             words: Some(RARE_WORD.to_owned()),

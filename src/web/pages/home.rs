@@ -10,7 +10,8 @@ use crate::domain::headline::Fragment;
 use crate::domain::workflow::Status;
 use crate::input::page::Paging;
 use crate::store;
-use crate::store::claims::{Claim, ClaimFilter};
+use crate::store::claims::Claim;
+use crate::store::listing::ClaimFilter;
 use crate::store::live::Scope;
 use crate::store::pieces::PieceSummary;
 use crate::store::users::User;
@@ -178,9 +179,9 @@ async fn home(
     let (latest, listing, unchecked, in_progress, recent, users) = futures_util::try_join!(
         store::live::latest(conn),
         store::pieces::list(conn, PIECES, paging.after),
-        store::claims::list(conn, &open_unchecked),
-        store::claims::list(conn, &open_in_progress),
-        store::claims::list(conn, &recently),
+        store::listing::list(conn, &open_unchecked),
+        store::listing::list(conn, &open_in_progress),
+        store::listing::list(conn, &recently),
         store::users::list(conn),
     )?;
     let live = live_url(Scope::Desk, latest);

@@ -8,7 +8,7 @@ use crate::domain::fields::Fields;
 use crate::domain::workflow::Status;
 use crate::input::search::SearchFields;
 use crate::store;
-use crate::store::claims::{After, ClaimFilter};
+use crate::store::listing::{After, ClaimFilter};
 use crate::store::pieces::Piece;
 use crate::store::search::Hit;
 use crate::store::users::User;
@@ -242,7 +242,7 @@ async fn search(
     let among_newest = counts.among_newest;
     let counts = counts.counts;
     let total = counts.iter().map(|(_, n)| n).sum();
-    let capped = counts.iter().any(|(_, n)| *n > store::claims::COUNT_CAP);
+    let capped = counts.iter().any(|(_, n)| *n > store::listing::COUNT_CAP);
     let counts = counts
         .into_iter()
         .map(|(s, count)| StatusCount {
@@ -270,7 +270,7 @@ async fn search(
         words: query.words.as_deref().unwrap_or_default(),
         words_ignored: page.words_ignored,
         more_than_ranked: page.more_than_ranked,
-        count_cap: store::claims::COUNT_CAP,
+        count_cap: store::listing::COUNT_CAP,
         capped,
         among_newest,
         rank_window: store::search::RANK_WINDOW,

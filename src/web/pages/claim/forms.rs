@@ -1,0 +1,373 @@
+//! The claim page's forms: each checks what was typed, calls the store, and answers 303 back to
+//! the page or the page again with what was refused and what was typed.
+use super::load;
+use super::view::{Sent, Trouble, Typed, page};
+use crate::domain::fields::{Fields, limits};
+use crate::domain::roles::Action;
+use crate::input::changes::{Asking, ChangeFields};
+use crate::input::evidence::EvidenceFields;
+use crate::store;
+use crate::web::auth::PageUser;
+use crate::web::csrf::{CsrfToken, Protected, TokenField};
+use crate::web::error::AppError;
+use crate::web::guards::{Db, DbAfterBody, parse_id};
+use rocket::form::FromForm;
+use rocket::http::Status as HttpStatus;
+use rocket::response::Redirect;
+use rocket::response::content::RawHtml;
+use rocket::{Route, post, routes};
+use uuid::Uuid;
+
+/// The answer to a form: 303 back to the claim, or the page again saying what was refused.
+type Answer = Result<Result<Redirect, (HttpStatus, RawHtml<String>)>, AppError>;
+
+/// What a form's store call came to. Refusals a person can act on (403 of the two-person rule,
+/// 409, 410, 412, 422) show the claim as it is now with the form refilled; anything else is an
+/// error page.
+async fn settle(
+    user: &PageUser,
+    csrf: &CsrfToken,
+    db: &mut Db,
+    id: Uuid,
+    sent: Sent,
+    result: Result<(), AppError>,
+    typed: impl FnOnce(&mut Typed),
+) -> Answer {
+    let error = match result {
+        Ok(()) => return Ok(Ok(Redirect::to(format!("/claims/{id}")))),
+        Err(error) => error,
+    };
+    let status = error.status();
+    if !matches!(status.code, 403 | 409 | 410 | 412 | 422) {
+        return Err(error);
+    }
+    let message = match &error {
+        AppError::PreconditionFailed(_) => "This claim changed after you opened it; it is shown below as it is now, with what changed and who changed it. What you typed is kept in the form: check it against the claim, then send it again.".to_owned(),
+        other => other.to_string(),
+    };
+    let errors = match &error {
+        AppError::Validation(_, errors) => errors.clone(),
+        _ => Vec::new(),
+    };
+    let loaded = load(db, id).await?;
+    let stale = matches!(error, AppError::PreconditionFailed(_));
+    let trouble = Trouble {
+        status,
+        form: sent.form,
+        message,
+        errors,
+        seen: sent.seen.filter(|_| stale),
+    };
+    let html = page(user, csrf, &loaded, typed, Some(trouble))?;
+    Ok(Err((status, html)))
+}
+
+/// Fields of a form arrive as typed; all are optional so that nothing typed is lost to a
+/// missing field (`Fields` says what is wrong instead).
+fn text(value: &Option<String>) -> String {
+    value.clone().unwrap_or_default()
+}
+
+/// A blank optional field means "none".
+fn given(value: &Option<String>) -> Option<&str> {
+    value.as_deref().filter(|v| !v.trim().is_empty())
+}
+
+fn version(fields: &mut Fields, value: &Option<String>) -> Vec<i32> {
+    match value.as_deref().map(str::trim).map(str::parse::<i32>) {
+        Some(Ok(version)) => vec![version],
+        _ => {
+            fields.error(
+                "version",
+                "the form lost the claim's version; reload the page",
+            );
+            Vec::new()
+        }
+    }
+}
+
+#[derive(FromForm)]
+struct StatusForm {
+    status: Option<String>,
+    reason: Option<String>,
+    version: Option<String>,
+    seen: Option<String>,
+}
+
+#[post("/claims/<id>/status", data = "<form>")]
+async fn change_status(
+    user: PageUser,
+    csrf: CsrfToken,
+    db: DbAfterBody<'_>,
+    id: &str,
+    form: Protected<StatusForm>,
+) -> Answer {
+    let mut db = db.connect().await?;
+    let form = form.0;
+    let actor = user.may(Action::EditClaim)?;
+    let id = parse_id("claim", id)?;
+    let mut fields = Fields::default();
+    let expected = version(&mut fields, &form.version);
+    let sent = ChangeFields {
+        status: given(&form.status),
+        reason: given(&form.reason),
+        ..ChangeFields::default()
+    };
+    let result = apply_form(&mut db, actor, id, fields, &expected, sent, Asking::Status).await;
+    let typed = |t: &mut Typed| {
+        t.status = text(&form.status);
+        t.reason = text(&form.reason);
+    };
+    let sent = Sent::new("status", &form.seen);
+    settle(&user, &csrf, &mut db, id, sent, result, typed).await
+}
+
+/// A form's changes checked and applied as the API's are: its field errors, or the store's.
+async fn apply_form(
+    db: &mut Db,
+    actor: Uuid,
+    id: Uuid,
+    fields: Fields,
+    expected: &[i32],
+    sent: ChangeFields<'_>,
+    asking: Asking,
+) -> Result<(), AppError> {
+    let changes = sent.validate(fields, asking).map_err(AppError::invalid)?;
+    store::claims::update(db, actor, id, expected, &changes).await?;
+    Ok(())
+}
+
+#[derive(FromForm)]
+struct DetailsForm {
+    summary: Option<String>,
+    claimant: Option<String>,
+    priority: Option<String>,
+    version: Option<String>,
+    seen: Option<String>,
+}
+
+#[post("/claims/<id>/details", data = "<form>")]
+async fn edit_details(
+    user: PageUser,
+    csrf: CsrfToken,
+    db: DbAfterBody<'_>,
+    id: &str,
+    form: Protected<DetailsForm>,
+) -> Answer {
+    let mut db = db.connect().await?;
+    let form = form.0;
+    let actor = user.may(Action::EditClaim)?;
+    let id = parse_id("claim", id)?;
+    let mut fields = Fields::default();
+    let expected = version(&mut fields, &form.version);
+    let sent = ChangeFields {
+        summary: given(&form.summary),
+        claimant: given(&form.claimant),
+        priority: given(&form.priority),
+        ..ChangeFields::default()
+    };
+    let result = apply_form(&mut db, actor, id, fields, &expected, sent, Asking::Parts).await;
+    let typed = |t: &mut Typed| {
+        t.summary = text(&form.summary);
+        t.claimant = text(&form.claimant);
+        t.priority = text(&form.priority);
+    };
+    let sent = Sent::new("details", &form.seen);
+    settle(&user, &csrf, &mut db, id, sent, result, typed).await
+}
+
+#[derive(FromForm)]
+struct AssignForm {
+    assignee: Option<String>,
+    version: Option<String>,
+    seen: Option<String>,
+}
+
+#[post("/claims/<id>/assign", data = "<form>")]
+async fn assign(
+    user: PageUser,
+    csrf: CsrfToken,
+    db: DbAfterBody<'_>,
+    id: &str,
+    form: Protected<AssignForm>,
+) -> Answer {
+    let mut db = db.connect().await?;
+    let form = form.0;
+    let actor = user.may(Action::Assign)?;
+    let id = parse_id("claim", id)?;
+    let mut fields = Fields::default();
+    let expected = version(&mut fields, &form.version);
+    // A blank choice unassigns.
+    let sent = ChangeFields {
+        assignee: Some(given(&form.assignee)),
+        ..ChangeFields::default()
+    };
+    let result = apply_form(&mut db, actor, id, fields, &expected, sent, Asking::Parts).await;
+    let typed = |t: &mut Typed| t.assignee = text(&form.assignee);
+    let sent = Sent::new("assign", &form.seen);
+    settle(&user, &csrf, &mut db, id, sent, result, typed).await
+}
+
+#[derive(FromForm)]
+struct EvidenceForm {
+    url: Option<String>,
+    title: Option<String>,
+    publisher: Option<String>,
+    stance: Option<String>,
+    archived_url: Option<String>,
+    note: Option<String>,
+}
+
+#[post("/claims/<id>/evidence", data = "<form>")]
+async fn add_evidence(
+    user: PageUser,
+    csrf: CsrfToken,
+    db: DbAfterBody<'_>,
+    id: &str,
+    form: Protected<EvidenceForm>,
+) -> Answer {
+    let mut db = db.connect().await?;
+    let form = form.0;
+    let actor = user.may(Action::AddEvidence)?;
+    let id = parse_id("claim", id)?;
+    let (url, title) = (text(&form.url), text(&form.title));
+    let sent = EvidenceFields {
+        url: &url,
+        title: &title,
+        stance: given(&form.stance),
+        publisher: given(&form.publisher),
+        note: given(&form.note),
+        archived_url: given(&form.archived_url),
+    };
+    let result = match sent.validate() {
+        Ok(new) => store::evidence::add(&mut db, actor, id, &new)
+            .await
+            .map(drop)
+            .map_err(AppError::from),
+        Err(errors) => Err(AppError::invalid(errors)),
+    };
+    let typed = |t: &mut Typed| {
+        t.url = text(&form.url);
+        t.title = text(&form.title);
+        t.publisher = text(&form.publisher);
+        t.stance = text(&form.stance);
+        t.archived_url = text(&form.archived_url);
+        t.evidence_note = text(&form.note);
+    };
+    let sent = Sent::new("evidence", &None);
+    settle(&user, &csrf, &mut db, id, sent, result, typed).await
+}
+
+#[post("/claims/<id>/evidence/<evidence>/remove", data = "<_form>")]
+async fn remove_evidence(
+    user: PageUser,
+    csrf: CsrfToken,
+    db: DbAfterBody<'_>,
+    id: &str,
+    evidence: &str,
+    _form: Protected<TokenField<'_>>,
+) -> Answer {
+    let mut db = db.connect().await?;
+    let actor = user.may(Action::RemoveEvidence)?;
+    let id = parse_id("claim", id)?;
+    let evidence = parse_id("evidence", evidence)?;
+    // Only this claim's evidence is removed from this claim's page.
+    let detail = store::claims::get(&mut db, id).await?;
+    let result = if detail.evidence.iter().any(|e| e.id == evidence) {
+        store::evidence::remove(&mut db, actor, evidence)
+            .await
+            .map_err(AppError::from)
+    } else {
+        Err(AppError::Gone(
+            "that evidence is not on this claim any more (it may have been removed already)".into(),
+        ))
+    };
+    settle(
+        &user,
+        &csrf,
+        &mut db,
+        id,
+        Sent::new("remove", &None),
+        result,
+        |_: &mut Typed| {},
+    )
+    .await
+}
+
+#[derive(FromForm)]
+struct NoteForm {
+    body: Option<String>,
+}
+
+#[post("/claims/<id>/notes", data = "<form>")]
+async fn add_note(
+    user: PageUser,
+    csrf: CsrfToken,
+    db: DbAfterBody<'_>,
+    id: &str,
+    form: Protected<NoteForm>,
+) -> Answer {
+    let mut db = db.connect().await?;
+    let form = form.0;
+    let actor = user.may(Action::AddNote)?;
+    let id = parse_id("claim", id)?;
+    let mut fields = Fields::default();
+    // Markdown as written: indentation and line breaks carry meaning.
+    let body = fields.verbatim("body", &text(&form.body), limits::NOTE);
+    let result = match fields.finish() {
+        Ok(_) => store::notes::add(&mut db, actor, id, &body)
+            .await
+            .map(drop)
+            .map_err(AppError::from),
+        Err(errors) => Err(AppError::invalid(errors)),
+    };
+    let typed = |t: &mut Typed| t.note = text(&form.body);
+    let sent = Sent::new("note", &None);
+    settle(&user, &csrf, &mut db, id, sent, result, typed).await
+}
+
+#[derive(FromForm)]
+struct SignOffForm {
+    note: Option<String>,
+    version: Option<String>,
+    seen: Option<String>,
+}
+
+#[post("/claims/<id>/signoff", data = "<form>")]
+async fn sign_off(
+    user: PageUser,
+    csrf: CsrfToken,
+    db: DbAfterBody<'_>,
+    id: &str,
+    form: Protected<SignOffForm>,
+) -> Answer {
+    let mut db = db.connect().await?;
+    let form = form.0;
+    let actor = user.may(Action::SignOff)?;
+    let id = parse_id("claim", id)?;
+    let mut fields = Fields::default();
+    let expected = version(&mut fields, &form.version);
+    let note = fields.optional_text("note", given(&form.note), limits::REASON);
+    let result = match fields.finish() {
+        Ok(_) => store::claims::sign_off(&mut db, actor, id, &expected, note.as_deref())
+            .await
+            .map(drop)
+            .map_err(AppError::from),
+        Err(errors) => Err(AppError::invalid(errors)),
+    };
+    let typed = |t: &mut Typed| t.signoff_note = text(&form.note);
+    let sent = Sent::new("signoff", &form.seen);
+    settle(&user, &csrf, &mut db, id, sent, result, typed).await
+}
+
+pub(super) fn routes() -> Vec<Route> {
+    routes![
+        change_status,
+        edit_details,
+        assign,
+        add_evidence,
+        remove_evidence,
+        add_note,
+        sign_off
+    ]
+}

@@ -1,0 +1,421 @@
+//! The claim page from what was loaded: its view models, the page itself, and the history in words.
+use super::Loaded;
+use crate::domain::dates::Shown;
+use crate::domain::fields::FieldError;
+use crate::domain::history::EventKind;
+use crate::domain::roles::Action;
+use crate::domain::workflow::{Priority, Stance, Status, allowed_from};
+use crate::store::events::Event;
+use crate::store::search::Similar;
+use crate::web::auth::PageUser;
+use crate::web::csrf::CsrfToken;
+use crate::web::error::AppError;
+use crate::web::pages::{Layout, render};
+use askama::Template;
+use rocket::http::Status as HttpStatus;
+use rocket::response::content::RawHtml;
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// What was typed into the page's forms (or, on a fresh page, what they start with).
+#[derive(Debug, Default, Clone)]
+pub(super) struct Typed {
+    pub(super) status: String,
+    pub(super) reason: String,
+    pub(super) summary: String,
+    pub(super) claimant: String,
+    pub(super) priority: String,
+    pub(super) assignee: String,
+    pub(super) url: String,
+    pub(super) title: String,
+    pub(super) publisher: String,
+    pub(super) stance: String,
+    pub(super) archived_url: String,
+    pub(super) evidence_note: String,
+    pub(super) note: String,
+    pub(super) signoff_note: String,
+}
+
+/// Why a form was refused, shown above the forms.
+pub(super) struct Trouble {
+    pub(super) status: HttpStatus,
+    /// Which form it was ("status", "details", …), so that form says so too.
+    pub(super) form: &'static str,
+    pub(super) message: String,
+    pub(super) errors: Vec<FieldError>,
+    /// For a stale form: how many history events its page showed, so the page can say what
+    /// happened since (history is append-only, so the rest are exactly the changes it missed).
+    pub(super) seen: Option<usize>,
+}
+
+/// Which form was sent, and how much of the history its page had shown (its `seen` field).
+pub(super) struct Sent {
+    pub(super) form: &'static str,
+    pub(super) seen: Option<usize>,
+}
+
+impl Sent {
+    pub(super) fn new(form: &'static str, seen: &Option<String>) -> Sent {
+        Sent {
+            form,
+            seen: seen.as_deref().and_then(|s| s.trim().parse().ok()),
+        }
+    }
+}
+
+struct Choice {
+    value: String,
+    label: String,
+    selected: bool,
+}
+
+struct EvidenceItem {
+    id: Uuid,
+    title: String,
+    publisher: String,
+    url: String,
+    archived_url: Option<String>,
+    note: String,
+    added_by: String,
+    added: Shown,
+}
+
+struct StanceGroup {
+    stance: &'static str,
+    label: &'static str,
+    items: Vec<EvidenceItem>,
+}
+
+struct NoteItem {
+    author: String,
+    /// Rendered from Markdown and sanitised by `domain::markdown::render_note`.
+    body_html: String,
+    at: Shown,
+}
+
+struct HistoryItem {
+    actor: String,
+    at: Shown,
+    what: String,
+    from: Option<String>,
+    to: Option<String>,
+    reason: Option<String>,
+}
+
+/// A claim checked before ("Checked before: … — False, 12 Mar 2019"): its text, status and
+/// the day of its verdict, or of its piece while it has none.
+struct SeenBefore {
+    id: Uuid,
+    text: String,
+    piece_title: String,
+    status: &'static str,
+    status_label: &'static str,
+    day: Shown,
+}
+
+impl SeenBefore {
+    fn of(similar: &Similar) -> SeenBefore {
+        let status = similar.status;
+        SeenBefore {
+            id: similar.id,
+            text: similar.text.clone(),
+            piece_title: similar.piece_title.clone(),
+            status: status.as_str(),
+            status_label: status.label(),
+            day: Shown::of(similar.verdict_at.unwrap_or(similar.piece_published_at)),
+        }
+    }
+}
+
+/// Who did something and when.
+struct Stamp {
+    who: String,
+    at: Option<Shown>,
+}
+
+#[derive(Template)]
+#[template(path = "claim.html")]
+struct ClaimPage<'a> {
+    layout: Layout<'a>,
+    review_json: Option<&'a str>,
+    id: Uuid,
+    piece_id: Uuid,
+    piece_title: &'a str,
+    piece_date: Shown,
+    prefix: &'a str,
+    quote: &'a str,
+    suffix: &'a str,
+    claimant: &'a str,
+    summary: &'a str,
+    status: &'a str,
+    status_label: &'static str,
+    is_verdict: bool,
+    priority_label: &'static str,
+    assignee: Option<String>,
+    reason: Option<&'a str>,
+    verdict: Option<Stamp>,
+    signed_off: Option<Stamp>,
+    signoff_note: Option<&'a str>,
+    version: i32,
+    groups: Vec<StanceGroup>,
+    evidence_count: usize,
+    notes: Vec<NoteItem>,
+    history: Vec<HistoryItem>,
+    checked_before: Vec<SeenBefore>,
+    /// How many events the history shows: the versioned forms send it back as `seen`.
+    seen: usize,
+    /// What happened since a stale form's page was loaded.
+    changed: Vec<HistoryItem>,
+    trouble: Option<Trouble>,
+    typed: Typed,
+    targets: Vec<Choice>,
+    priorities: Vec<Choice>,
+    stances: Vec<Choice>,
+    assignees: Vec<Choice>,
+    can_edit: bool,
+    can_assign: bool,
+    can_add_evidence: bool,
+    can_remove_evidence: bool,
+    can_note: bool,
+    can_sign_off: bool,
+}
+
+impl ClaimPage<'_> {
+    /// Whether the trouble shown is about `form`.
+    fn trouble_in(&self, form: &str) -> bool {
+        self.trouble.as_ref().is_some_and(|t| t.form == form)
+    }
+}
+
+fn choices<T: Copy>(
+    all: &[T],
+    value: impl Fn(T) -> &'static str,
+    label: impl Fn(T) -> &'static str,
+    selected: &str,
+) -> Vec<Choice> {
+    all.iter()
+        .map(|&item| Choice {
+            value: value(item).to_owned(),
+            label: label(item).to_owned(),
+            selected: value(item) == selected,
+        })
+        .collect()
+}
+
+/// The page for `loaded`, as `user` may act on it, with `typed` in its forms.
+pub(super) fn page(
+    user: &PageUser,
+    csrf: &CsrfToken,
+    loaded: &Loaded,
+    typed: impl FnOnce(&mut Typed),
+    trouble: Option<Trouble>,
+) -> Result<RawHtml<String>, AppError> {
+    let claim = &loaded.detail.claim;
+    let names: HashMap<Uuid, &str> = loaded
+        .users
+        .iter()
+        .map(|u| (u.id, u.name.as_str()))
+        .collect();
+    let name = |id: Uuid| names.get(&id).map_or("System", |n| n).to_owned();
+    let (status, priority) = (claim.status, claim.priority);
+    let role = user.user.role();
+    // Each form starts as the claim is now; a refused form gets back what was typed in it.
+    let mut fresh = Typed {
+        summary: claim.summary.clone(),
+        claimant: claim.claimant.clone(),
+        priority: claim.priority.as_str().to_owned(),
+        assignee: claim.assignee.map(|a| a.to_string()).unwrap_or_default(),
+        stance: Stance::Supports.as_str().to_owned(),
+        ..Typed::default()
+    };
+    typed(&mut fresh);
+    let typed = fresh;
+
+    let groups = Stance::ALL
+        .into_iter()
+        .map(|stance| StanceGroup {
+            stance: stance.as_str(),
+            label: stance.label(),
+            items: loaded
+                .detail
+                .evidence
+                .iter()
+                .filter(|e| e.stance == stance)
+                .map(|e| EvidenceItem {
+                    id: e.id,
+                    title: e.title.clone(),
+                    publisher: e.publisher.clone(),
+                    url: e.url.clone(),
+                    archived_url: e.archived_url.clone(),
+                    note: e.note.clone(),
+                    added_by: name(e.added_by),
+                    added: Shown::of(e.added_at),
+                })
+                .collect(),
+        })
+        .collect();
+    let notes = loaded
+        .detail
+        .notes
+        .iter()
+        .map(|n| NoteItem {
+            author: n.author.name.clone(),
+            body_html: numeric_references(&n.body_html),
+            at: Shown::of(n.created_at),
+        })
+        .collect();
+    let history = loaded.history.iter().map(|e| describe(e, &name)).collect();
+    let changed = trouble
+        .as_ref()
+        .and_then(|t| t.seen)
+        .map(|seen| {
+            loaded
+                .history
+                .iter()
+                .skip(seen)
+                .map(|e| describe(e, &name))
+                .collect()
+        })
+        .unwrap_or_default();
+    let targets = allowed_from(status)
+        .into_iter()
+        .map(|to| Choice {
+            value: to.as_str().to_owned(),
+            label: to.label().to_owned(),
+            selected: to.as_str() == typed.status,
+        })
+        .collect();
+    let mut assignees = vec![Choice {
+        value: String::new(),
+        label: "Nobody".into(),
+        selected: typed.assignee.is_empty(),
+    }];
+    assignees.extend(loaded.users.iter().filter(|u| !u.disabled).map(|u| Choice {
+        value: u.id.to_string(),
+        label: format!("{} ({})", u.name, u.role),
+        selected: u.id.to_string() == typed.assignee,
+    }));
+    let can_sign_off = role.can(Action::SignOff)
+        && status.is_verdict()
+        && claim.signed_off_by.is_none()
+        && claim.verdict_by != Some(user.user.id);
+    let layout = Layout {
+        title: "Claim",
+        user: Some(&user.user),
+        csrf_token: &csrf.0,
+        live: Some(loaded.live.clone()),
+    };
+    let stamp = |who: Option<Uuid>, at: Option<chrono::DateTime<chrono::Utc>>| {
+        who.map(|who| Stamp {
+            who: name(who),
+            at: at.map(Shown::of),
+        })
+    };
+    render(&ClaimPage {
+        layout,
+        review_json: loaded.review_json.as_deref(),
+        id: claim.id,
+        piece_id: claim.piece_id,
+        piece_title: &claim.piece_title,
+        piece_date: Shown::of(loaded.piece.published_at),
+        prefix: &claim.selector.prefix,
+        quote: &claim.selector.exact,
+        suffix: &claim.selector.suffix,
+        claimant: &claim.claimant,
+        summary: &claim.summary,
+        status: status.as_str(),
+        status_label: status.label(),
+        is_verdict: status.is_verdict(),
+        priority_label: priority.label(),
+        assignee: claim.assignee.map(&name),
+        reason: claim.status_reason.as_deref(),
+        verdict: stamp(claim.verdict_by, claim.verdict_at),
+        signed_off: stamp(claim.signed_off_by, claim.signed_off_at),
+        signoff_note: claim.signoff_note.as_deref(),
+        version: claim.version,
+        evidence_count: loaded.detail.evidence.len(),
+        groups,
+        notes,
+        history,
+        checked_before: loaded.similar.iter().map(SeenBefore::of).collect(),
+        seen: loaded.history.len(),
+        changed,
+        trouble,
+        targets,
+        priorities: choices(
+            &Priority::ALL,
+            Priority::as_str,
+            Priority::label,
+            &typed.priority,
+        ),
+        stances: choices(&Stance::ALL, Stance::as_str, Stance::label, &typed.stance),
+        assignees,
+        typed,
+        can_edit: role.can(Action::EditClaim),
+        can_assign: role.can(Action::Assign),
+        can_add_evidence: role.can(Action::AddEvidence),
+        can_remove_evidence: role.can(Action::RemoveEvidence),
+        can_note: role.can(Action::AddNote),
+        can_sign_off,
+    })
+}
+
+/// The sanitised note HTML with its character references made numeric and its apostrophes
+/// escaped: the same document, character for character as a browser reads it, but no stretch of
+/// it reads like a stored text typed with markup characters in it (a note saying `&lt;b&gt;` or
+/// `it's` shows in the page as `&#60;b&#62;` and `it&#39;s`). Serialised HTML starts a reference
+/// at every `&`, and its attribute values are double-quoted, so each replacement is exact.
+fn numeric_references(html: &str) -> String {
+    html.replace("&lt;", "&#60;")
+        .replace("&gt;", "&#62;")
+        .replace("&quot;", "&#34;")
+        .replace("&amp;", "&#38;")
+        .replace('\'', "&#39;")
+}
+
+/// One event in words, with ids turned into names and statuses into their labels.
+fn describe(event: &Event, name: &impl Fn(Uuid) -> String) -> HistoryItem {
+    let field = event.field.as_deref();
+    let value = |v: &Option<String>| -> Option<String> {
+        let v = v.as_deref()?;
+        let as_name = field == Some("assignee") || event.kind == EventKind::SignoffVoided;
+        Some(match (as_name, Uuid::try_parse(v), v.parse::<Status>()) {
+            (true, Ok(id), _) => name(id),
+            (false, _, Ok(status)) if field.is_none() => status.label().to_owned(),
+            _ => v.to_owned(),
+        })
+    };
+    let what = match event.kind {
+        EventKind::Created => "added the claim".to_owned(),
+        EventKind::Edited => format!("changed the {}", field.unwrap_or("claim")),
+        EventKind::StatusChanged => "changed the status".to_owned(),
+        EventKind::EvidenceAdded => "added evidence".to_owned(),
+        EventKind::EvidenceRemoved => "removed evidence".to_owned(),
+        EventKind::NoteAdded => "added a note".to_owned(),
+        EventKind::SignedOff => "signed the verdict off".to_owned(),
+        EventKind::SignoffVoided => "voided the sign-off".to_owned(),
+    };
+    HistoryItem {
+        actor: event.actor.name.clone(),
+        at: Shown::of(event.at),
+        what,
+        from: value(&event.from),
+        to: value(&event.to),
+        reason: event.reason.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::numeric_references;
+
+    #[test]
+    fn note_html_keeps_its_meaning_with_numeric_references() {
+        assert_eq!(
+            numeric_references(
+                r#"<p>it's &lt;b&gt; &amp;lt; <a href="/x?a=1&amp;b='2'">&quot;q&quot;</a></p>"#
+            ),
+            r#"<p>it&#39;s &#60;b&#62; &#38;lt; <a href="/x?a=1&#38;b=&#39;2&#39;">&#34;q&#34;</a></p>"#
+        );
+    }
+}
