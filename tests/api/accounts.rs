@@ -661,12 +661,6 @@ async fn sign_off(app: &TestApp, claim: &str, token: Option<&str>, body: &Value)
     .await
 }
 
-async fn history(app: &TestApp, claim: &str) -> Vec<Value> {
-    let answer = app.get(&format!("/api/v1/claims/{claim}/history")).await;
-    assert_eq!(answer.status, Status::Ok, "{answer:#?}");
-    answer.body.as_array().unwrap().clone()
-}
-
 /// The claim as served, its ETag, and the row counts: what a refused request must leave alone.
 async fn snapshot(app: &TestApp, claim: &str) -> (Value, Option<String>, String) {
     let answer = app.get(&claim_path(claim)).await;
@@ -720,7 +714,7 @@ async fn a_verdict_records_who_set_it_and_only_someone_else_can_sign_it_off() {
     assert_eq!(signed.body["version"], version);
     assert_eq!(signed.etag, Some(format!("\"{version}\"")));
     assert_eq!(app.get(&claim_path(&claim)).await.body, signed.body);
-    let event = history(&app, &claim).await.pop().unwrap();
+    let event = app.claim_history(&claim).await.pop().unwrap();
     assert_eq!(
         (&event["kind"], &event["actor"], &event["reason"]),
         (
@@ -794,7 +788,7 @@ async fn reopening_a_signed_off_verdict_clears_it_and_records_the_sign_off_as_vo
     ] {
         assert_eq!(reopened.body[field], Value::Null, "{field}: {reopened:#?}");
     }
-    let events = history(&app, &claim).await;
+    let events = app.claim_history(&claim).await;
     let kinds: Vec<&str> = events.iter().map(|e| e["kind"].as_str().unwrap()).collect();
     assert_eq!(
         kinds[kinds.len() - 3..],
@@ -946,7 +940,7 @@ async fn a_reviewer_reads_the_desk_and_adds_notes_in_their_own_name() {
         note.body["author"],
         json!({ "id": reviewer.id, "name": reviewer.name })
     );
-    let event = history(&app, &claim).await.pop().unwrap();
+    let event = app.claim_history(&claim).await.pop().unwrap();
     assert_eq!(
         (&event["kind"], &event["actor"]["id"]),
         (&json!("note_added"), &json!(reviewer.id))

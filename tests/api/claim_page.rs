@@ -2,9 +2,8 @@
 //! CSRF on every one, and stale, refused and invalid forms answered with the claim as it is now
 //! and nothing typed lost.
 use crate::pages::{Browser, Page, assert_page_markup, tags, unescape};
-use crate::support::{PASSWORD, TestApp, spawn_app};
+use crate::support::{TestApp, spawn_app};
 use factdesk::domain::roles::Role;
-use factdesk::store::users::User;
 use rocket::http::Status;
 use serde_json::json;
 
@@ -17,15 +16,6 @@ async fn claim(app: &TestApp) -> (String, String) {
     let piece = app.create_piece(BODY).await;
     let (claim, _) = app.create_claim(&piece, QUOTE).await;
     (piece, claim)
-}
-
-/// A new user of `role`, signed in through the login form in a browser of their own.
-async fn signed_in(app: &TestApp, role: Role) -> (User, Browser) {
-    let (user, _) = app.user(role).await;
-    let browser = Browser::open(&app.db).await;
-    let page = browser.sign_in(&user.email, PASSWORD).await;
-    assert_eq!(page.status, Status::SeeOther, "{page:?}");
-    (user, browser)
 }
 
 /// The text in the `<textarea name=…>` of `page`, as the browser shows it.
@@ -94,7 +84,7 @@ async fn the_page_shows_the_quote_in_context_the_piece_evidence_by_stance_notes_
         .post(&format!("/api/v1/claims/{claim}/notes"), &note)
         .await;
     assert_eq!(posted.status, Status::Created);
-    let (_, browser) = signed_in(&app, Role::Reviewer).await;
+    let (_, browser) = app.browser_as(Role::Reviewer).await;
 
     let page = browser.get(&format!("/claims/{claim}")).await;
 
@@ -180,7 +170,7 @@ async fn evidence_links_go_straight_to_the_source_and_its_archive_telling_them_n
         .post(&format!("/api/v1/claims/{claim}/evidence"), &body)
         .await;
     assert_eq!(added.status, Status::Created, "{added:?}");
-    let (_, browser) = signed_in(&app, Role::Reviewer).await;
+    let (_, browser) = app.browser_as(Role::Reviewer).await;
 
     let page = browser.get(&format!("/claims/{claim}")).await;
 
@@ -208,7 +198,7 @@ async fn a_status_change_with_evidence_and_a_reason_redirects_and_shows_the_verd
  {
     let app = spawn_app().await;
     let (_, claim) = claim(&app).await;
-    let (editor, browser) = signed_in(&app, Role::Editor).await;
+    let (editor, browser) = app.browser_as(Role::Editor).await;
     let page_path = format!("/claims/{claim}");
     let (token, _) = form_state(&browser.get(&page_path).await);
 
@@ -271,7 +261,7 @@ async fn a_status_change_with_evidence_and_a_reason_redirects_and_shows_the_verd
             .body
             .contains(&format!("action=\"/claims/{claim}/signoff\""))
     );
-    let (reviewer, second) = signed_in(&app, Role::Reviewer).await;
+    let (reviewer, second) = app.browser_as(Role::Reviewer).await;
     let seen = second.get(&page_path).await;
     assert!(
         seen.body
@@ -300,7 +290,7 @@ async fn a_status_change_with_evidence_and_a_reason_redirects_and_shows_the_verd
 async fn a_note_added_through_the_page_is_shown_rendered_from_markdown() {
     let app = spawn_app().await;
     let (_, claim) = claim(&app).await;
-    let (reviewer, browser) = signed_in(&app, Role::Reviewer).await;
+    let (reviewer, browser) = app.browser_as(Role::Reviewer).await;
     let page_path = format!("/claims/{claim}");
     let token = browser.get(&page_path).await.csrf_token().unwrap();
 
@@ -415,8 +405,8 @@ async fn send(
 #[rocket::async_test]
 async fn each_form_is_served_to_an_editor_and_only_notes_and_sign_off_to_a_reviewer() {
     let app = spawn_app().await;
-    let (_, reviewer) = signed_in(&app, Role::Reviewer).await;
-    let (_, editor) = signed_in(&app, Role::Editor).await;
+    let (_, reviewer) = app.browser_as(Role::Reviewer).await;
+    let (_, editor) = app.browser_as(Role::Editor).await;
     let reviewer_token = reviewer.get("/").await.csrf_token().unwrap();
     let editor_token = editor.get("/").await.csrf_token().unwrap();
 
@@ -461,7 +451,7 @@ async fn each_form_is_served_to_an_editor_and_only_notes_and_sign_off_to_a_revie
 #[rocket::async_test]
 async fn every_form_without_its_csrf_token_or_signed_out_is_refused_and_writes_nothing() {
     let app = spawn_app().await;
-    let (_, admin) = signed_in(&app, Role::Admin).await;
+    let (_, admin) = app.browser_as(Role::Admin).await;
     let anonymous = Browser::open(&app.db).await;
     let anonymous_token = anonymous.csrf_token().await;
 
@@ -497,8 +487,8 @@ async fn every_form_without_its_csrf_token_or_signed_out_is_refused_and_writes_n
 #[rocket::async_test]
 async fn a_stale_form_is_refused_shows_the_claim_as_it_is_now_and_keeps_what_was_typed() {
     let app = spawn_app().await;
-    let (_, first) = signed_in(&app, Role::Editor).await;
-    let (mover, second) = signed_in(&app, Role::Editor).await;
+    let (_, first) = app.browser_as(Role::Editor).await;
+    let (mover, second) = app.browser_as(Role::Editor).await;
     let (_, claim) = claim(&app).await;
     let page_path = format!("/claims/{claim}");
     let opened = first.get(&page_path).await;
@@ -615,7 +605,7 @@ async fn a_stale_sign_off_is_refused_and_keeps_its_note() {
         app.patch(&path, Some("\"1\""), &verdict).await.status,
         Status::Ok
     );
-    let (_, reviewer) = signed_in(&app, Role::Reviewer).await;
+    let (_, reviewer) = app.browser_as(Role::Reviewer).await;
     let (token, version) = form_state(&reviewer.get(&format!("/claims/{claim}")).await);
     assert_eq!(version, "2");
     // The verdict is reopened and set again before the reviewer sends the form.
@@ -656,7 +646,7 @@ async fn a_stale_sign_off_is_refused_and_keeps_its_note() {
 async fn refused_and_invalid_forms_answer_readable_pages_with_the_form_refilled() {
     let app = spawn_app().await;
     let (_, claim) = claim(&app).await;
-    let (_, editor) = signed_in(&app, Role::Editor).await;
+    let (_, editor) = app.browser_as(Role::Editor).await;
     let (token, version) = form_state(&editor.get(&format!("/claims/{claim}")).await);
     let before = written(&app).await;
 
@@ -749,7 +739,7 @@ async fn removing_evidence_takes_it_off_the_page_and_only_this_claims_evidence_c
     let (_, other) = claim_on_new_piece(&app).await;
     let evidence = app.add_evidence(&claim, "refutes").await;
     let elsewhere = app.add_evidence(&other, "refutes").await;
-    let (_, editor) = signed_in(&app, Role::Editor).await;
+    let (_, editor) = app.browser_as(Role::Editor).await;
     let page_path = format!("/claims/{claim}");
     let page = editor.get(&page_path).await;
     let remove = format!("/claims/{claim}/evidence/{evidence}/remove");
@@ -785,7 +775,7 @@ async fn the_page_needs_a_session_and_a_claim_that_exists() {
     let app = spawn_app().await;
     let (_, claim) = claim(&app).await;
     let anonymous = Browser::open(&app.db).await;
-    let (_, reviewer) = signed_in(&app, Role::Reviewer).await;
+    let (_, reviewer) = app.browser_as(Role::Reviewer).await;
 
     let away = anonymous.get(&format!("/claims/{claim}")).await;
     let unknown = reviewer
@@ -810,7 +800,7 @@ async fn the_last_evidence_of_a_standing_verdict_stays_and_unknown_claims_answer
         .patch(&format!("/api/v1/claims/{claim}"), Some("\"1\""), &verdict)
         .await;
     assert_eq!(set.status, Status::Ok, "{set:?}");
-    let (_, editor) = signed_in(&app, Role::Editor).await;
+    let (_, editor) = app.browser_as(Role::Editor).await;
     let token = editor.get("/").await.csrf_token().unwrap();
     let before = written(&app).await;
 

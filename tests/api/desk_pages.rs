@@ -1,24 +1,11 @@
 //! The desk `/`, search `/claims` and adding a piece (`/pieces/new`, `POST /pieces`): as each
 //! role and anonymous, with and without the CSRF token.
 use crate::pages::{Browser, Page, assert_page_markup, tags, unescape};
-use crate::support::{PASSWORD, TestApp, spawn_app, spawn_app_with_demo};
+use crate::support::{TestApp, spawn_app, spawn_app_with_demo};
 use factdesk::domain::roles::Role;
 use factdesk::store::users::User;
 use rocket::http::Status;
 use serde_json::json;
-
-/// A browser signed in as `user`.
-async fn signed_in(app: &TestApp, user: &User) -> Browser {
-    let browser = Browser::open(&app.db).await;
-    let page = browser.sign_in(&user.email, PASSWORD).await;
-    assert_eq!(
-        page.location(),
-        Some("/"),
-        "{} signs in: {page:?}",
-        user.email
-    );
-    browser
-}
 
 /// A page that loaded, kept to the markup rules, and labels every field it has.
 #[track_caller]
@@ -130,7 +117,7 @@ async fn anonymous_visitors_are_sent_to_sign_in_from_every_desk_page() {
 async fn the_desk_shows_the_demo_pieces_progress_and_it_moves_with_a_verdict() {
     let (app, demo) = spawn_app_with_demo().await;
     let (reviewer, _) = app.user(Role::Reviewer).await;
-    let browser = signed_in(&app, &reviewer).await;
+    let browser = app.browser_for(&reviewer).await;
 
     let desk = browser.get("/").await;
     assert_page("the desk", &desk, Status::Ok);
@@ -171,7 +158,7 @@ async fn the_desk_shows_the_demo_pieces_progress_and_it_moves_with_a_verdict() {
         "the newest 20"
     );
 
-    let editor = signed_in(&app, &app.editor).await;
+    let editor = app.browser_for(&app.editor).await;
     let desk = editor.get("/").await;
     assert!(
         desk.body.contains("href=\"/pieces/new\""),
@@ -193,7 +180,7 @@ async fn assigned_to_me_lists_only_my_open_claims() {
     assign(&app, &done, &me).await;
     set_verdict(&app, &done).await;
 
-    let browser = signed_in(&app, &me).await;
+    let browser = app.browser_for(&me).await;
     let desk = browser.get("/").await;
     assert_page("the desk", &desk, Status::Ok);
     let assigned = list_with_id(&desk.body, "assigned-to-me");
@@ -214,7 +201,7 @@ async fn assigned_to_me_lists_only_my_open_claims() {
     assert!(recent.contains(&format!("/claims/{theirs}")), "{recent}");
     assert_eq!(recent.matches("href=\"/claims/").count(), 1, "{recent}");
 
-    let nobody = signed_in(&app, &app.editor).await;
+    let nobody = app.browser_for(&app.editor).await;
     let desk = nobody.get("/").await;
     assert!(
         desk.body.contains("Nothing open is assigned to you."),
@@ -250,7 +237,7 @@ async fn the_desk_lists_twenty_of_my_open_claims_of_each_status_and_links_to_the
         .await;
     assert_eq!(answer.status, Status::Ok, "{answer:#?}");
 
-    let browser = signed_in(&app, &me).await;
+    let browser = app.browser_for(&me).await;
     let desk = browser.get("/").await;
     assert_page("the desk", &desk, Status::Ok);
     let assigned = list_with_id(&desk.body, "assigned-to-me");
@@ -313,7 +300,7 @@ async fn search_filters_by_status_and_words_and_counts_each_status() {
         .await;
     set_summary(&app, &bridge, "The bridge's cost").await;
     set_verdict(&app, &opened).await;
-    let browser = signed_in(&app, &reviewer).await;
+    let browser = app.browser_for(&reviewer).await;
 
     let all = browser.get("/claims").await;
     assert_page("search", &all, Status::Ok);
@@ -374,7 +361,7 @@ async fn search_filters_by_status_and_words_and_counts_each_status() {
 #[rocket::async_test]
 async fn search_pages_through_the_results_by_cursor() {
     let (app, demo) = spawn_app_with_demo().await;
-    let browser = signed_in(&app, &app.editor).await;
+    let browser = app.browser_for(&app.editor).await;
 
     let first = browser.get(&format!("/claims?piece={demo}")).await;
     assert_page("search, page 1", &first, Status::Ok);
@@ -416,7 +403,7 @@ async fn search_pages_through_the_results_by_cursor() {
 #[rocket::async_test]
 async fn bad_search_parameters_answer_a_readable_422_page() {
     let app = spawn_app().await;
-    let browser = signed_in(&app, &app.editor).await;
+    let browser = app.browser_for(&app.editor).await;
     for (path, field) in [
         ("/claims?status=done", "status"),
         ("/claims?piece=not-a-uuid", "piece"),
@@ -434,7 +421,7 @@ async fn bad_search_parameters_answer_a_readable_422_page() {
 #[rocket::async_test]
 async fn a_piece_as_long_as_the_api_takes_can_be_pasted_into_the_form() {
     let app = spawn_app().await;
-    let browser = signed_in(&app, &app.editor).await;
+    let browser = app.browser_for(&app.editor).await;
     let token = browser.get("/pieces/new").await.csrf_token().unwrap();
     // Curly quotes take nine bytes each once urlencoded: the form limit must allow for that.
     let body = "“Quoted” words, ".repeat(12_500);
@@ -452,7 +439,7 @@ async fn a_piece_as_long_as_the_api_takes_can_be_pasted_into_the_form() {
 #[rocket::async_test]
 async fn an_editor_adds_a_piece_through_the_form() {
     let app = spawn_app().await;
-    let browser = signed_in(&app, &app.editor).await;
+    let browser = app.browser_for(&app.editor).await;
 
     let form = browser.get("/pieces/new").await;
     assert_page("the piece form", &form, Status::Ok);
@@ -510,7 +497,7 @@ async fn an_editor_adds_a_piece_through_the_form() {
 async fn a_reviewer_may_not_add_a_piece() {
     let app = spawn_app().await;
     let (reviewer, _) = app.user(Role::Reviewer).await;
-    let browser = signed_in(&app, &reviewer).await;
+    let browser = app.browser_for(&reviewer).await;
 
     let form = browser.get("/pieces/new").await;
     assert_page("the piece form as reviewer", &form, Status::Forbidden);
@@ -535,7 +522,7 @@ async fn a_reviewer_may_not_add_a_piece() {
 #[rocket::async_test]
 async fn the_piece_form_without_its_csrf_token_is_refused() {
     let app = spawn_app().await;
-    let browser = signed_in(&app, &app.editor).await;
+    let browser = app.browser_for(&app.editor).await;
     let fields = [
         ("title", "A piece"),
         ("published_at", "2020-01-13"),
@@ -553,7 +540,7 @@ async fn the_piece_form_without_its_csrf_token_is_refused() {
 #[rocket::async_test]
 async fn an_invalid_piece_comes_back_with_what_was_typed_and_what_is_wrong() {
     let app = spawn_app().await;
-    let browser = signed_in(&app, &app.editor).await;
+    let browser = app.browser_for(&app.editor).await;
     let token = browser.csrf_token().await;
     let typed = "Bridge <costs> & \"delays\"";
     let page = browser

@@ -25,12 +25,6 @@ async fn claim(app: &TestApp, id: &str) -> Value {
     answer.body
 }
 
-async fn history(app: &TestApp, id: &str) -> Vec<Value> {
-    let answer = app.get(&format!("/api/v1/claims/{id}/history")).await;
-    assert_eq!(answer.status, Status::Ok, "{answer:#?}");
-    answer.body.as_array().unwrap().clone()
-}
-
 fn updated_at(claim: &Value) -> DateTime<Utc> {
     claim["updated_at"].as_str().unwrap().parse().unwrap()
 }
@@ -91,7 +85,7 @@ async fn added_evidence_is_returned_shown_on_the_claim_and_recorded_in_the_histo
     let evidence_id = evidence["id"].as_str().unwrap();
 
     assert_eq!(claim(&app, &id).await["evidence"], json!([evidence]));
-    let event = history(&app, &id).await.pop().unwrap();
+    let event = app.claim_history(&id).await.pop().unwrap();
     assert_eq!(
         (
             &event["kind"],
@@ -206,7 +200,7 @@ async fn removed_evidence_leaves_the_claim_but_keeps_its_row_and_a_second_remova
         rows,
         "removal keeps the row for the record"
     );
-    let event = history(&app, &id).await.pop().unwrap();
+    let event = app.claim_history(&id).await.pop().unwrap();
     assert_eq!(
         (
             &event["kind"],
@@ -329,7 +323,8 @@ async fn notes_are_listed_oldest_first_and_each_is_recorded() {
         .map(|n| n["id"].clone())
         .collect();
     assert_eq!(notes, ids);
-    let recorded: Vec<(Value, Value)> = history(&app, &id)
+    let recorded: Vec<(Value, Value)> = app
+        .claim_history(&id)
         .await
         .into_iter()
         .filter(|e| e["kind"] == "note_added")
@@ -436,7 +431,7 @@ async fn the_history_lists_every_event_oldest_first_each_by_the_signed_in_editor
         Status::NoContent
     );
 
-    let events = history(&app, &id).await;
+    let events = app.claim_history(&id).await;
 
     let kinds: Vec<&str> = events.iter().map(|e| e["kind"].as_str().unwrap()).collect();
     assert_eq!(

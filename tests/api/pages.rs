@@ -4,12 +4,13 @@
 //! A [`Browser`] is a tracked local client: it keeps its cookies as a real browser does. Two
 //! browsers on one test database are two people (or a person and an attacker). The HTML helpers
 //! here ([`tags`], [`unescape`], [`assert_page_markup`]) are shared with `hostile`.
-use crate::support::{PASSWORD, TestDb, spawn_app};
+use crate::support::{PASSWORD, TestApp, TestDb, spawn_app};
 use chrono::{DateTime, Utc};
 use diesel_async::RunQueryDsl;
 use factdesk::Config;
 use factdesk::domain::roles::Role;
 use factdesk::store::throttle;
+use factdesk::store::users::User;
 use rocket::figment::providers::Serialized;
 use rocket::http::{ContentType, Cookie, Header, Status};
 use rocket::local::asynchronous::{Client, LocalResponse};
@@ -24,6 +25,28 @@ const GENERIC: &str = "that email and password do not match an account that may 
 /// A browser of its own: a tracked client on an app built as production builds it.
 pub struct Browser {
     client: Client,
+}
+
+impl TestApp {
+    /// A browser of its own, signed in as `user` (the sign-in answers 303 to the desk).
+    pub async fn browser_for(&self, user: &User) -> Browser {
+        let browser = Browser::open(&self.db).await;
+        let page = browser.sign_in(&user.email, PASSWORD).await;
+        assert_eq!(
+            (page.status, page.location()),
+            (Status::SeeOther, Some("/")),
+            "{} signs in: {page:?}",
+            user.email
+        );
+        browser
+    }
+
+    /// A new user of `role`, and a browser signed in as them.
+    pub async fn browser_as(&self, role: Role) -> (User, Browser) {
+        let (user, _) = self.user(role).await;
+        let browser = self.browser_for(&user).await;
+        (user, browser)
+    }
 }
 
 impl Browser {

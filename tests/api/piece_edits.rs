@@ -3,10 +3,9 @@
 //! changes, claims stay anchored, every changed field leaves one append-only `piece_events` row,
 //! and a refused edit writes nothing at all.
 use crate::pages::{Browser, Page, assert_page_markup, tags, unescape};
-use crate::support::{Answer, PASSWORD, TestApp, spawn_app};
+use crate::support::{Answer, TestApp, spawn_app};
 use diesel_async::SimpleAsyncConnection;
 use factdesk::domain::roles::Role;
-use factdesk::store::users::User;
 use rocket::http::Status;
 use serde_json::{Value, json};
 
@@ -43,12 +42,6 @@ async fn state(app: &TestApp, piece: &str) -> (Value, i64) {
 async fn patch(app: &TestApp, piece: &str, if_match: Option<&str>, body: Value) -> Answer {
     app.patch(&format!("/api/v1/pieces/{piece}"), if_match, &body)
         .await
-}
-
-async fn history(app: &TestApp, piece: &str) -> Vec<Value> {
-    let answer = app.get(&format!("/api/v1/pieces/{piece}/history")).await;
-    assert_eq!(answer.status, Status::Ok, "{answer:#?}");
-    answer.body.as_array().unwrap().clone()
 }
 
 /// `(field, from, to)` of each history row, in order.
@@ -133,7 +126,7 @@ async fn an_edit_changes_the_details_bumps_the_version_and_records_each_change()
     assert_eq!(read.body["title"], "The bridge, corrected");
     assert_eq!(read.body["outlet"], Value::Null);
 
-    let rows = history(&app, &piece).await;
+    let rows = app.piece_history(&piece).await;
     assert_eq!(
         changes(&rows),
         [
@@ -175,7 +168,7 @@ async fn an_edit_changes_the_details_bumps_the_version_and_records_each_change()
     .await;
     assert_eq!(answer.status, Status::Ok, "{answer:#?}");
     assert_eq!(answer.etag.as_deref(), Some("\"3\""));
-    let rows = history(&app, &piece).await;
+    let rows = app.piece_history(&piece).await;
     assert_eq!(
         changes(&rows[4..]),
         [
@@ -207,7 +200,7 @@ async fn an_edit_that_changes_nothing_keeps_the_version_and_records_nothing() {
     assert_eq!(answer.status, Status::Ok, "{answer:#?}");
     assert_eq!(answer.etag.as_deref(), Some("\"1\""));
     assert_eq!(state(&app, &piece).await, before, "a no-op edit wrote");
-    assert!(history(&app, &piece).await.is_empty());
+    assert!(app.piece_history(&piece).await.is_empty());
 
     let empty = patch(&app, &piece, Some("\"1\""), json!({})).await;
     empty.assert_problem(422);
@@ -384,19 +377,11 @@ async fn the_database_refuses_to_change_or_delete_a_pieces_history() {
         );
     }
     assert_eq!(app.count("piece_events").await, 1);
-    assert_eq!(history(&app, &piece).await[0]["to"], "Edited");
+    assert_eq!(app.piece_history(&piece).await[0]["to"], "Edited");
 }
 
 // ---------------------------------------------------------------------------------------------
 // The pages
-
-/// `user` signed in through the login form, in a browser of their own.
-async fn signed_in(app: &TestApp, user: &User) -> Browser {
-    let browser = Browser::open(&app.db).await;
-    let page = browser.sign_in(&user.email, PASSWORD).await;
-    assert_eq!(page.status, Status::SeeOther, "{page:?}");
-    browser
-}
 
 #[track_caller]
 fn assert_page(what: &str, page: &Page, status: Status) {
@@ -476,7 +461,7 @@ async fn an_editor_edits_the_details_through_the_form() {
         )
         .await;
     let piece = created.body["id"].as_str().unwrap().to_owned();
-    let browser = signed_in(&app, &app.editor).await;
+    let browser = app.browser_for(&app.editor).await;
 
     let page = browser.get(&format!("/pieces/{piece}")).await;
     assert!(
@@ -535,7 +520,7 @@ async fn an_editor_edits_the_details_through_the_form() {
     assert_eq!(read.body["published_at"], "2020-01-14T00:00:00Z");
     assert_eq!(read.body["body"], BODY);
     assert_eq!(read.etag.as_deref(), Some("\"2\""));
-    let rows = history(&app, &piece).await;
+    let rows = app.piece_history(&piece).await;
     let fields: Vec<&str> = rows.iter().map(|r| r["field"].as_str().unwrap()).collect();
     assert_eq!(
         fields,
@@ -562,7 +547,7 @@ async fn an_invalid_edit_comes_back_with_what_was_typed_and_writes_nothing() {
     let app = spawn_app().await;
     let piece = full_piece(&app).await;
     let before = state(&app, &piece).await;
-    let browser = signed_in(&app, &app.editor).await;
+    let browser = app.browser_for(&app.editor).await;
     let form = browser.get(&format!("/pieces/{piece}/edit")).await;
 
     let typed_title = format!("Bridge <{}>", "x".repeat(500));
@@ -607,8 +592,8 @@ async fn a_stale_edit_is_refused_saying_what_changed_and_keeping_what_was_typed(
     let app = spawn_app().await;
     let piece = full_piece(&app).await;
     let (other, _) = app.user(Role::Editor).await;
-    let mine = signed_in(&app, &app.editor).await;
-    let theirs = signed_in(&app, &other).await;
+    let mine = app.browser_for(&app.editor).await;
+    let theirs = app.browser_for(&other).await;
     let my_form = mine.get(&format!("/pieces/{piece}/edit")).await;
     let their_form = theirs.get(&format!("/pieces/{piece}/edit")).await;
 
@@ -668,7 +653,7 @@ async fn a_reviewer_may_not_open_or_send_the_edit_form() {
     let piece = full_piece(&app).await;
     let before = state(&app, &piece).await;
     let (reviewer, _) = app.user(Role::Reviewer).await;
-    let browser = signed_in(&app, &reviewer).await;
+    let browser = app.browser_for(&reviewer).await;
 
     let page = browser.get(&format!("/pieces/{piece}")).await;
     assert_page("the piece page as reviewer", &page, Status::Ok);
@@ -698,7 +683,7 @@ async fn the_edit_form_without_its_csrf_token_is_refused() {
     let app = spawn_app().await;
     let piece = full_piece(&app).await;
     let before = state(&app, &piece).await;
-    let browser = signed_in(&app, &app.editor).await;
+    let browser = app.browser_for(&app.editor).await;
     let form = browser.get(&format!("/pieces/{piece}/edit")).await;
 
     let mut fields = form_fields(&form, &[("title", "A forged title")]);
@@ -720,7 +705,7 @@ async fn the_edit_form_without_its_csrf_token_is_refused() {
 #[rocket::async_test]
 async fn an_unknown_piece_has_no_edit_form() {
     let app = spawn_app().await;
-    let browser = signed_in(&app, &app.editor).await;
+    let browser = app.browser_for(&app.editor).await;
     for path in [
         format!("/pieces/{UNKNOWN_ID}/edit"),
         "/pieces/not-a-uuid/edit".to_owned(),
@@ -733,7 +718,7 @@ async fn an_unknown_piece_has_no_edit_form() {
 #[rocket::async_test]
 async fn the_new_piece_forms_authors_one_a_line_are_stored() {
     let app = spawn_app().await;
-    let browser = signed_in(&app, &app.editor).await;
+    let browser = app.browser_for(&app.editor).await;
     let form = browser.get("/pieces/new").await;
     assert_eq!(authors_field(&form), "", "an empty authors field");
     let token = form.csrf_token().unwrap();
@@ -780,7 +765,7 @@ async fn an_edit_form_that_lost_its_version_is_refused_keeping_what_was_typed() 
     let app = spawn_app().await;
     let piece = full_piece(&app).await;
     let before = state(&app, &piece).await;
-    let browser = signed_in(&app, &app.editor).await;
+    let browser = app.browser_for(&app.editor).await;
     let form = browser.get(&format!("/pieces/{piece}/edit")).await;
 
     for version in [None, Some("two")] {
@@ -812,7 +797,7 @@ async fn the_piece_page_names_whoever_edited_the_details_last() {
     let app = spawn_app().await;
     let piece = full_piece(&app).await;
     let (other, other_token) = app.user(Role::Editor).await;
-    let browser = signed_in(&app, &app.editor).await;
+    let browser = app.browser_for(&app.editor).await;
     let before = unescape(&browser.get(&format!("/pieces/{piece}")).await.body);
     assert!(!before.contains("Details last edited"), "never edited yet");
 

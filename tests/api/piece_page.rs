@@ -1,21 +1,12 @@
 //! The piece page, `/pieces/{id}`: the piece's text with every claim marked in place (however
 //! claims overlap or nest, as well-formed HTML), and its claims listed in text order.
 use crate::pages::{Browser, Page, assert_page_markup, tags, unescape};
-use crate::support::{PASSWORD, TestApp, spawn_app, spawn_app_with_demo};
+use crate::support::{TestApp, spawn_app, spawn_app_with_demo};
 use factdesk::domain::roles::Role;
 use factdesk::domain::workflow::Status as WorkflowStatus;
 use rocket::http::Status;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
-
-/// A new user of `role`, signed in through the login form in a browser of their own.
-async fn signed_in(app: &TestApp, role: Role) -> Browser {
-    let (user, _) = app.user(role).await;
-    let browser = Browser::open(&app.db).await;
-    let page = browser.sign_in(&user.email, PASSWORD).await;
-    assert_eq!(page.status, Status::SeeOther, "{page:?}");
-    browser
-}
 
 /// What the marks in the piece's text say.
 #[derive(Debug, Default)]
@@ -172,7 +163,7 @@ async fn anonymous_visitors_are_sent_to_sign_in() {
 #[rocket::async_test]
 async fn a_reviewer_sees_the_demo_piece_with_one_mark_per_claim_reading_its_quote() {
     let (app, demo) = spawn_app_with_demo().await;
-    let browser = signed_in(&app, Role::Reviewer).await;
+    let browser = app.browser_as(Role::Reviewer).await.1;
     let claims = api_claims(&app, &demo.to_string()).await;
     assert_eq!(claims.len(), 55);
 
@@ -232,7 +223,7 @@ async fn overlapping_and_nested_claims_render_as_well_formed_nested_marks() {
         )
         .await;
     assert_eq!(twin.status, Status::Created, "{twin:#?}");
-    let browser = signed_in(&app, Role::Editor).await;
+    let browser = app.browser_as(Role::Editor).await.1;
 
     let page = browser.get(&format!("/pieces/{piece}")).await;
 
@@ -270,7 +261,7 @@ async fn the_list_shows_each_claims_status_priority_and_assignee() {
         .patch(&format!("/api/v1/claims/{claim}"), Some(&etag), &change)
         .await;
     assert_eq!(answer.status, Status::Ok, "{answer:#?}");
-    let browser = signed_in(&app, Role::Admin).await;
+    let browser = app.browser_as(Role::Admin).await.1;
 
     let page = browser.get(&format!("/pieces/{piece}")).await;
 
@@ -302,7 +293,7 @@ async fn the_list_shows_each_claims_status_priority_and_assignee() {
 async fn a_piece_without_claims_is_its_text_alone() {
     let app = spawn_app().await;
     let piece = app.create_piece("Nothing to check here.").await;
-    let browser = signed_in(&app, Role::Reviewer).await;
+    let browser = app.browser_as(Role::Reviewer).await.1;
 
     let page = browser.get(&format!("/pieces/{piece}")).await;
 
@@ -319,7 +310,7 @@ async fn a_piece_without_claims_is_its_text_alone() {
 #[rocket::async_test]
 async fn an_unknown_or_malformed_id_is_a_404_page() {
     let app = spawn_app().await;
-    let browser = signed_in(&app, Role::Reviewer).await;
+    let browser = app.browser_as(Role::Reviewer).await.1;
 
     for path in [
         format!("/pieces/{}", uuid::Uuid::new_v4()),
@@ -356,7 +347,7 @@ async fn an_editor_adds_a_claim_by_pasting_its_words_and_sees_it_marked() {
     let piece = app
         .create_piece("The minister said crime fell.\nCrime fell by 4.1 percent in March.")
         .await;
-    let browser = signed_in(&app, Role::Editor).await;
+    let browser = app.browser_as(Role::Editor).await.1;
     let form = browser.get(&format!("/pieces/{piece}")).await;
     assert!(form.body.contains(r#"<form id="add-claim""#), "{form:?}");
     assert!(form.body.contains(crate::pages::APP_SCRIPT), "{form:?}");
@@ -402,7 +393,7 @@ async fn an_editor_adds_a_claim_by_pasting_its_words_and_sees_it_marked() {
 async fn a_quote_that_occurs_twice_asks_which_and_keeps_what_was_typed() {
     let app = spawn_app().await;
     let piece = app.create_piece(&TWICE.replace("\r\n", "\n")).await;
-    let browser = signed_in(&app, Role::Editor).await;
+    let browser = app.browser_as(Role::Editor).await.1;
 
     let page = add_claim(
         &browser,
@@ -444,7 +435,7 @@ async fn a_quote_that_occurs_twice_asks_which_and_keeps_what_was_typed() {
 async fn words_not_in_the_piece_or_a_bad_start_are_refused_and_change_nothing() {
     let app = spawn_app().await;
     let piece = app.create_piece("The minister said crime fell.").await;
-    let browser = signed_in(&app, Role::Editor).await;
+    let browser = app.browser_as(Role::Editor).await.1;
 
     for (fields, says) in [
         (vec![("quote", "crime rose")], "does not occur"),
@@ -475,7 +466,7 @@ async fn words_not_in_the_piece_or_a_bad_start_are_refused_and_change_nothing() 
 async fn reviewers_get_no_add_claim_form_and_cannot_post_one() {
     let app = spawn_app().await;
     let piece = app.create_piece("The minister said crime fell.").await;
-    let browser = signed_in(&app, Role::Reviewer).await;
+    let browser = app.browser_as(Role::Reviewer).await.1;
 
     let page = browser
         .get(&format!("/pieces/{piece}?added=not-a-claim"))
@@ -506,7 +497,7 @@ async fn reviewers_get_no_add_claim_form_and_cannot_post_one() {
 async fn an_editors_claim_without_this_browsers_csrf_token_is_refused_and_writes_nothing() {
     let app = spawn_app().await;
     let piece = app.create_piece("The minister said crime fell.").await;
-    let browser = signed_in(&app, Role::Editor).await;
+    let browser = app.browser_as(Role::Editor).await.1;
     let path = format!("/pieces/{piece}/claims");
 
     let missing = browser.post_form(&path, &[("quote", "crime fell")]).await;

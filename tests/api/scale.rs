@@ -3,7 +3,7 @@
 //! page's and the search's statements go through their indexes, "checked before" finds what
 //! comparing every claim finds, and a common word's search says it ranked only the newest.
 use crate::pages::Browser;
-use crate::support::{PASSWORD, TestApp, TestDb, spawn_app, spawn_app_with_demo};
+use crate::support::{TestApp, TestDb, spawn_app, spawn_app_with_demo};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use factdesk::domain::workflow::Status;
@@ -279,14 +279,6 @@ fn link(page: &str, label: &str) -> Option<String> {
     Some(page[start..end].replace("&amp;", "&"))
 }
 
-/// A browser signed in as the app's editor, and a page it opens.
-async fn signed_in(app: &TestApp) -> Browser {
-    let browser = Browser::open(&app.db).await;
-    let page = browser.sign_in(&app.editor.email, PASSWORD).await;
-    assert_eq!(page.location(), Some("/"), "{page:?}");
-    browser
-}
-
 async fn page(browser: &Browser, path: &str) -> String {
     let page = browser.get(path).await;
     assert_eq!(page.status, Http::Ok, "GET {path}: {page:?}");
@@ -333,7 +325,7 @@ async fn the_desk_and_the_api_list_pieces_a_page_at_a_time() {
     }
 
     // The desk: twenty, then the five older, each page linking to the other.
-    let browser = signed_in(&app).await;
+    let browser = app.browser_for(&app.editor).await;
     let first = page(&browser, "/").await;
     let shown = desk_pieces(&first);
     assert_eq!(shown, listed[..20]);
@@ -540,7 +532,7 @@ async fn on_an_archive_the_claim_page_and_the_searches_go_through_their_indexes(
     }
 
     // The search page says both.
-    let browser = signed_in(&app).await;
+    let browser = app.browser_for(&app.editor).await;
     let shown = page(&browser, &format!("/claims?q={COMMON_WORD}")).await;
     assert!(
         shown.contains(&format!("More than {RANK_WINDOW} claims match")),

@@ -1,8 +1,8 @@
 //! Search (issue 5): full-text search of claims, their notes and evidence titles through
 //! `GET /api/v1/claims?q=` and the `/claims` page, and the claims "checked before" on other pieces
 //! (`GET /api/v1/claims/{id}/similar` and the claim page).
-use crate::pages::{Browser, assert_page_markup};
-use crate::support::{Answer, PASSWORD, TestApp, spawn_app, spawn_app_with_demo};
+use crate::pages::assert_page_markup;
+use crate::support::{Answer, TestApp, spawn_app, spawn_app_with_demo};
 use diesel_async::{RunQueryDsl, SimpleAsyncConnection};
 use factdesk::domain::roles::Role;
 use rocket::http::Status;
@@ -62,13 +62,6 @@ fn headline(item: &Value) -> String {
             }
         })
         .collect()
-}
-
-async fn signed_in(app: &TestApp) -> Browser {
-    let browser = Browser::open(&app.db).await;
-    let page = browser.sign_in(&app.editor.email, PASSWORD).await;
-    assert_eq!(page.status, Status::SeeOther, "{page:?}");
-    browser
 }
 
 async fn sql(app: &TestApp, statement: &str) {
@@ -192,7 +185,7 @@ async fn matched_words_are_marked_in_the_headline_and_hostile_text_stays_text() 
         "Tom & Jerry <i>[killed]</i> a cat <script>alert('killing')</script> "
     );
 
-    let browser = signed_in(&app).await;
+    let browser = app.browser_for(&app.editor).await;
     let page = browser.get("/claims?q=kill").await;
     page.assert_html("search with words", Status::Ok);
     assert_page_markup("search with words", &page.body);
@@ -289,7 +282,7 @@ async fn words_combine_with_status_piece_assignee_and_verdict_dates_in_one_searc
     assert_eq!(found(&app, "q=crime").await, [d]);
 
     // The page searches the same way, and keeps the dates in its form and its links.
-    let browser = signed_in(&app).await;
+    let browser = app.browser_for(&app.editor).await;
     let page = browser
         .get("/claims?q=taxes&verdict_from=2019-03-12&verdict_to=2019-03-12&status=&piece=&assignee=")
         .await;
@@ -378,7 +371,7 @@ async fn a_search_with_words_pages_through_every_match_once_in_rank_order() {
     assert_eq!(walked_ids, found(&app, "q=budget&limit=100").await);
 
     // The page walks the same order, its links carrying the words.
-    let browser = signed_in(&app).await;
+    let browser = app.browser_for(&app.editor).await;
     let first = browser.get("/claims?q=budget").await;
     first.assert_html("search page", Status::Ok);
     // Every "budget" is marked: three in eight summaries, one in fifteen.
@@ -429,7 +422,7 @@ async fn bad_search_parameters_are_refused_naming_them() {
         }
     }
     // The page refuses the same, naming the parameter.
-    let browser = signed_in(&app).await;
+    let browser = app.browser_for(&app.editor).await;
     for (path, field) in [
         ("/claims?verdict_from=12.03.2019", "verdict_from"),
         (&*format!("/claims?cursor={ranked}"), "cursor"),
@@ -452,7 +445,7 @@ async fn words_too_common_to_search_for_are_taken_as_no_words() {
         assert_eq!(answer.body["words_ignored"], json!(true), "q={q}");
         assert!(answer.body["items"][0].get("match").is_none());
     }
-    let browser = signed_in(&app).await;
+    let browser = app.browser_for(&app.editor).await;
     let page = browser.get("/claims?q=the").await;
     page.assert_html("stop words", Status::Ok);
     assert!(page.body.contains("id=\"words-ignored\""), "{}", page.body);
@@ -770,7 +763,7 @@ async fn the_claim_page_shows_what_was_checked_before_with_its_verdict_and_day()
     )
     .await;
 
-    let browser = signed_in(&app).await;
+    let browser = app.browser_for(&app.editor).await;
     let page = browser.get(&format!("/claims/{asked}")).await;
     page.assert_html("claim page", Status::Ok);
     assert_page_markup("claim page", &page.body);

@@ -2,21 +2,13 @@
 //! own values. A name the domain does not know (the columns' checks forbid one; a hand-edited
 //! database could still hold it) is one answer wherever it is read: a 500 that says nothing of
 //! the row, never a default such as "Unchecked" shown as if it were true.
-use crate::pages::Browser;
-use crate::support::{PASSWORD, TestApp, spawn_app_with_claim};
+use crate::support::{TestApp, spawn_app_with_claim};
 use diesel_async::SimpleAsyncConnection;
 use rocket::http::Status;
 
 /// Runs `sql` on the test's database, behind the app's back.
 async fn break_the_database(app: &TestApp, sql: &str) {
     app.db.conn().await.batch_execute(sql).await.unwrap();
-}
-
-async fn signed_in(app: &TestApp) -> Browser {
-    let browser = Browser::open(&app.db).await;
-    let page = browser.sign_in(&app.editor.email, PASSWORD).await;
-    assert_eq!(page.status, Status::SeeOther, "{page:?}");
-    browser
 }
 
 #[rocket::async_test]
@@ -45,7 +37,7 @@ async fn a_status_the_domain_does_not_know_is_a_500_in_the_api_and_on_every_page
         let detail = answer.assert_problem(500);
         assert!(!detail.contains("retracted"), "{path}: {detail}");
     }
-    let browser = signed_in(&app).await;
+    let browser = app.browser_for(&app.editor).await;
     for path in [
         format!("/claims/{claim}"),
         format!("/pieces/{piece}"),
@@ -78,7 +70,11 @@ async fn an_event_kind_or_a_role_the_domain_does_not_know_is_a_500_not_a_guess()
     app.get(&format!("/api/v1/claims/{claim}/history"))
         .await
         .assert_problem(500);
-    let page = signed_in(&app).await.get(&format!("/claims/{claim}")).await;
+    let page = app
+        .browser_for(&app.editor)
+        .await
+        .get(&format!("/claims/{claim}"))
+        .await;
     assert_eq!(page.status, Status::InternalServerError, "{page:?}");
 
     // A user whose role is not one the domain knows reads as no role at all, not as a reviewer.

@@ -380,6 +380,24 @@ impl TestApp {
         Answer::read(request.dispatch().await).await
     }
 
+    /// A claim's history as the API serves it, oldest first.
+    pub async fn claim_history(&self, claim: &str) -> Vec<Value> {
+        self.history(&format!("/api/v1/claims/{claim}/history"))
+            .await
+    }
+
+    /// A piece's history of edits as the API serves it, oldest first.
+    pub async fn piece_history(&self, piece: &str) -> Vec<Value> {
+        self.history(&format!("/api/v1/pieces/{piece}/history"))
+            .await
+    }
+
+    async fn history(&self, path: &str) -> Vec<Value> {
+        let answer = self.get(path).await;
+        assert_eq!(answer.status, Status::Ok, "{answer:#?}");
+        answer.body.as_array().unwrap().clone()
+    }
+
     pub async fn get(&self, path: &str) -> Answer {
         self.send(Method::Get, path, Some(&self.token), None, None)
             .await

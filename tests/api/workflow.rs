@@ -62,12 +62,6 @@ fn tag(version: i64) -> String {
     format!("\"{version}\"")
 }
 
-async fn history(app: &TestApp, claim: &str) -> Vec<Value> {
-    let answer = app.get(&format!("/api/v1/claims/{claim}/history")).await;
-    assert_eq!(answer.status, Status::Ok, "{answer:#?}");
-    answer.body.as_array().unwrap().clone()
-}
-
 /// Everything a refused PATCH must leave as it was: the claim as served, and its history.
 #[derive(Debug, PartialEq)]
 struct Snapshot {
@@ -83,7 +77,7 @@ async fn snapshot(app: &TestApp, claim: &str) -> Snapshot {
     Snapshot {
         claim: answer.body,
         etag: answer.etag,
-        history: history(app, claim).await,
+        history: app.claim_history(claim).await,
         events: app.count("events").await,
     }
 }
@@ -158,7 +152,7 @@ async fn every_allowed_transition_answers_200_with_a_new_version_and_a_status_ch
     let piece = piece_of(&app, pairs.len()).await;
     for (i, &(from, to)) in pairs.iter().enumerate() {
         let (id, version) = claim_in(&app, &piece, i, from, true).await;
-        let before = history(&app, &id).await;
+        let before = app.claim_history(&id).await;
         let reason = format!("moving from {from} to {to}");
 
         let answer = app
@@ -172,7 +166,7 @@ async fn every_allowed_transition_answers_200_with_a_new_version_and_a_status_ch
         assert_ok(&answer, version + 1);
         assert_eq!(answer.body["status"], to, "{from} -> {to}");
         assert_eq!(answer.body["status_reason"], reason, "{from} -> {to}");
-        let after = history(&app, &id).await;
+        let after = app.claim_history(&id).await;
         assert_eq!(
             after.len(),
             before.len() + 1,
@@ -350,7 +344,7 @@ async fn verdicts_need_current_evidence_and_a_reason_and_reopening_needs_a_reaso
         (&answer.body["status"], &answer.body["status_reason"]),
         (&json!("in_progress"), &json!(reason))
     );
-    let event = history(&app, &id).await.pop().unwrap();
+    let event = app.claim_history(&id).await.pop().unwrap();
     assert_eq!(
         (
             &event["kind"],
@@ -437,7 +431,7 @@ async fn each_edit_bumps_the_version_and_records_an_edited_event_with_from_and_t
     ];
     let mut version = 1;
     for (field, value, from, to) in edits {
-        let before = history(&app, &id).await;
+        let before = app.claim_history(&id).await;
 
         let answer = app
             .patch(
@@ -454,7 +448,7 @@ async fn each_edit_bumps_the_version_and_records_an_edited_event_with_from_and_t
             answer.body["status"], "unchecked",
             "an edit leaves the status alone"
         );
-        let after = history(&app, &id).await;
+        let after = app.claim_history(&id).await;
         assert_eq!(after.len(), before.len() + 1, "{field}: {after:#?}");
         let event = after.last().unwrap();
         assert_eq!(
@@ -478,7 +472,8 @@ async fn each_edit_bumps_the_version_and_records_an_edited_event_with_from_and_t
         )
         .await;
     assert_ok(&answer, version + 1);
-    let fields: Vec<Value> = history(&app, &id)
+    let fields: Vec<Value> = app
+        .claim_history(&id)
         .await
         .iter()
         .rev()
@@ -685,7 +680,7 @@ async fn of_twenty_concurrent_patches_with_the_same_etag_exactly_one_wins() {
         (&stored.body["version"], &stored.body["summary"]),
         (&json!(2), &json!(winner))
     );
-    let events = history(&app, &id).await;
+    let events = app.claim_history(&id).await;
     let kinds: Vec<&str> = events.iter().map(|e| e["kind"].as_str().unwrap()).collect();
     assert_eq!(kinds, ["created", "edited"]);
     assert_eq!(events[1]["to"], json!(winner));
@@ -708,7 +703,7 @@ async fn a_history_written_by_forty_writers_at_once_reads_in_time_order() {
 
     // Each event's time is when it was written, after the claim's lock was had: the order the
     // history is read in (its sequence) is the order of its times.
-    let events = history(&app, &id).await;
+    let events = app.claim_history(&id).await;
     assert_eq!(events.len(), 41);
     let times: Vec<DateTime<Utc>> = events
         .iter()
@@ -800,7 +795,8 @@ async fn new_wording_voids_a_sign_off_and_a_new_priority_does_not() {
         &reworded.body,
         &["priority", "claimant"],
     );
-    let kinds: Vec<String> = history(&app, &id)
+    let kinds: Vec<String> = app
+        .claim_history(&id)
         .await
         .iter()
         .map(|e| e["kind"].as_str().unwrap().to_owned())
