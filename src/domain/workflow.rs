@@ -231,6 +231,40 @@ pub fn check_sign_off(
     Ok(())
 }
 
+/// What a change to a claim touches, as far as a sign-off goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Touches {
+    Status,
+    /// Its summary or claimant: the words the verdict is on.
+    Wording,
+    /// A link added or removed: what the verdict rests on.
+    Evidence,
+    /// Its priority or assignee: how the desk handles it, not what it says.
+    Handling,
+}
+
+/// A sign-off is of one verdict, on these words, resting on this evidence: a change to any of
+/// them voids a standing sign-off (which unpublishes the check); a change of handling does not.
+pub fn voids_sign_off(signed_off: bool, touches: impl IntoIterator<Item = Touches>) -> bool {
+    signed_off && touches.into_iter().any(|t| t != Touches::Handling)
+}
+
+/// Who set the verdict and when, once the status is `to` (set by `who` at `when`): a verdict is
+/// stamped with its setter, for the two-person rule; any other status has no verdict to stamp.
+pub fn verdict_stamp<W, T>(to: Status, who: W, when: T) -> (Option<W>, Option<T>) {
+    if to.is_verdict() {
+        (Some(who), Some(when))
+    } else {
+        (None, None)
+    }
+}
+
+/// What the public may see: a verdict that someone signed off. Reopening or changing it voids
+/// the sign-off, which unpublishes it (`store::published` asks the same of the database).
+pub fn is_published(status: Status, signed_off: bool) -> bool {
+    status.is_verdict() && signed_off
+}
+
 /// A verdict rests on evidence: its last link cannot go while it stands.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
@@ -540,5 +574,34 @@ mod tests {
             "neutral".parse::<Stance>().unwrap_err().to_string(),
             "unknown stance `neutral`; expected one of: `supports`, `refutes`, `context`"
         );
+    }
+
+    #[test]
+    fn a_sign_off_is_voided_by_what_the_verdict_is_on_and_not_by_its_handling() {
+        for touched in [Touches::Status, Touches::Wording, Touches::Evidence] {
+            assert!(voids_sign_off(true, [touched]), "{touched:?}");
+            assert!(
+                !voids_sign_off(false, [touched]),
+                "nothing to void: {touched:?}"
+            );
+        }
+        assert!(!voids_sign_off(true, [Touches::Handling]));
+        assert!(voids_sign_off(true, [Touches::Handling, Touches::Wording]));
+        assert!(!voids_sign_off(true, []));
+    }
+
+    #[test]
+    fn only_a_verdict_is_stamped_and_only_a_signed_off_one_published() {
+        for status in Status::ALL {
+            let stamp = verdict_stamp(status, "ana", 7);
+            let expected = if status.is_verdict() {
+                (Some("ana"), Some(7))
+            } else {
+                (None, None)
+            };
+            assert_eq!(stamp, expected, "{status}");
+            assert!(!is_published(status, false), "{status}");
+            assert_eq!(is_published(status, true), status.is_verdict(), "{status}");
+        }
     }
 }

@@ -9,7 +9,8 @@ use super::{Conn, StoreError, StoreResult, pieces as piece_store};
 use crate::domain::anchor::anchor;
 use crate::domain::history::EventKind;
 use crate::domain::workflow::{
-    Priority, Status, TransitionFacts, check_sign_off, check_transition,
+    Priority, Status, Touches, TransitionFacts, check_sign_off, check_transition, verdict_stamp,
+    voids_sign_off,
 };
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -402,16 +403,21 @@ async fn apply(
     }
 
     // A sign-off is of a verdict on these words: a new status or new wording voids it.
-    let voids_sign_off = current.signed_off_by.is_some()
-        && (status.is_some() || summary.is_some() || claimant.is_some());
+    let touched = [
+        status.map(|_| Touches::Status),
+        summary.or(claimant).map(|_| Touches::Wording),
+    ];
+    let voids_sign_off = voids_sign_off(
+        current.signed_off_by.is_some(),
+        touched.into_iter().flatten(),
+    );
     let now = facts.now;
     // Each column as it will be: a new status brings a new verdict (set by the actor) or none.
     let (reason_now, verdict_by, verdict_at) = match status {
-        Some(to) => (
-            reason,
-            to.is_verdict().then_some(actor),
-            to.is_verdict().then_some(now),
-        ),
+        Some(to) => {
+            let (by, at) = verdict_stamp(to, actor, now);
+            (reason, by, at)
+        }
         None => (
             current.status_reason.as_deref(),
             current.verdict_by,

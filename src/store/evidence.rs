@@ -6,7 +6,7 @@ use super::models::NewEvidenceRow;
 use super::schema::evidence;
 use super::{Conn, StoreError, StoreResult};
 use crate::domain::history::EventKind;
-use crate::domain::workflow::{Stance, check_evidence_removal};
+use crate::domain::workflow::{Stance, Touches, check_evidence_removal, voids_sign_off};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, RunQueryDsl};
@@ -71,7 +71,7 @@ pub async fn add(
         };
         events::record(conn, claim.id, actor, EventKind::EvidenceAdded, change).await?;
         // What was signed off did not rest on this: the new link needs its own look.
-        if claim.signed_off_by.is_some() {
+        if voids_sign_off(claim.signed_off_by.is_some(), [Touches::Evidence]) {
             let why = "evidence was added after the sign-off";
             claims::void_sign_off(conn, &claim, actor, why).await?;
         } else {
@@ -122,7 +122,7 @@ pub async fn remove(conn: &mut Conn, actor: Uuid, id: Uuid) -> StoreResult<()> {
             ..Change::default()
         };
         events::record(conn, claim.id, actor, EventKind::EvidenceRemoved, change).await?;
-        if claim.signed_off_by.is_some() {
+        if voids_sign_off(claim.signed_off_by.is_some(), [Touches::Evidence]) {
             claims::void_sign_off(conn, &claim, actor, "evidence it rested on was removed").await
         } else {
             claims::touch(conn, claim.id, actor).await

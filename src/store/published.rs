@@ -4,7 +4,7 @@
 use super::schema::{claims, evidence, pieces};
 use super::{Conn, StoreError, StoreResult};
 use crate::domain::claimreview::Review;
-use crate::domain::workflow::{Stance, Status};
+use crate::domain::workflow::{Stance, Status, is_published};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
@@ -95,17 +95,17 @@ fn columns() -> Columns {
     )
 }
 
-/// The statuses that are verdicts, as stored.
+/// The statuses a signed-off claim is published at, as stored.
 fn verdicts() -> Vec<&'static str> {
     Status::ALL
         .into_iter()
-        .filter(|s| s.is_verdict())
+        .filter(|s| is_published(*s, true))
         .map(Status::as_str)
         .collect()
 }
 
-/// Published: a verdict, signed off. Reopening or changing it clears the sign-off, which
-/// unpublishes it.
+/// Published, as `workflow::is_published` says: a verdict, signed off. Reopening or changing it
+/// clears the sign-off, which unpublishes it.
 macro_rules! published {
     () => {
         claims::table

@@ -3,6 +3,7 @@
 //! for crawlers). A claim without a signed-off verdict publishes nothing: 404.
 use crate::Settings;
 use crate::domain::claimreview::{Publisher, Review, claim_review, data_feed};
+use crate::domain::workflow::is_published;
 use crate::store;
 use crate::store::claims::Claim;
 use crate::store::pieces::Piece;
@@ -45,9 +46,10 @@ pub(crate) fn review_of(
 /// The ClaimReview of a claim as a page already read it, if its verdict is signed off (the claim
 /// page embeds it without another query).
 pub(crate) fn review_of_claim(claim: &Claim, piece: &Piece, settings: &Settings) -> Option<Value> {
-    let signed_off_at = claim
-        .signed_off_at
-        .filter(|_| claim.signed_off_by.is_some())?;
+    if !is_published(claim.status, claim.signed_off_by.is_some()) {
+        return None;
+    }
+    let signed_off_at = claim.signed_off_at?;
     let review = Review {
         claim: claim.id,
         summary: &claim.summary,

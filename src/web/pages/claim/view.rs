@@ -4,7 +4,7 @@ use crate::domain::dates::Shown;
 use crate::domain::fields::FieldError;
 use crate::domain::history::EventKind;
 use crate::domain::roles::Action;
-use crate::domain::workflow::{Priority, Stance, Status, allowed_from};
+use crate::domain::workflow::{Priority, Stance, Status, allowed_from, check_sign_off};
 use crate::store::events::Event;
 use crate::store::search::Similar;
 use crate::web::auth::PageUser;
@@ -295,10 +295,14 @@ pub(super) fn page(
         label: format!("{} ({})", u.name, u.role),
         selected: u.id.to_string() == typed.assignee,
     }));
+    // The form is offered where the two-person rule would take it.
     let can_sign_off = role.can(Action::SignOff)
-        && status.is_verdict()
-        && claim.signed_off_by.is_none()
-        && claim.verdict_by != Some(user.user.id);
+        && check_sign_off(
+            status,
+            claim.signed_off_by.is_some(),
+            claim.verdict_by == Some(user.user.id),
+        )
+        .is_ok();
     let layout = Layout {
         title: "Claim",
         user: Some(&user.user),
