@@ -1,11 +1,11 @@
-//! Reviewer notes: Markdown stored as written, shown sanitised.
+//! Reviewer notes: Markdown stored as written. Rendering it is for whoever shows it (the API's
+//! answer, the claim page), after the transaction that wrote or read it.
 use super::claims;
 use super::events::{self, Actor, Change};
 use super::models::{NewNoteRow, NoteRow};
 use super::schema::{notes, users};
 use super::{Conn, StoreResult};
 use crate::domain::history::EventKind;
-use crate::domain::markdown::render_note;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, RunQueryDsl};
@@ -19,8 +19,6 @@ pub struct Note {
     pub author: Actor,
     /// Markdown, exactly as written.
     pub body: String,
-    /// The Markdown rendered and sanitised: safe to put in a page.
-    pub body_html: String,
     pub created_at: DateTime<Utc>,
 }
 
@@ -33,7 +31,6 @@ impl Note {
                 id: row.author_id,
                 name: author_name,
             },
-            body_html: render_note(&row.body),
             body: row.body,
             created_at: row.created_at,
         }

@@ -1,9 +1,10 @@
+use super::answers::ClaimAnswer;
 use super::present;
 use crate::domain::fields::{Fields, limits};
 use crate::domain::roles::Action;
 use crate::input::changes::{Asking, ChangeFields};
 use crate::input::search::SearchFields;
-use crate::store::claims::{ClaimChanges, ClaimDetail};
+use crate::store::claims::ClaimChanges;
 use crate::store::search::{SearchPage, Similar};
 use crate::store::{self, events::Event};
 use crate::web::api::Tagged;
@@ -59,10 +60,10 @@ async fn similar(_user: ApiUser, db: Db, id: &str) -> Result<Json<Vec<Similar>>,
 }
 
 #[get("/claims/<id>")]
-async fn show(_user: ApiUser, mut db: Db, id: &str) -> Result<Tagged<Json<ClaimDetail>>, AppError> {
+async fn show(_user: ApiUser, mut db: Db, id: &str) -> Result<Tagged<Json<ClaimAnswer>>, AppError> {
     let claim = store::claims::get(&mut db, parse_id("claim", id)?).await?;
     let version = claim.claim.version;
-    Ok(Tagged(Json(claim), version))
+    Ok(Tagged(Json(claim.into()), version))
 }
 
 #[derive(Deserialize)]
@@ -101,7 +102,7 @@ async fn update(
     id: &str,
     if_match: IfMatch,
     input: Input<ChangesInput>,
-) -> Result<Tagged<Json<ClaimDetail>>, AppError> {
+) -> Result<Tagged<Json<ClaimAnswer>>, AppError> {
     let mut db = db.connect().await?;
     let id = parse_id("claim", id)?;
     let changes = input.0.validate()?;
@@ -117,7 +118,7 @@ async fn update(
     }
     let claim = store::claims::update(&mut db, actor, id, &expected, &changes).await?;
     let version = claim.claim.version;
-    Ok(Tagged(Json(claim), version))
+    Ok(Tagged(Json(claim.into()), version))
 }
 
 #[get("/claims/<id>/history")]
@@ -146,7 +147,7 @@ async fn sign_off(
     id: &str,
     if_match: IfMatch,
     input: Input<SignOffInput>,
-) -> Result<Tagged<Json<ClaimDetail>>, AppError> {
+) -> Result<Tagged<Json<ClaimAnswer>>, AppError> {
     let mut db = db.connect().await?;
     let actor = user.actor();
     let id = parse_id("claim", id)?;
@@ -156,7 +157,7 @@ async fn sign_off(
     let expected = if_match.versions()?;
     let claim = store::claims::sign_off(&mut db, actor, id, &expected, note.as_deref()).await?;
     let version = claim.claim.version;
-    Ok(Tagged(Json(claim), version))
+    Ok(Tagged(Json(claim.into()), version))
 }
 
 pub fn routes() -> Vec<Route> {

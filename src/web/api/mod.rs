@@ -1,4 +1,5 @@
 //! The JSON API under /api/v1.
+mod answers;
 pub(crate) mod claimreview;
 mod claims;
 mod evidence;

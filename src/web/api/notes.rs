@@ -1,5 +1,6 @@
+use super::answers::NoteAnswer;
 use crate::domain::fields::{Fields, limits};
-use crate::store::{self, notes::Note};
+use crate::store;
 use crate::web::error::AppError;
 use crate::web::guards::{DbAfterBody, Input, parse_id};
 use crate::web::permission::{AddNote, ApiMay};
@@ -20,7 +21,7 @@ async fn add(
     db: DbAfterBody<'_>,
     id: &str,
     input: Input<NoteInput>,
-) -> Result<Created<Json<Note>>, AppError> {
+) -> Result<Created<Json<NoteAnswer>>, AppError> {
     let mut db = db.connect().await?;
     let claim = parse_id("claim", id)?;
     let mut fields = Fields::default();
@@ -28,7 +29,7 @@ async fn add(
     let body = fields.verbatim("body", &input.0.body, limits::NOTE);
     fields.finish().map_err(AppError::invalid)?;
     let note = store::notes::add(&mut db, user.actor(), claim, &body).await?;
-    Ok(Created::new(format!("/api/v1/claims/{claim}")).body(Json(note)))
+    Ok(Created::new(format!("/api/v1/claims/{claim}")).body(Json(note.into())))
 }
 
 pub fn routes() -> Vec<Route> {

@@ -3,6 +3,7 @@ use super::Loaded;
 use crate::domain::dates::Shown;
 use crate::domain::fields::FieldError;
 use crate::domain::history::EventKind;
+use crate::domain::markdown::render_note;
 use crate::domain::roles::Action;
 use crate::domain::workflow::{Priority, Stance, Status, allowed_from, check_sign_off};
 use crate::store::events::Event;
@@ -88,7 +89,7 @@ struct StanceGroup {
 
 struct NoteItem {
     author: String,
-    /// Rendered from Markdown and sanitised by `domain::markdown::render_note`.
+    /// Rendered from Markdown and sanitised by `domain::markdown::render_note`, here.
     body_html: String,
     at: Shown,
 }
@@ -260,7 +261,7 @@ pub(super) fn page(
         .iter()
         .map(|n| NoteItem {
             author: n.author.name.clone(),
-            body_html: numeric_references(&n.body_html),
+            body_html: numeric_references(&render_note(&n.body)),
             at: Shown::of(n.created_at),
         })
         .collect();
