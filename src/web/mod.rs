@@ -11,3 +11,4 @@ pub mod live;
 pub mod openapi;
 pub mod pages;
 pub mod permission;
+pub mod reviews;
