@@ -22,7 +22,7 @@ pub struct ChangeFields<'a> {
 pub enum Asking {
     /// The API: any of the changes, but at least one.
     Any,
-    /// The status form: a new status, and its reason when it needs one.
+    /// The status form: a new status (whether it needs a reason is the workflow's to say).
     Status,
     /// A form whose fields may each be left as they are.
     Parts,
