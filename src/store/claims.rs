@@ -393,20 +393,15 @@ async fn apply(
     let claimant = differs(&changes.claimant, &current.claimant);
     let priority = changes.priority.filter(|p| *p != current.priority);
     let assignee = changes.assignee.filter(|a| *a != current.assignee_id);
-    if status.is_none()
-        && summary.is_none()
-        && claimant.is_none()
-        && priority.is_none()
-        && assignee.is_none()
-    {
+    // What the change touches, which also decides whether it voids a sign-off.
+    let touched = [
+        status.is_some().then_some(Touches::Status),
+        (summary.is_some() || claimant.is_some()).then_some(Touches::Wording),
+        (priority.is_some() || assignee.is_some()).then_some(Touches::Handling),
+    ];
+    if touched.iter().all(Option::is_none) {
         return Ok(());
     }
-
-    // A sign-off is of a verdict on these words: a new status or new wording voids it.
-    let touched = [
-        status.map(|_| Touches::Status),
-        summary.or(claimant).map(|_| Touches::Wording),
-    ];
     let voids_sign_off = voids_sign_off(
         current.signed_off_by.is_some(),
         touched.into_iter().flatten(),

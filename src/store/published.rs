@@ -39,10 +39,6 @@ pub struct PublicEvidence {
 }
 
 impl Published {
-    pub fn verdict(&self) -> Status {
-        self.status
-    }
-
     /// What the ClaimReview says about it (the query admits only signed-off verdicts).
     pub fn review(&self) -> StoreResult<Review<'_>> {
         Ok(Review {

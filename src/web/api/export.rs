@@ -3,7 +3,6 @@
 //! UTF-8 with a byte-order mark: Excel reads a CSV without one in the machine's legacy code page
 //! (mojibake for every accent and curly quote), while LibreOffice, Google Sheets, pandas and
 //! Python's `utf-8-sig` skip it. Lines end in CRLF and cells are quoted per RFC 4180.
-use crate::domain::fields::Fields;
 use crate::input::search::SearchFields;
 use crate::store::claim_sheet::{self, Sheet, SheetRow};
 use crate::web::auth::ApiUser;
@@ -53,7 +52,6 @@ async fn claims_csv(
     verdict_from: Option<&str>,
     verdict_to: Option<&str>,
 ) -> Result<Csv, AppError> {
-    let mut fields = Fields::default();
     let search = SearchFields {
         piece,
         status,
@@ -63,8 +61,8 @@ async fn claims_csv(
         verdict_to,
         ..SearchFields::default()
     }
-    .read(&mut fields, false);
-    fields.finish().map_err(AppError::invalid)?;
+    .read(false)
+    .map_err(AppError::invalid)?;
     // The sheet reads its own pages: the page size here is not used.
     let filter = search.filter(1);
     let rows = match claim_sheet::rows(&mut db, &filter, MAX_ROWS).await? {
@@ -95,10 +93,9 @@ fn render(rows: &[SheetRow]) -> Result<String, csv::Error> {
         let claim = &row.claim;
         // The reason is the verdict's only while the status is one; reopening has a reason too.
         let reason = claim
-            .status
-            .is_verdict()
-            .then_some(())
-            .and(claim.status_reason.as_deref());
+            .status_reason
+            .as_deref()
+            .filter(|_| claim.status.is_verdict());
         let cells = [
             claim.piece_title.as_str(),
             &claim.selector.exact,

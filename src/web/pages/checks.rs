@@ -67,7 +67,7 @@ async fn show(
     let published = store::published::one(&mut db, id).await?;
     let evidence = store::published::evidence(&mut db, id).await?;
     let review = review_of(&published, settings)?;
-    let verdict = published.verdict();
+    let verdict = published.status;
     let newsroom = publisher(settings);
     // Nobody is signed in here, as far as the page knows: it is the same for every reader.
     let layout = Layout {
