@@ -42,6 +42,14 @@ pub struct Fields {
 #[must_use]
 pub struct Checked<T>(Option<T>);
 
+impl<T> Checked<T> {
+    /// The value, if its check passed: to check one field against another before `finish`
+    /// (the two ends of a range). Only [`Valid`] hands values on.
+    pub fn peek(&self) -> Option<&T> {
+        self.0.as_ref()
+    }
+}
+
 /// Every check of a [`Fields`] passed.
 #[derive(Debug)]
 pub struct Valid(());

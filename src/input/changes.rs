@@ -13,8 +13,18 @@ pub struct ChangeFields<'a> {
     pub summary: Option<&'a str>,
     pub claimant: Option<&'a str>,
     pub priority: Option<&'a str>,
-    /// `Some(None)` unassigns; `Some(Some(text))` names someone by id.
-    pub assignee: Option<Option<&'a str>>,
+    pub assignee: Option<Assignee<'a>>,
+}
+
+/// Who the claim is to be assigned to, as sent.
+#[derive(Debug, Clone, Copy)]
+pub enum Assignee<'a> {
+    /// Nobody: the claim is unassigned.
+    Nobody,
+    /// Someone the API's JSON has already read as an id.
+    Id(Uuid),
+    /// Someone chosen from a form's list, by the id its option carries.
+    Chosen(&'a str),
 }
 
 /// What a form's own rules add to the fields' checks.
@@ -48,14 +58,15 @@ impl ChangeFields<'_> {
         let priority = self
             .priority
             .map(|p| fields.parse::<Priority>("priority", p));
-        let assignee = self.assignee.map(|assignee| match assignee {
-            None => fields.check("assignee", Ok(None)),
-            Some(id) => fields.check(
-                "assignee",
-                Uuid::try_parse(id.trim())
+        let assignee = self.assignee.map(|assignee| {
+            let chosen = match assignee {
+                Assignee::Nobody => Ok(None),
+                Assignee::Id(id) => Ok(Some(id)),
+                Assignee::Chosen(id) => Uuid::try_parse(id.trim())
                     .map(Some)
                     .map_err(|_| "choose someone from the list".to_owned()),
-            ),
+            };
+            fields.check("assignee", chosen)
         });
         let nothing = self.status.is_none()
             && self.summary.is_none()
@@ -105,7 +116,7 @@ mod tests {
         let sent = ChangeFields {
             status: Some("done"),
             priority: Some("urgent"),
-            assignee: Some(Some("someone")),
+            assignee: Some(Assignee::Chosen("someone")),
             summary: Some(" "),
             ..ChangeFields::default()
         };
@@ -113,7 +124,7 @@ mod tests {
         let named: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(named, ["status", "summary", "priority", "assignee"]);
         let unassign = ChangeFields {
-            assignee: Some(None),
+            assignee: Some(Assignee::Nobody),
             status: Some("in_progress"),
             ..ChangeFields::default()
         };

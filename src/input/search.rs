@@ -1,6 +1,6 @@
 //! A search of claims as people send it, from the API's query string or the search page's form,
 //! and its one validation: both read it here, so they accept and refuse the same searches.
-use crate::domain::fields::{Fields, limits};
+use crate::domain::fields::{Checked, FieldError, Fields, limits};
 use crate::domain::workflow::Status;
 use crate::store::listing::{After, ClaimFilter};
 use chrono::{Datelike, NaiveDate};
@@ -50,34 +50,33 @@ impl Search {
 }
 
 impl SearchFields<'_> {
-    /// Checks every parameter, adding each problem to `fields` under the parameter's name. With
+    /// Every parameter checked, or each problem under the parameter's name. With
     /// `blank_is_absent` (a form's untouched field) an empty parameter means no filter; without,
     /// it is refused like any other bad value.
-    pub fn read(&self, fields: &mut Fields, blank_is_absent: bool) -> Search {
+    pub fn read(&self, blank_is_absent: bool) -> Result<Search, Vec<FieldError>> {
+        let mut fields = Fields::default();
         let given = |value: Option<&str>| -> Option<String> {
             let value = value?;
             let blank = value.trim().is_empty();
             (!(blank && blank_is_absent)).then(|| value.to_owned())
         };
-        let mut uuid = |field: &str, value: Option<String>| {
-            value.and_then(|v| {
-                Uuid::try_parse(v.trim())
-                    .map_err(|_| fields.error(field, format!("`{v}` is not a UUID")))
-                    .ok()
+        let uuid = |fields: &mut Fields, field: &str, value: Option<String>| {
+            value.map(|v| {
+                let id = Uuid::try_parse(v.trim()).map_err(|_| format!("`{v}` is not a UUID"));
+                fields.check(field, id)
             })
         };
-        let piece = uuid("piece", given(self.piece));
-        let assignee = uuid("assignee", given(self.assignee));
-        let status = given(self.status).and_then(|s| {
-            s.trim()
-                .parse::<Status>()
-                .map_err(|e| fields.error("status", e.to_string()))
-                .ok()
-        });
+        let piece = uuid(&mut fields, "piece", given(self.piece));
+        let assignee = uuid(&mut fields, "assignee", given(self.assignee));
+        let status = given(self.status).map(|s| fields.parse::<Status>("status", s.trim()));
         let words = given(self.q).map(|q| fields.text("q", &q, limits::SEARCH));
-        let verdict_from = given(self.verdict_from).and_then(|d| day(fields, "verdict_from", &d));
-        let verdict_to = given(self.verdict_to).and_then(|d| day(fields, "verdict_to", &d));
-        if let (Some(from), Some(to)) = (verdict_from, verdict_to)
+        let verdict_from = given(self.verdict_from).map(|d| day(&mut fields, "verdict_from", &d));
+        let verdict_to = given(self.verdict_to).map(|d| day(&mut fields, "verdict_to", &d));
+        let ends = (
+            verdict_from.as_ref().and_then(Checked::peek),
+            verdict_to.as_ref().and_then(Checked::peek),
+        );
+        if let (Some(from), Some(to)) = ends
             && from > to
         {
             fields.error(
@@ -85,48 +84,44 @@ impl SearchFields<'_> {
                 format!("is {to}, before verdict_from ({from}): no day is in that range"),
             );
         }
-        let limit = given(self.limit).and_then(|n| match n.trim().parse::<i64>() {
-            Ok(n) if (1..=limits::PAGE_SIZE).contains(&n) => Some(n),
-            _ => {
-                fields.error(
-                    "limit",
-                    format!("must be a whole number from 1 to {}", limits::PAGE_SIZE),
-                );
-                None
-            }
+        let limit = given(self.limit).map(|n| {
+            let n = match n.trim().parse::<i64>() {
+                Ok(n) if (1..=limits::PAGE_SIZE).contains(&n) => Ok(n),
+                _ => Err(format!(
+                    "must be a whole number from 1 to {}",
+                    limits::PAGE_SIZE
+                )),
+            };
+            fields.check("limit", n)
         });
-        let after = given(self.cursor).and_then(|c| {
-            After::decode(c.trim()).or_else(|| {
-                fields.error(
-                    "cursor",
-                    "is not a page of this search; use `next_cursor` from the previous page, or start again from the first page",
-                );
-                None
-            })
+        let after = given(self.cursor).map(|c| {
+            let after = After::decode(c.trim()).ok_or_else(|| {
+                "is not a page of this search; use `next_cursor` from the previous page, or start again from the first page".to_owned()
+            });
+            fields.check("cursor", after)
         });
-        Search {
-            piece,
-            status,
-            assignee,
+        let valid = fields.finish()?;
+        Ok(Search {
+            piece: valid.open_sent(piece),
+            status: valid.open_sent(status),
+            assignee: valid.open_sent(assignee),
             words,
-            verdict_from,
-            verdict_to,
-            limit,
-            after,
-        }
+            verdict_from: valid.open_sent(verdict_from),
+            verdict_to: valid.open_sent(verdict_to),
+            limit: valid.open_sent(limit),
+            after: valid.open_sent(after),
+        })
     }
 }
 
 /// A calendar day, `2019-03-12`.
-fn day(fields: &mut Fields, field: &str, value: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d")
+fn day(fields: &mut Fields, field: &str, value: &str) -> Checked<NaiveDate> {
+    let day = NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d")
         .ok()
         // `%Y` takes signed years of any length; Postgres and people use four digits.
         .filter(|d| (0..=9999).contains(&d.year()))
-        .or_else(|| {
-            fields.error(field, format!("`{value}` is not a date such as 2019-03-12"));
-            None
-        })
+        .ok_or_else(|| format!("`{value}` is not a date such as 2019-03-12"));
+    fields.check(field, day)
 }
 
 #[cfg(test)]
@@ -134,10 +129,8 @@ mod tests {
     use super::*;
 
     fn named(search: SearchFields, blank_is_absent: bool) -> Vec<String> {
-        let mut fields = Fields::default();
-        search.read(&mut fields, blank_is_absent);
-        fields
-            .finish()
+        search
+            .read(blank_is_absent)
             .err()
             .unwrap_or_default()
             .into_iter()
@@ -162,6 +155,12 @@ mod tests {
             ["verdict_from", "verdict_to"]
         );
         assert_eq!(named(search("+20000-01-01", ""), true), ["verdict_from"]);
+        // The range is checked whatever else is wrong, so one answer names every problem.
+        let reversed_and_more = SearchFields {
+            status: Some("done"),
+            ..search("2019-03-02", "2019-03-01")
+        };
+        assert_eq!(named(reversed_and_more, false), ["status", "verdict_to"]);
     }
 
     #[test]

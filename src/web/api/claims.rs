@@ -2,7 +2,7 @@ use super::answers::ClaimAnswer;
 use super::present;
 use crate::domain::fields::{Fields, limits};
 use crate::domain::roles::Action;
-use crate::input::changes::{Asking, ChangeFields};
+use crate::input::changes::{Asking, Assignee, ChangeFields};
 use crate::input::search::SearchFields;
 use crate::store::claims::ClaimChanges;
 use crate::store::search::{SearchPage, Similar};
@@ -35,7 +35,6 @@ async fn list(
     limit: Option<&str>,
     cursor: Option<&str>,
 ) -> Result<Json<SearchPage>, AppError> {
-    let mut fields = Fields::default();
     let search = SearchFields {
         piece,
         status,
@@ -46,8 +45,8 @@ async fn list(
         limit,
         cursor,
     }
-    .read(&mut fields, false);
-    fields.finish().map_err(AppError::invalid)?;
+    .read(false)
+    .map_err(AppError::invalid)?;
     let filter = search.filter(DEFAULT_PAGE);
     Ok(Json(store::search::find(&mut db, &filter).await?))
 }
@@ -80,15 +79,15 @@ struct ChangesInput {
 
 impl ChangesInput {
     fn validate(self) -> Result<ClaimChanges, AppError> {
-        // JSON has already read the assignee as an id (or null).
-        let assignee = self.assignee.map(|a| a.map(|id| id.to_string()));
         let sent = ChangeFields {
             status: self.status.as_deref(),
             reason: self.reason.as_deref(),
             summary: self.summary.as_deref(),
             claimant: self.claimant.as_deref(),
             priority: self.priority.as_deref(),
-            assignee: assignee.as_ref().map(Option::as_deref),
+            assignee: self
+                .assignee
+                .map(|a| a.map_or(Assignee::Nobody, Assignee::Id)),
         };
         sent.validate(Fields::default(), Asking::Any)
             .map_err(AppError::invalid)

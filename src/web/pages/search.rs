@@ -4,7 +4,6 @@
 //! (`tests/api/queries.rs` counts them).
 use super::home::{ClaimLine, names};
 use super::{Layout, render};
-use crate::domain::fields::Fields;
 use crate::domain::workflow::Status;
 use crate::input::search::SearchFields;
 use crate::store;
@@ -61,9 +60,7 @@ impl ClaimQuery {
     }
 
     fn read(input: SearchFields) -> Result<ClaimQuery, AppError> {
-        let mut fields = Fields::default();
-        let search = input.read(&mut fields, true);
-        fields.finish().map_err(AppError::invalid)?;
+        let search = input.read(true).map_err(AppError::invalid)?;
         Ok(ClaimQuery {
             piece: search.piece,
             status: search.status,

@@ -4,7 +4,7 @@ use super::load;
 use super::view::{Sent, Trouble, Typed, page};
 use crate::domain::fields::{Fields, limits};
 use crate::domain::roles::Action;
-use crate::input::changes::{Asking, ChangeFields};
+use crate::input::changes::{Asking, Assignee, ChangeFields};
 use crate::input::evidence::EvidenceFields;
 use crate::store;
 use crate::web::auth::PageUser;
@@ -102,39 +102,60 @@ async fn change_status(
     id: &str,
     form: Protected<StatusForm>,
 ) -> Answer {
-    let mut db = db.connect().await?;
     let form = form.0;
-    let actor = user.may(Action::EditClaim)?;
-    let id = parse_id("claim", id)?;
-    let mut fields = Fields::default();
-    let expected = version(&mut fields, &form.version);
-    let sent = ChangeFields {
-        status: given(&form.status),
-        reason: given(&form.reason),
-        ..ChangeFields::default()
+    let change = ChangeForm {
+        name: "status",
+        action: Action::EditClaim,
+        version: &form.version,
+        seen: &form.seen,
+        sent: ChangeFields {
+            status: given(&form.status),
+            reason: given(&form.reason),
+            ..ChangeFields::default()
+        },
+        asking: Asking::Status,
     };
-    let result = apply_form(&mut db, actor, id, fields, &expected, sent, Asking::Status).await;
     let typed = |t: &mut Typed| {
         t.status = text(&form.status);
         t.reason = text(&form.reason);
     };
-    let sent = Sent::new("status", &form.seen);
-    settle(&user, &csrf, &mut db, id, sent, result, typed).await
+    apply_change(&user, &csrf, db, id, change, typed).await
 }
 
-/// A form's changes checked and applied as the API's are: its field errors, or the store's.
-async fn apply_form(
-    db: &mut Db,
-    actor: Uuid,
-    id: Uuid,
-    fields: Fields,
-    expected: &[i32],
-    sent: ChangeFields<'_>,
+/// What one of the forms that change the claim itself (status, details, assignment) sent.
+struct ChangeForm<'a> {
+    name: &'static str,
+    action: Action,
+    version: &'a Option<String>,
+    seen: &'a Option<String>,
+    sent: ChangeFields<'a>,
     asking: Asking,
-) -> Result<(), AppError> {
-    let changes = sent.validate(fields, asking).map_err(AppError::invalid)?;
-    store::claims::update(db, actor, id, expected, &changes).await?;
-    Ok(())
+}
+
+/// A change form checked as the API's changes are, applied to the version the form was read
+/// at, and answered: back to the claim, or the page again with what was typed.
+async fn apply_change(
+    user: &PageUser,
+    csrf: &CsrfToken,
+    db: DbAfterBody<'_>,
+    id: &str,
+    form: ChangeForm<'_>,
+    typed: impl FnOnce(&mut Typed),
+) -> Answer {
+    let mut db = db.connect().await?;
+    let actor = user.may(form.action)?;
+    let id = parse_id("claim", id)?;
+    let mut fields = Fields::default();
+    let expected = version(&mut fields, form.version);
+    let result = match form.sent.validate(fields, form.asking) {
+        Ok(changes) => store::claims::update(&mut db, actor, id, &expected, &changes)
+            .await
+            .map(drop)
+            .map_err(AppError::from),
+        Err(errors) => Err(AppError::invalid(errors)),
+    };
+    let sent = Sent::new(form.name, form.seen);
+    settle(user, csrf, &mut db, id, sent, result, typed).await
 }
 
 #[derive(FromForm)]
@@ -154,26 +175,26 @@ async fn edit_details(
     id: &str,
     form: Protected<DetailsForm>,
 ) -> Answer {
-    let mut db = db.connect().await?;
     let form = form.0;
-    let actor = user.may(Action::EditClaim)?;
-    let id = parse_id("claim", id)?;
-    let mut fields = Fields::default();
-    let expected = version(&mut fields, &form.version);
-    let sent = ChangeFields {
-        summary: given(&form.summary),
-        claimant: given(&form.claimant),
-        priority: given(&form.priority),
-        ..ChangeFields::default()
+    let change = ChangeForm {
+        name: "details",
+        action: Action::EditClaim,
+        version: &form.version,
+        seen: &form.seen,
+        sent: ChangeFields {
+            summary: given(&form.summary),
+            claimant: given(&form.claimant),
+            priority: given(&form.priority),
+            ..ChangeFields::default()
+        },
+        asking: Asking::Parts,
     };
-    let result = apply_form(&mut db, actor, id, fields, &expected, sent, Asking::Parts).await;
     let typed = |t: &mut Typed| {
         t.summary = text(&form.summary);
         t.claimant = text(&form.claimant);
         t.priority = text(&form.priority);
     };
-    let sent = Sent::new("details", &form.seen);
-    settle(&user, &csrf, &mut db, id, sent, result, typed).await
+    apply_change(&user, &csrf, db, id, change, typed).await
 }
 
 #[derive(FromForm)]
@@ -191,21 +212,21 @@ async fn assign(
     id: &str,
     form: Protected<AssignForm>,
 ) -> Answer {
-    let mut db = db.connect().await?;
     let form = form.0;
-    let actor = user.may(Action::Assign)?;
-    let id = parse_id("claim", id)?;
-    let mut fields = Fields::default();
-    let expected = version(&mut fields, &form.version);
-    // A blank choice unassigns.
-    let sent = ChangeFields {
-        assignee: Some(given(&form.assignee)),
-        ..ChangeFields::default()
+    let change = ChangeForm {
+        name: "assign",
+        action: Action::Assign,
+        version: &form.version,
+        seen: &form.seen,
+        // A blank choice unassigns.
+        sent: ChangeFields {
+            assignee: Some(given(&form.assignee).map_or(Assignee::Nobody, Assignee::Chosen)),
+            ..ChangeFields::default()
+        },
+        asking: Asking::Parts,
     };
-    let result = apply_form(&mut db, actor, id, fields, &expected, sent, Asking::Parts).await;
     let typed = |t: &mut Typed| t.assignee = text(&form.assignee);
-    let sent = Sent::new("assign", &form.seen);
-    settle(&user, &csrf, &mut db, id, sent, result, typed).await
+    apply_change(&user, &csrf, db, id, change, typed).await
 }
 
 #[derive(FromForm)]
