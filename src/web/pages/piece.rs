@@ -310,9 +310,9 @@ async fn add_claim(
     id: &str,
     form: Protected<ClaimForm>,
 ) -> Result<Outcome, AppError> {
+    let actor = user.may(Action::AddClaim)?;
     let mut db = db.connect().await?;
     let typed = form.0;
-    let actor = user.may(Action::AddClaim)?;
     let id = parse_id("piece", id)?;
     let quote = normalise(typed.quote.as_deref().unwrap_or_default());
     let mut errors = Vec::new();

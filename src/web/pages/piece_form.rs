@@ -181,9 +181,9 @@ async fn add_piece(
     db: DbAfterBody<'_>,
     form: Protected<PieceForm<'_>>,
 ) -> Result<Outcome, AppError> {
+    let actor = user.may(Action::AddPiece)?;
     let mut db = db.connect().await?;
     let typed = form.0;
-    let actor = user.may(Action::AddPiece)?;
     // Keep the text as it was pasted, with the piece's own line breaks.
     let body = lines(typed.body);
     let authors = lines(typed.authors);
@@ -279,9 +279,9 @@ async fn save_piece(
     id: &str,
     form: Protected<PieceForm<'_>>,
 ) -> Result<Outcome, AppError> {
+    let actor = user.may(Action::EditPiece)?;
     let mut db = db.connect().await?;
     let typed = form.0;
-    let actor = user.may(Action::EditPiece)?;
     let id = parse_id("piece", id)?;
     let authors = lines(typed.authors);
     let version: Option<i32> = typed.version.and_then(|v| v.trim().parse().ok());

@@ -142,8 +142,9 @@ async fn apply_change(
     form: ChangeForm<'_>,
     typed: impl FnOnce(&mut Typed),
 ) -> Answer {
-    let mut db = db.connect().await?;
+    // A role that may not is refused before a connection is taken for it.
     let actor = user.may(form.action)?;
+    let mut db = db.connect().await?;
     let id = parse_id("claim", id)?;
     let mut fields = Fields::default();
     let expected = version(&mut fields, form.version);
@@ -247,9 +248,9 @@ async fn add_evidence(
     id: &str,
     form: Protected<EvidenceForm>,
 ) -> Answer {
+    let actor = user.may(Action::AddEvidence)?;
     let mut db = db.connect().await?;
     let form = form.0;
-    let actor = user.may(Action::AddEvidence)?;
     let id = parse_id("claim", id)?;
     let (url, title) = (text(&form.url), text(&form.title));
     let sent = EvidenceFields {
@@ -288,8 +289,8 @@ async fn remove_evidence(
     evidence: &str,
     _form: Protected<TokenField<'_>>,
 ) -> Answer {
-    let mut db = db.connect().await?;
     let actor = user.may(Action::RemoveEvidence)?;
+    let mut db = db.connect().await?;
     let id = parse_id("claim", id)?;
     let evidence = parse_id("evidence", evidence)?;
     // Only this claim's evidence is removed from this claim's page.
@@ -328,9 +329,9 @@ async fn add_note(
     id: &str,
     form: Protected<NoteForm>,
 ) -> Answer {
+    let actor = user.may(Action::AddNote)?;
     let mut db = db.connect().await?;
     let form = form.0;
-    let actor = user.may(Action::AddNote)?;
     let id = parse_id("claim", id)?;
     let mut fields = Fields::default();
     // Markdown as written: indentation and line breaks carry meaning.
@@ -362,9 +363,9 @@ async fn sign_off(
     id: &str,
     form: Protected<SignOffForm>,
 ) -> Answer {
+    let actor = user.may(Action::SignOff)?;
     let mut db = db.connect().await?;
     let form = form.0;
-    let actor = user.may(Action::SignOff)?;
     let id = parse_id("claim", id)?;
     let mut fields = Fields::default();
     let expected = version(&mut fields, &form.version);
