@@ -193,21 +193,30 @@ fn hex_bytes(key: &str) -> Option<Vec<u8>> {
 }
 
 /// Reads the cookie secret, or makes one: 64 random bytes, hex-encoded, in a file only its owner
-/// can read. `create_new` settles a race between instances starting at once.
+/// can read. Instances (and test apps) starting at once race to make it: the key is written whole
+/// to a file of this process's own, then linked into place, which fails if another got there
+/// first, so no one ever reads a file that is still being written.
 fn load_or_create_secret(path: &Path) -> std::io::Result<String> {
     let mut bytes = [0u8; 64];
     getrandom::fill(&mut bytes).map_err(|e| std::io::Error::other(e.to_string()))?;
     let key: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    match std::fs::OpenOptions::new()
+    let mut draft_name = path.as_os_str().to_owned();
+    draft_name.push(format!(".{}.draft", uuid::Uuid::new_v4()));
+    let draft = Path::new(&draft_name);
+    let written = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .mode(0o600)
-        .open(path)
-    {
-        Ok(mut file) => {
+        .open(draft)
+        .and_then(|mut file| {
             file.write_all(key.as_bytes())?;
-            Ok(key)
-        }
+            file.sync_all()
+        })
+        .and_then(|()| std::fs::hard_link(draft, path));
+    // The draft is only a name for the same file now, or a failed attempt: either way it goes.
+    let _ = std::fs::remove_file(draft);
+    match written {
+        Ok(()) => Ok(key),
         Err(error) if error.kind() == ErrorKind::AlreadyExists => {
             Ok(std::fs::read_to_string(path)?.trim().to_owned())
         }
@@ -234,6 +243,39 @@ mod tests {
             0o600
         );
         assert_eq!(load_or_create_secret(&path).unwrap(), first);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn instances_starting_at_once_all_read_the_one_whole_key_that_was_made() {
+        // The CI failure of 5 December 2026: test apps starting together in a fresh clone, one
+        // reading `.factdesk-secret` between another's creating it and writing it.
+        let dir = std::env::temp_dir().join(format!("factdesk-secret-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir(&dir).unwrap();
+        for round in 0..20 {
+            let path = dir.join(format!("secret-{round}"));
+            let start = std::sync::Barrier::new(8);
+            let keys: Vec<String> = std::thread::scope(|scope| {
+                let starters: Vec<_> = (0..8)
+                    .map(|_| {
+                        scope.spawn(|| {
+                            start.wait();
+                            load_or_create_secret(&path).unwrap()
+                        })
+                    })
+                    .collect();
+                starters.into_iter().map(|s| s.join().unwrap()).collect()
+            });
+            assert!(
+                keys.iter().all(|key| key.len() == 128 && *key == keys[0]),
+                "{keys:?}"
+            );
+        }
+        let left: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(left.len(), 20, "no draft is left behind: {left:?}");
         std::fs::remove_dir_all(dir).unwrap();
     }
 
