@@ -22,7 +22,7 @@ pub fn rocket(config: Config) -> Rocket<Build> {
         store::password_checks::WAIT,
     );
     let hub = web::live::Hub::new(&config.settings.database_url, pool.clone());
-    rocket::custom(config.figment)
+    let rocket = rocket::custom(config.figment)
         .manage(pool)
         .manage(hub)
         .manage(checks)
@@ -36,5 +36,12 @@ pub fn rocket(config: Config) -> Rocket<Build> {
         .mount("/", web::live::routes())
         .mount("/", web::api::claimreview::public_routes())
         .mount("/api/v1", web::api::routes())
-        .register("/", web::error::catchers())
+        // Each address's errors are answered by the catcher registered nearest it: a page
+        // everywhere, but problem documents where machines call.
+        .register("/", web::pages::catchers());
+    web::error::MACHINE_ADDRESSES
+        .into_iter()
+        .fold(rocket, |rocket, base| {
+            rocket.register(base, web::error::catchers())
+        })
 }

@@ -24,9 +24,47 @@ named_values!(EventKind, "event kind", {
     SignoffVoided => "signoff_voided", "Sign-off voided";
 });
 
+impl EventKind {
+    /// What the event did, as a history says it after the name of who did it ("added
+    /// evidence"). The one phrase book: the claim page's history and the live news both start
+    /// from it. An edit names its field.
+    pub fn phrase(self, field: Option<&str>) -> String {
+        match self {
+            EventKind::Created => "added the claim".to_owned(),
+            EventKind::Edited => match field {
+                Some("assignee") => "changed who the claim is assigned to".to_owned(),
+                Some(field) => format!("changed the {field}"),
+                None => "edited the claim".to_owned(),
+            },
+            EventKind::StatusChanged => "changed the status".to_owned(),
+            EventKind::EvidenceAdded => "added evidence".to_owned(),
+            EventKind::EvidenceRemoved => "removed evidence".to_owned(),
+            EventKind::NoteAdded => "added a note".to_owned(),
+            EventKind::SignedOff => "signed the verdict off".to_owned(),
+            EventKind::SignoffVoided => "voided the sign-off".to_owned(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::EventKind;
+
+    #[test]
+    fn every_kind_has_a_phrase_to_follow_a_name_and_an_edit_names_its_field() {
+        for kind in EventKind::ALL {
+            let phrase = kind.phrase(None);
+            assert!(phrase.starts_with(char::is_lowercase), "{kind:?}: {phrase}");
+        }
+        assert_eq!(
+            EventKind::Edited.phrase(Some("summary")),
+            "changed the summary"
+        );
+        assert_eq!(
+            EventKind::Edited.phrase(Some("assignee")),
+            "changed who the claim is assigned to"
+        );
+    }
 
     #[test]
     fn every_kind_reads_back_from_its_stored_name() {

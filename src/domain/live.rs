@@ -13,25 +13,17 @@ pub fn describe(
 ) -> String {
     let status = |value: Option<&str>| value.and_then(|value| value.parse::<Status>().ok());
     match kind {
-        EventKind::Created => format!("{actor} added the claim"),
         EventKind::StatusChanged => match (status(from), status(to)) {
             (_, Some(to)) if to.is_verdict() => format!("{actor} set the verdict: {}", to.label()),
             (Some(from), Some(to)) if from.is_verdict() => {
                 format!("{actor} reopened the verdict: {}", to.label())
             }
             (_, Some(to)) => format!("{actor} set the status: {}", to.label()),
-            _ => format!("{actor} changed the status"),
+            _ => format!("{actor} {}", kind.phrase(field)),
         },
-        EventKind::Edited => match field {
-            Some("assignee") => format!("{actor} changed who the claim is assigned to"),
-            Some(field) => format!("{actor} changed the {field}"),
-            None => format!("{actor} edited the claim"),
-        },
-        EventKind::EvidenceAdded => format!("{actor} added evidence"),
-        EventKind::EvidenceRemoved => format!("{actor} removed evidence"),
-        EventKind::NoteAdded => format!("{actor} added a note"),
-        EventKind::SignedOff => format!("{actor} signed the verdict off"),
+        // The sign-off is voided by someone's change, not by a decision of theirs to void it.
         EventKind::SignoffVoided => format!("{actor}'s change voided the sign-off"),
+        _ => format!("{actor} {}", kind.phrase(field)),
     }
 }
 

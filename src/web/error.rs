@@ -2,8 +2,12 @@
 //!
 //! Policy: store functions return `StoreError`; handlers turn it into `AppError` with `?`. Each
 //! case has its status; database failures answer 503 when the database is unreachable and 500
-//! otherwise, with the cause logged and never shown. Every error answer is
-//! `application/problem+json` (RFC 9457).
+//! otherwise, with the cause logged and never shown.
+//!
+//! An error, whether a handler's or a guard's, leaves its problem with the request and fails
+//! with its status; Rocket then calls the catcher registered for the address. The ones here,
+//! registered where the API and the machine endpoints are mounted, answer
+//! `application/problem+json` (RFC 9457); the pages register their own, which answer a page.
 use crate::domain::fields::FieldError;
 use crate::domain::workflow::{SignOffError, TransitionError};
 use crate::store::StoreError;
@@ -158,9 +162,11 @@ impl AppError {
 }
 
 impl<'r> Responder<'r, 'static> for AppError {
+    /// Left for the catcher of the address, which answers in the form its callers read.
     fn respond_to(self, request: &'r Request<'_>) -> response::Result<'static> {
         self.log(request);
-        self.problem().respond_to(request)
+        fail_guard(request, self.problem());
+        Err(self.status())
     }
 }
 
@@ -216,18 +222,8 @@ impl Problem {
     }
 }
 
-/// Machines get JSON; people get a page in the site's layout.
-fn wants_json(request: &Request<'_>) -> bool {
-    let path = request.uri().path();
-    path.starts_with("/api/")
-        || ["/healthz", "/readyz", "/claimreview.json"].contains(&path.as_str())
-}
-
 impl<'r> Responder<'r, 'static> for Problem {
-    fn respond_to(self, request: &'r Request<'_>) -> response::Result<'static> {
-        if !wants_json(request) {
-            return self.respond_as_page(request);
-        }
+    fn respond_to(self, _: &'r Request<'_>) -> response::Result<'static> {
         let body = serde_json::to_vec(&self).map_err(|_| Status::InternalServerError)?;
         let mut response = Response::build();
         response
@@ -241,52 +237,19 @@ impl<'r> Responder<'r, 'static> for Problem {
     }
 }
 
-#[derive(askama::Template)]
-#[template(path = "errors/error.html")]
-struct ErrorPage<'a> {
-    layout: crate::web::pages::Layout<'a>,
-    status: u16,
-    title: &'a str,
-    detail: &'a str,
-}
+/// The problem of a failed guard or handler, kept with the request for the catcher. The last
+/// one left wins: a guard that failed before another route was tried is not the answer.
+struct LeftProblem(std::sync::Mutex<Option<Problem>>);
 
-impl Problem {
-    /// The page version: someone not signed in is sent to sign in; anything else is explained
-    /// in the site's layout, with a way back.
-    fn respond_as_page(self, request: &Request<'_>) -> response::Result<'static> {
-        if self.status == Status::Unauthorized.code {
-            return rocket::response::Redirect::to("/login").respond_to(request);
-        }
-        let layout = crate::web::pages::Layout {
-            title: &self.title,
-            user: None,
-            csrf_token: "",
-            live: None,
-        };
-        let page = ErrorPage {
-            layout,
-            status: self.status,
-            title: &self.title,
-            detail: &self.detail,
-        };
-        let html = askama::Template::render(&page).map_err(|_| Status::InternalServerError)?;
-        let mut response =
-            Response::build_from(rocket::response::content::RawHtml(html).respond_to(request)?);
-        response
-            .status(Status::new(self.status))
-            .header(Header::new("Cache-Control", "no-store"));
-        for (name, value) in self.headers {
-            response.header(Header::new(name, value));
-        }
-        response.ok()
-    }
+fn left_problem<'r>(request: &'r Request<'_>) -> &'r LeftProblem {
+    request.local_cache(|| LeftProblem(std::sync::Mutex::new(None)))
 }
-
-/// A request guard that fails leaves its problem here, so the catcher can answer with it.
-pub(crate) struct GuardProblem(pub Option<Problem>);
 
 pub(crate) fn fail_guard(request: &Request<'_>, problem: Problem) {
-    request.local_cache(|| GuardProblem(Some(problem)));
+    *left_problem(request)
+        .0
+        .lock()
+        .unwrap_or_else(|e| e.into_inner()) = Some(problem);
 }
 
 /// Fails a request guard with `error`. The catcher answers it, not AppError's responder, so the
@@ -301,10 +264,24 @@ pub(crate) fn refuse_request<T>(
     rocket::outcome::Outcome::Error((status, ()))
 }
 
-#[catch(default)]
-fn default_catcher(status: Status, request: &Request<'_>) -> Problem {
-    if let Some(problem) = &request.local_cache(|| GuardProblem(None)).0 {
-        return problem.clone();
+/// Who reads an answer the catchers make: only the wording of "nothing here" differs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Reader {
+    Machine,
+    Person,
+}
+
+/// The problem a catcher answers with: the one a guard or handler left, or else one for the
+/// status Rocket reached on its own (no route, a method the address does not take, a request it
+/// could not read).
+pub(crate) fn caught(status: Status, request: &Request<'_>, reader: Reader) -> Problem {
+    let left = left_problem(request)
+        .0
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .take();
+    if let Some(problem) = left {
+        return problem;
     }
     // Rocket 0.5 answers 404 too when the address exists but not for this method.
     if status == Status::NotFound {
@@ -322,7 +299,7 @@ fn default_catcher(status: Status, request: &Request<'_>) -> Problem {
         }
     }
     let detail = match status.code {
-        404 if !wants_json(request) => "there is no page at this address".to_owned(),
+        404 if reader == Reader::Person => "there is no page at this address".to_owned(),
         404 => format!(
             "there is nothing at {} {}; the API lives under /api/v1",
             request.method(),
@@ -340,6 +317,11 @@ fn default_catcher(status: Status, request: &Request<'_>) -> Problem {
             .to_owned(),
     };
     Problem::new(status, detail)
+}
+
+#[catch(default)]
+fn problem_catcher(status: Status, request: &Request<'_>) -> Problem {
+    caught(status, request, Reader::Machine)
 }
 
 /// The methods of the routes whose path matches the request's, when its own method is not one of
@@ -386,9 +368,13 @@ fn allowed_methods(request: &Request<'_>) -> Vec<&'static str> {
         .collect()
 }
 
+/// The catchers of the addresses machines call: the API and the health and feed endpoints.
 pub fn catchers() -> Vec<Catcher> {
-    catchers![default_catcher]
+    catchers![problem_catcher]
 }
+
+/// Where [`catchers`] are registered; every other address is a page's (`pages::catchers`).
+pub const MACHINE_ADDRESSES: [&str; 4] = ["/api", "/healthz", "/readyz", "/claimreview.json"];
 
 #[cfg(test)]
 mod tests {

@@ -2,19 +2,20 @@
 //! the signed-in person, and the claims changed most recently (filtered by status and assignee).
 //! A fixed number of queries, whatever the number of pieces and claims; the pieces come a page
 //! at a time, with the counts their claims' changes keep.
-use super::search::{ClaimQuery, assignee_choices, status_choices};
+use super::claim_list::{
+    Choice, ClaimLine, assignee_choices, names, read_filters, search_href, status_choices,
+};
 use super::{Layout, render};
 use crate::domain::dates::Shown;
 use crate::domain::fields::Fields;
-use crate::domain::headline::Fragment;
 use crate::domain::workflow::Status;
 use crate::input::page::Paging;
+use crate::input::search::{Search, SearchFields};
 use crate::store;
 use crate::store::claims::Claim;
 use crate::store::listing::ClaimFilter;
 use crate::store::live::Scope;
 use crate::store::pieces::PieceSummary;
-use crate::store::users::User;
 use crate::web::auth::PageUser;
 use crate::web::csrf::CsrfToken;
 use crate::web::error::AppError;
@@ -23,7 +24,6 @@ use crate::web::live::live_url;
 use askama::Template;
 use rocket::response::content::RawHtml;
 use rocket::{Route, get, routes};
-use std::collections::HashMap;
 use uuid::Uuid;
 
 /// How many pieces the desk lists at a time, newest publication first; older ones a page on.
@@ -36,56 +36,10 @@ const RECENT: i64 = 20;
 /// costs what anyone's does (100 of each made a 160 KB page at a third of the speed).
 const MINE: i64 = 20;
 
-/// A claim as a line in a list: what it says, where, its status in words, who has it.
-pub(super) struct ClaimLine {
-    pub id: Uuid,
-    pub piece_id: Uuid,
-    pub piece_title: String,
-    /// The status's wire name (for the badge's class) and its label (the text that says it).
-    pub status: &'static str,
-    pub status_label: &'static str,
-    /// The summary, or the quote when there is none yet.
-    pub text: String,
-    pub assignee: Option<String>,
-    pub changed: Shown,
-    /// In search results with words: `text` as fragments, the matched ones flagged (the
-    /// template escapes each, then marks the matched ones).
-    pub headline: Option<Vec<Fragment>>,
-}
-
-impl ClaimLine {
-    pub fn of(claim: Claim, names: &HashMap<Uuid, &str>) -> ClaimLine {
-        let status = claim.status;
-        let text = if claim.summary.trim().is_empty() {
-            claim.selector.exact
-        } else {
-            claim.summary
-        };
-        ClaimLine {
-            id: claim.id,
-            piece_id: claim.piece_id,
-            piece_title: claim.piece_title,
-            status: status.as_str(),
-            status_label: status.label(),
-            text,
-            assignee: claim
-                .assignee
-                .map(|id| names.get(&id).map_or("someone", |n| n).to_owned()),
-            changed: Shown::of(claim.updated_at),
-            headline: None,
-        }
-    }
-}
-
 /// A link to every open claim of one status assigned to me.
 struct MoreMine {
     label: &'static str,
     href: String,
-}
-
-/// Ids to names, for everyone who may be named on a page.
-pub(super) fn names(users: &[User]) -> HashMap<Uuid, &str> {
-    users.iter().map(|u| (u.id, u.name.as_str())).collect()
 }
 
 /// One piece on the desk, with its progress.
@@ -140,8 +94,8 @@ struct DeskPage<'a> {
     /// The open statuses whose list of my claims was cut at `MINE`.
     mine_more: Vec<MoreMine>,
     recent: Vec<ClaimLine>,
-    statuses: Vec<super::search::Choice>,
-    assignees: Vec<super::search::Choice>,
+    statuses: Vec<Choice>,
+    assignees: Vec<Choice>,
     filtered: bool,
     /// The desk's next page of (older) pieces, and its first page when this is not it.
     older_pieces: Option<String>,
@@ -157,7 +111,11 @@ async fn home(
     assignee: Option<&str>,
     pieces: Option<&str>,
 ) -> Result<RawHtml<String>, AppError> {
-    let query = ClaimQuery::parse(None, status, assignee, None, None)?;
+    let query = read_filters(SearchFields {
+        status,
+        assignee,
+        ..SearchFields::default()
+    })?;
     let mut fields = Fields::default();
     let paging = Paging::read(&mut fields, None, pieces, PIECES);
     fields.finish().map_err(AppError::invalid)?;
@@ -188,9 +146,9 @@ async fn home(
 
     let names = names(&users);
     // Where a list was cut short, a link to all of it: the search, filtered to me.
-    let all_mine = ClaimQuery {
+    let all_mine = Search {
         assignee: Some(me),
-        ..ClaimQuery::default()
+        ..Search::default()
     };
     let mine_more: Vec<MoreMine> = [
         (Status::Unchecked, &unchecked),
@@ -200,7 +158,7 @@ async fn home(
     .filter(|(_, page)| page.next_cursor.is_some())
     .map(|(status, _)| MoreMine {
         label: status.label(),
-        href: all_mine.href(Some(status), None),
+        href: search_href(&all_mine, Some(status), None),
     })
     .collect();
     let mut mine: Vec<Claim> = unchecked

@@ -1,6 +1,9 @@
 //! Server-rendered pages (askama templates, compiled in and escaped by default).
 mod checks;
 mod claim;
+mod claim_list;
+mod error_page;
+mod form_answer;
 mod home;
 mod piece;
 mod piece_form;
@@ -13,6 +16,8 @@ use askama::Template;
 use rocket::http::ContentType;
 use rocket::response::content::RawHtml;
 use rocket::{Route, get, routes};
+
+pub use error_page::catchers;
 
 /// What the base layout needs on every page.
 pub struct Layout<'a> {

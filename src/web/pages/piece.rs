@@ -19,10 +19,9 @@ use crate::web::csrf::{CsrfToken, Protected};
 use crate::web::error::AppError;
 use crate::web::guards::{Db, DbAfterBody, parse_id};
 use crate::web::live::live_url;
+use crate::web::pages::form_answer::{FormAnswer, answer};
 use askama::Template;
 use rocket::form::FromForm;
-use rocket::http::Status as HttpStatus;
-use rocket::response::Redirect;
 use rocket::response::content::RawHtml;
 use rocket::{Route, get, post, routes};
 use std::collections::HashMap;
@@ -202,7 +201,7 @@ async fn show(
         store::users::list(conn),
     )?;
     let live = live_url(Scope::Piece(id), latest);
-    let names = super::home::names(&users);
+    let names = super::claim_list::names(&users);
 
     let claims: Vec<ClaimView> = detail.claims.iter().map(|c| view(c, &names)).collect();
     let spans: Vec<Span<usize>> = detail
@@ -298,10 +297,6 @@ fn given(value: &Option<String>) -> Option<&str> {
     value.as_deref().filter(|v| !v.trim().is_empty())
 }
 
-/// 303 to the piece with the new claim marked, or the page again (422) with what was typed and
-/// what is wrong.
-type Outcome = Result<Redirect, (HttpStatus, RawHtml<String>)>;
-
 #[post("/pieces/<id>/claims", data = "<form>")]
 async fn add_claim(
     user: PageUser,
@@ -309,7 +304,7 @@ async fn add_claim(
     db: DbAfterBody<'_>,
     id: &str,
     form: Protected<ClaimForm>,
-) -> Result<Outcome, AppError> {
+) -> FormAnswer {
     let actor = user.may(Action::AddClaim)?;
     let mut db = db.connect().await?;
     let typed = form.0;
@@ -334,7 +329,7 @@ async fn add_claim(
         summary: given(&typed.summary),
         priority: given(&typed.priority),
     };
-    let result = match (fields.validate(), errors.is_empty()) {
+    let created = match (fields.validate(), errors.is_empty()) {
         (Ok(new), true) => store::claims::create(&mut db, actor, id, &new)
             .await
             .map_err(AppError::from),
@@ -344,18 +339,15 @@ async fn add_claim(
             Err(AppError::invalid(more))
         }
     };
-    match result {
-        Ok(claim) => Ok(Ok(Redirect::to(format!(
-            "/pieces/{id}?added={}#claim-{}",
-            claim.id, claim.id
-        )))),
-        Err(AppError::Validation(_, errors)) => {
-            let add = AddClaim { typed, errors };
-            let page = show(&user, &csrf, &mut db, id, None, &add).await?;
-            Ok(Err((HttpStatus::UnprocessableEntity, page)))
-        }
-        Err(other) => Err(other),
-    }
+    let to = created.map(|claim| format!("/pieces/{id}?added={}#claim-{}", claim.id, claim.id));
+    answer(to, async |refused| {
+        let errors = match refused {
+            AppError::Validation(_, errors) => errors,
+            other => return Err(other),
+        };
+        show(&user, &csrf, &mut db, id, None, &AddClaim { typed, errors }).await
+    })
+    .await
 }
 
 pub fn routes() -> Vec<Route> {

@@ -14,13 +14,11 @@ use crate::web::auth::PageUser;
 use crate::web::csrf::{CsrfToken, Protected};
 use crate::web::error::AppError;
 use crate::web::guards::{Db, DbAfterBody, parse_id};
+use crate::web::pages::form_answer::{FormAnswer, answer};
 use askama::Template;
 use chrono::SecondsFormat;
 use rocket::form::FromForm;
-use rocket::http::Status;
-use rocket::response::Redirect;
 use rocket::response::content::RawHtml;
-use rocket::response::status::Custom;
 use rocket::{Route, get, post, routes};
 use uuid::Uuid;
 
@@ -153,9 +151,6 @@ fn new_piece(user: PageUser, csrf: CsrfToken) -> Result<RawHtml<String>, AppErro
     form_page(&user, &csrf, None, &typed, ("", ""), Vec::new())
 }
 
-/// 303 to the piece, or the form again (422, or 412 for a stale edit) with what was typed.
-type Outcome = Result<Redirect, Custom<RawHtml<String>>>;
-
 /// An optional field left empty in the form was not given.
 fn optional(value: Option<&str>) -> Option<&str> {
     value.filter(|v| !v.trim().is_empty())
@@ -180,7 +175,7 @@ async fn add_piece(
     csrf: CsrfToken,
     db: DbAfterBody<'_>,
     form: Protected<PieceForm<'_>>,
-) -> Result<Outcome, AppError> {
+) -> FormAnswer {
     let actor = user.may(Action::AddPiece)?;
     let mut db = db.connect().await?;
     let typed = form.0;
@@ -196,16 +191,21 @@ async fn add_piece(
         authors: &names,
         published_at: typed.published_at.unwrap_or_default(),
     };
-    match fields.validate() {
-        Ok(new) => {
-            let piece = store::pieces::create(&mut db, actor, &new).await?;
-            Ok(Ok(Redirect::to(format!("/pieces/{}", piece.piece.id))))
-        }
-        Err(errors) => {
-            let page = form_page(&user, &csrf, None, &typed, (&authors, &body), errors)?;
-            Ok(Err(Custom(Status::UnprocessableEntity, page)))
-        }
-    }
+    let created = match fields.validate() {
+        Ok(new) => store::pieces::create(&mut db, actor, &new)
+            .await
+            .map_err(AppError::from),
+        Err(errors) => Err(AppError::invalid(errors)),
+    };
+    let to = created.map(|created| format!("/pieces/{}", created.piece.id));
+    answer(to, async |refused| {
+        let errors = match refused {
+            AppError::Validation(_, errors) => errors,
+            other => return Err(other),
+        };
+        form_page(&user, &csrf, None, &typed, (&authors, &body), errors)
+    })
+    .await
 }
 
 /// The edit form's fields as the piece has them now.
@@ -278,34 +278,34 @@ async fn save_piece(
     db: DbAfterBody<'_>,
     id: &str,
     form: Protected<PieceForm<'_>>,
-) -> Result<Outcome, AppError> {
+) -> FormAnswer {
     let actor = user.may(Action::EditPiece)?;
     let mut db = db.connect().await?;
     let typed = form.0;
     let id = parse_id("piece", id)?;
     let authors = lines(typed.authors);
     let version: Option<i32> = typed.version.and_then(|v| v.trim().parse().ok());
-    let result = save(&mut db, actor, id, &typed, &author_list(&authors), version).await;
-    let errors = match result {
-        Ok(()) => return Ok(Ok(Redirect::to(format!("/pieces/{id}")))),
-        Err(AppError::Validation(_, errors)) => errors,
-        Err(AppError::PreconditionFailed(message)) => {
-            let page = refused(&user, &csrf, &mut db, id, &typed, message).await?;
-            return Ok(Err(Custom(Status::PreconditionFailed, page)));
-        }
-        Err(other) => return Err(other),
-    };
-    // The form keeps the version it was made on, so that sending it again is still checked.
-    let piece = store::pieces::head(&mut db, id).await?;
-    let editing = Editing {
-        id,
-        version: version.unwrap_or(piece.version),
-        seen: typed.seen.and_then(|s| s.trim().parse().ok()).unwrap_or(0),
-        stale: None,
-        changed: Vec::new(),
-    };
-    let page = form_page(&user, &csrf, Some(editing), &typed, (&authors, ""), errors)?;
-    Ok(Err(Custom(Status::UnprocessableEntity, page)))
+    let saved = save(&mut db, actor, id, &typed, &author_list(&authors), version).await;
+    answer(saved.map(|()| format!("/pieces/{id}")), async |refused| {
+        let errors = match refused {
+            AppError::Validation(_, errors) => errors,
+            AppError::PreconditionFailed(message) => {
+                return refused_as_stale(&user, &csrf, &mut db, id, &typed, message).await;
+            }
+            other => return Err(other),
+        };
+        // The form keeps the version it was made on, so that sending it again is still checked.
+        let piece = store::pieces::head(&mut db, id).await?;
+        let editing = Editing {
+            id,
+            version: version.unwrap_or(piece.version),
+            seen: typed.seen.and_then(|s| s.trim().parse().ok()).unwrap_or(0),
+            stale: None,
+            changed: Vec::new(),
+        };
+        form_page(&user, &csrf, Some(editing), &typed, (&authors, ""), errors)
+    })
+    .await
 }
 
 /// The edit checked as the API checks it, then stored if the piece is still at `version`.
@@ -338,7 +338,7 @@ async fn save(
 
 /// The edit form again after a stale edit: what was typed, the piece's version now, and the
 /// changes made since the form was loaded (history is append-only: those past `seen`).
-async fn refused(
+async fn refused_as_stale(
     user: &PageUser,
     csrf: &CsrfToken,
     db: &mut Db,

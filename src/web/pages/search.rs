@@ -2,15 +2,14 @@
 //! dates and words (full-text, best match first, the matched words marked), with the count at
 //! each status and keyset pagination. Five queries, six with words, whatever the results
 //! (`tests/api/queries.rs` counts them).
-use super::home::{ClaimLine, names};
+use super::claim_list::{
+    Choice, ClaimLine, assignee_choices, names, read_filters, search_href, status_choices,
+};
 use super::{Layout, render};
-use crate::domain::workflow::Status;
 use crate::input::search::SearchFields;
 use crate::store;
-use crate::store::listing::{After, ClaimFilter};
 use crate::store::pieces::Piece;
 use crate::store::search::Hit;
-use crate::store::users::User;
 use crate::web::auth::PageUser;
 use crate::web::csrf::CsrfToken;
 use crate::web::error::AppError;
@@ -27,125 +26,6 @@ const PAGE: i64 = 50;
 /// The newest pieces offered in the piece filter; any other is chosen from its own page
 /// ("Search its claims"), so the form stays small however many pieces there are.
 const PIECE_CHOICES: i64 = 50;
-
-/// A search's filters, read from the query string. An empty parameter (a form's untouched
-/// field) means no filter; anything else must be valid, or the answer is 422 naming it.
-#[derive(Debug, Default, Clone)]
-pub(super) struct ClaimQuery {
-    pub piece: Option<Uuid>,
-    pub status: Option<Status>,
-    pub assignee: Option<Uuid>,
-    pub words: Option<String>,
-    pub verdict_from: Option<NaiveDate>,
-    pub verdict_to: Option<NaiveDate>,
-    pub after: Option<After>,
-}
-
-impl ClaimQuery {
-    pub fn parse(
-        piece: Option<&str>,
-        status: Option<&str>,
-        assignee: Option<&str>,
-        q: Option<&str>,
-        cursor: Option<&str>,
-    ) -> Result<ClaimQuery, AppError> {
-        ClaimQuery::read(SearchFields {
-            piece,
-            status,
-            assignee,
-            q,
-            cursor,
-            ..SearchFields::default()
-        })
-    }
-
-    fn read(input: SearchFields) -> Result<ClaimQuery, AppError> {
-        let search = input.read(true).map_err(AppError::invalid)?;
-        Ok(ClaimQuery {
-            piece: search.piece,
-            status: search.status,
-            assignee: search.assignee,
-            words: search.words,
-            verdict_from: search.verdict_from,
-            verdict_to: search.verdict_to,
-            after: search.after,
-        })
-    }
-
-    pub fn filter(&self, limit: i64) -> ClaimFilter {
-        ClaimFilter {
-            piece: self.piece,
-            status: self.status,
-            assignee: self.assignee,
-            words: self.words.clone(),
-            verdict_from: self.verdict_from,
-            verdict_to: self.verdict_to,
-            limit,
-            after: self.after,
-        }
-    }
-
-    /// The address of this search, on another page (`cursor`) or another status.
-    pub(super) fn href(&self, status: Option<Status>, cursor: Option<&str>) -> String {
-        let mut query = url::form_urlencoded::Serializer::new(String::new());
-        if let Some(status) = status {
-            query.append_pair("status", status.as_str());
-        }
-        if let Some(piece) = self.piece {
-            query.append_pair("piece", &piece.to_string());
-        }
-        if let Some(assignee) = self.assignee {
-            query.append_pair("assignee", &assignee.to_string());
-        }
-        if let Some(words) = &self.words {
-            query.append_pair("q", words);
-        }
-        if let Some(from) = self.verdict_from {
-            query.append_pair("verdict_from", &from.to_string());
-        }
-        if let Some(to) = self.verdict_to {
-            query.append_pair("verdict_to", &to.to_string());
-        }
-        if let Some(cursor) = cursor {
-            query.append_pair("cursor", cursor);
-        }
-        let query = query.finish();
-        if query.is_empty() {
-            "/claims".to_owned()
-        } else {
-            format!("/claims?{query}")
-        }
-    }
-}
-
-/// An option of a filter's `<select>`.
-pub(super) struct Choice {
-    pub value: String,
-    pub label: String,
-    pub selected: bool,
-}
-
-pub(super) fn status_choices(current: Option<Status>) -> Vec<Choice> {
-    Status::ALL
-        .iter()
-        .map(|s| Choice {
-            value: s.as_str().to_owned(),
-            label: s.label().to_owned(),
-            selected: current == Some(*s),
-        })
-        .collect()
-}
-
-pub(super) fn assignee_choices(users: &[User], current: Option<Uuid>) -> Vec<Choice> {
-    users
-        .iter()
-        .map(|u| Choice {
-            value: u.id.to_string(),
-            label: u.name.clone(),
-            selected: current == Some(u.id),
-        })
-        .collect()
-}
 
 fn piece_choices(pieces: &[Piece], current: Option<Uuid>) -> Vec<Choice> {
     pieces
@@ -217,7 +97,7 @@ async fn search(
     verdict_to: Option<&str>,
     cursor: Option<&str>,
 ) -> Result<RawHtml<String>, AppError> {
-    let query = ClaimQuery::read(SearchFields {
+    let query = read_filters(SearchFields {
         piece,
         status,
         assignee,
@@ -246,15 +126,15 @@ async fn search(
             status: s.as_str(),
             label: s.label(),
             count,
-            href: query.href(Some(s), None),
+            href: search_href(&query, Some(s), None),
             current: query.status == Some(s),
         })
         .collect();
     let next_href = page
         .next_cursor
         .as_deref()
-        .map(|c| query.href(query.status, Some(c)));
-    let first_href = query.after.map(|_| query.href(query.status, None));
+        .map(|c| search_href(&query, query.status, Some(c)));
+    let first_href = query.after.map(|_| search_href(&query, query.status, None));
     let layout = Layout {
         title: "Claims",
         user: Some(&user.user),
@@ -295,31 +175,41 @@ pub fn routes() -> Vec<Route> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::workflow::Status;
+    use crate::input::search::Search;
+
+    fn read(status: &str, assignee: &str, q: &str, cursor: &str) -> Result<Search, AppError> {
+        read_filters(SearchFields {
+            status: Some(status),
+            assignee: Some(assignee),
+            q: Some(q),
+            cursor: Some(cursor),
+            ..SearchFields::default()
+        })
+    }
 
     #[test]
     fn empty_parameters_are_no_filter() {
-        let query = ClaimQuery::parse(Some(""), Some(""), Some(" "), Some(""), Some("")).unwrap();
+        let query = read("", " ", "", "").unwrap();
         assert!(query.piece.is_none() && query.status.is_none() && query.assignee.is_none());
         assert!(query.words.is_none() && query.after.is_none());
-        assert_eq!(query.href(None, None), "/claims");
+        assert_eq!(search_href(&query, None, None), "/claims");
     }
 
     #[test]
     fn bad_parameters_are_named() {
-        let Err(AppError::Validation(_, errors)) =
-            ClaimQuery::parse(Some("x"), Some("done"), None, None, Some("y"))
-        else {
+        let Err(AppError::Validation(_, errors)) = read("done", "x", "", "y") else {
             panic!("refused");
         };
         let named: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
-        assert_eq!(named, ["piece", "status", "cursor"]);
+        assert_eq!(named, ["assignee", "status", "cursor"]);
     }
 
     #[test]
     fn links_keep_the_filters_and_encode_the_words() {
-        let query = ClaimQuery::parse(None, None, None, Some("a&b c"), None).unwrap();
+        let query = read("", "", "a&b c", "").unwrap();
         assert_eq!(
-            query.href(Some(Status::False), Some("1.ab")),
+            search_href(&query, Some(Status::False), Some("1.ab")),
             "/claims?status=false&q=a%26b+c&cursor=1.ab"
         );
     }

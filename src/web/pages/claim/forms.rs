@@ -11,19 +11,16 @@ use crate::web::auth::PageUser;
 use crate::web::csrf::{CsrfToken, Protected, TokenField};
 use crate::web::error::AppError;
 use crate::web::guards::{Db, DbAfterBody, parse_id};
+use crate::web::pages::form_answer::{FormAnswer, answer};
 use rocket::form::FromForm;
-use rocket::http::Status as HttpStatus;
-use rocket::response::Redirect;
-use rocket::response::content::RawHtml;
 use rocket::{Route, post, routes};
 use uuid::Uuid;
 
 /// The answer to a form: 303 back to the claim, or the page again saying what was refused.
-type Answer = Result<Result<Redirect, (HttpStatus, RawHtml<String>)>, AppError>;
+type Answer = FormAnswer;
 
-/// What a form's store call came to. Refusals a person can act on (403 of the two-person rule,
-/// 409, 410, 412, 422) show the claim as it is now with the form refilled; anything else is an
-/// error page.
+/// What a form's store call came to: a mendable refusal (`form_answer`) shows the claim as it is
+/// now with the form refilled.
 async fn settle(
     user: &PageUser,
     csrf: &CsrfToken,
@@ -33,33 +30,29 @@ async fn settle(
     result: Result<(), AppError>,
     typed: impl FnOnce(&mut Typed),
 ) -> Answer {
-    let error = match result {
-        Ok(()) => return Ok(Ok(Redirect::to(format!("/claims/{id}")))),
-        Err(error) => error,
-    };
-    let status = error.status();
-    if !matches!(status.code, 403 | 409 | 410 | 412 | 422) {
-        return Err(error);
-    }
-    let message = match &error {
-        AppError::PreconditionFailed(_) => "This claim changed after you opened it; it is shown below as it is now, with what changed and who changed it. What you typed is kept in the form: check it against the claim, then send it again.".to_owned(),
-        other => other.to_string(),
-    };
-    let errors = match &error {
-        AppError::Validation(_, errors) => errors.clone(),
-        _ => Vec::new(),
-    };
-    let loaded = load(db, id).await?;
-    let stale = matches!(error, AppError::PreconditionFailed(_));
-    let trouble = Trouble {
-        status,
-        form: sent.form,
-        message,
-        errors,
-        seen: sent.seen.filter(|_| stale),
-    };
-    let html = page(user, csrf, &loaded, typed, Some(trouble))?;
-    Ok(Err((status, html)))
+    let result = result.map(|()| format!("/claims/{id}"));
+    answer(result, async |error| {
+        let stale = matches!(error, AppError::PreconditionFailed(_));
+        let message = if stale {
+            "This claim changed after you opened it; it is shown below as it is now, with what changed and who changed it. What you typed is kept in the form: check it against the claim, then send it again.".to_owned()
+        } else {
+            error.to_string()
+        };
+        let errors = match &error {
+            AppError::Validation(_, errors) => errors.clone(),
+            _ => Vec::new(),
+        };
+        let loaded = load(db, id).await?;
+        let trouble = Trouble {
+            status: error.status(),
+            form: sent.form,
+            message,
+            errors,
+            seen: sent.seen.filter(|_| stale),
+        };
+        page(user, csrf, &loaded, typed, Some(trouble))
+    })
+    .await
 }
 
 /// Fields of a form arrive as typed; all are optional so that nothing typed is lost to a

@@ -1,4 +1,5 @@
 //! The claim page from what was loaded: its view models, the page itself, and the history in words.
+use super::super::claim_list::Choice;
 use super::Loaded;
 use crate::domain::dates::Shown;
 use crate::domain::fields::FieldError;
@@ -62,12 +63,6 @@ impl Sent {
             seen: seen.as_deref().and_then(|s| s.trim().parse().ok()),
         }
     }
-}
-
-struct Choice {
-    value: String,
-    label: String,
-    selected: bool,
 }
 
 struct EvidenceItem {
@@ -390,16 +385,7 @@ fn describe(event: &Event, name: &impl Fn(Uuid) -> String) -> HistoryItem {
             _ => v.to_owned(),
         })
     };
-    let what = match event.kind {
-        EventKind::Created => "added the claim".to_owned(),
-        EventKind::Edited => format!("changed the {}", field.unwrap_or("claim")),
-        EventKind::StatusChanged => "changed the status".to_owned(),
-        EventKind::EvidenceAdded => "added evidence".to_owned(),
-        EventKind::EvidenceRemoved => "removed evidence".to_owned(),
-        EventKind::NoteAdded => "added a note".to_owned(),
-        EventKind::SignedOff => "signed the verdict off".to_owned(),
-        EventKind::SignoffVoided => "voided the sign-off".to_owned(),
-    };
+    let what = event.kind.phrase(field);
     HistoryItem {
         actor: event.actor.name.clone(),
         at: Shown::of(event.at),
