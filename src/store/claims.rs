@@ -1,11 +1,10 @@
 //! Claims: a quote anchored in a piece, what it asserts, and where its verification stands.
 use super::events::{self, Change};
-use super::evidence::Evidence;
 use super::models::{ClaimRow, NewClaimRow, PieceHead};
-use super::notes::{self, Note};
-use super::pieces::Piece;
+pub use super::records::{Claim, ClaimDetail, Selector};
+use super::records::{Evidence, Note, NoteJson, Piece};
 use super::schema::{claims, pieces, users};
-use super::{Conn, StoreError, StoreResult, pieces as piece_store};
+use super::{Conn, StoreError, StoreResult, from_json, pieces as piece_store};
 use crate::domain::anchor::anchor;
 use crate::domain::history::EventKind;
 use crate::domain::workflow::{
@@ -15,86 +14,7 @@ use crate::domain::workflow::{
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, RunQueryDsl};
-use serde::Serialize;
 use uuid::Uuid;
-
-/// W3C Web Annotation TextQuoteSelector and TextPositionSelector in one (positions in Unicode characters).
-#[derive(Debug, Clone, Serialize)]
-pub struct Selector {
-    pub exact: String,
-    pub prefix: String,
-    pub suffix: String,
-    pub start: i32,
-    pub end: i32,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Claim {
-    pub id: Uuid,
-    pub piece_id: Uuid,
-    pub piece_title: String,
-    pub selector: Selector,
-    pub claimant: String,
-    pub summary: String,
-    pub status: Status,
-    pub status_reason: Option<String>,
-    pub priority: Priority,
-    pub assignee: Option<Uuid>,
-    pub version: i32,
-    pub created_at: DateTime<Utc>,
-    pub created_by: Uuid,
-    pub updated_at: DateTime<Utc>,
-    pub updated_by: Uuid,
-    /// Who set the current verdict, and when (none while there is no verdict).
-    pub verdict_by: Option<Uuid>,
-    pub verdict_at: Option<DateTime<Utc>>,
-    /// Who else signed the verdict off, and when (the two-person rule).
-    pub signed_off_by: Option<Uuid>,
-    pub signed_off_at: Option<DateTime<Utc>>,
-    pub signoff_note: Option<String>,
-}
-
-impl Claim {
-    pub(super) fn from_row(row: ClaimRow, piece_title: String) -> Self {
-        Claim {
-            id: row.id,
-            piece_id: row.piece_id,
-            piece_title,
-            selector: Selector {
-                exact: row.quote_exact,
-                prefix: row.quote_prefix,
-                suffix: row.quote_suffix,
-                start: row.quote_start,
-                end: row.quote_end,
-            },
-            claimant: row.claimant,
-            summary: row.summary,
-            status: row.status,
-            status_reason: row.status_reason,
-            priority: row.priority,
-            assignee: row.assignee_id,
-            version: row.version,
-            created_at: row.created_at,
-            created_by: row.created_by,
-            updated_at: row.updated_at,
-            updated_by: row.updated_by,
-            verdict_by: row.verdict_by,
-            verdict_at: row.verdict_at,
-            signed_off_by: row.signed_off_by,
-            signed_off_at: row.signed_off_at,
-            signoff_note: row.signoff_note,
-        }
-    }
-}
-
-/// A claim with what hangs off it: its current evidence and its notes.
-#[derive(Debug, Clone, Serialize)]
-pub struct ClaimDetail {
-    #[serde(flatten)]
-    pub claim: Claim,
-    pub evidence: Vec<Evidence>,
-    pub notes: Vec<Note>,
-}
 
 /// A validated new claim; `start` picks an occurrence when the quote appears more than once.
 #[derive(Debug, Clone)]
@@ -229,7 +149,7 @@ pub async fn get_with_piece(mut conn: &Conn, id: Uuid) -> StoreResult<(ClaimDeta
         .optional()?
         .ok_or(StoreError::NotFound { kind: "claim", id })?;
     let evidence: Vec<Evidence> = from_json(&evidence)?;
-    let notes: Vec<notes::NoteJson> = from_json(&notes)?;
+    let notes: Vec<NoteJson> = from_json(&notes)?;
     let detail = ClaimDetail {
         claim: Claim::from_row(row, piece.title.clone()),
         evidence,
@@ -245,26 +165,6 @@ diesel::define_sql_function! {
 diesel::define_sql_function! {
     /// The claim's notes with their authors' names as a JSON array, oldest first (migration 000007).
     fn claim_notes_json(claim: diesel::sql_types::Uuid) -> diesel::sql_types::Text;
-}
-
-/// Rows the database wrote as JSON: failing to read them is a fault, like any other row.
-pub(super) fn from_json<T: serde::de::DeserializeOwned>(json: &str) -> StoreResult<T> {
-    serde_json::from_str(json)
-        .map_err(|e| StoreError::Db(diesel::result::Error::DeserializationError(Box::new(e))))
-}
-
-/// A piece's claims in text order, as rows (the caller has the piece's title).
-pub(super) async fn for_piece(mut conn: &Conn, piece: Uuid) -> StoreResult<Vec<ClaimRow>> {
-    Ok(claims::table
-        .filter(claims::piece_id.eq(piece))
-        .order((
-            claims::quote_start.asc(),
-            claims::quote_end.desc(),
-            claims::id.asc(),
-        ))
-        .select(ClaimRow::as_select())
-        .load(&mut conn)
-        .await?)
 }
 
 /// Marks the claim as changed (without a new version: evidence and notes are not edits of the

@@ -1,7 +1,7 @@
 //! API tokens and browser sessions. The secret goes to the client once; only its SHA-256 is
 //! stored, so a copy of the database signs no one in.
+use super::records::User;
 use super::schema::{credentials, users};
-use super::users::User;
 use super::{Conn, StoreResult};
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;

@@ -1,6 +1,7 @@
 //! The append-only history of each claim. Writers call `record` inside the transaction of the
 //! change it describes; the database refuses updates and deletes (see the core migration).
 use super::models::{EventRow, NewEventRow};
+pub use super::records::Actor;
 use super::schema::{events, users};
 use super::{Conn, StoreResult};
 use crate::domain::history::EventKind;
@@ -56,12 +57,6 @@ pub struct Event {
     pub to: Option<String>,
     pub reason: Option<String>,
     pub subject_id: Option<Uuid>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Actor {
-    pub id: Uuid,
-    pub name: String,
 }
 
 /// A claim's history, oldest first.

@@ -3,14 +3,13 @@
 use super::claims;
 use super::events::{self, Change};
 use super::models::NewEvidenceRow;
+pub use super::records::Evidence;
 use super::schema::evidence;
 use super::{Conn, StoreError, StoreResult};
 use crate::domain::history::EventKind;
 use crate::domain::workflow::{Stance, Touches, check_evidence_removal, voids_sign_off};
-use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, RunQueryDsl};
-use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 #[derive(Debug, Clone)]
@@ -21,22 +20,6 @@ pub struct NewEvidence {
     pub stance: Stance,
     pub note: String,
     pub archived_url: Option<String>,
-}
-
-/// Evidence as shown: the removal columns are never part of it, removed evidence is not shown.
-#[derive(Debug, Clone, Serialize, Deserialize, Queryable, Selectable)]
-#[diesel(table_name = evidence, check_for_backend(diesel::pg::Pg))]
-pub struct Evidence {
-    pub id: Uuid,
-    pub claim_id: Uuid,
-    pub url: String,
-    pub title: String,
-    pub publisher: String,
-    pub stance: Stance,
-    pub note: String,
-    pub archived_url: Option<String>,
-    pub added_at: DateTime<Utc>,
-    pub added_by: Uuid,
 }
 
 /// Adds evidence. A signed-off verdict loses its sign-off, as when evidence is removed: the

@@ -1,9 +1,10 @@
 //! Listing claims: the filters every listing, count and search shares, the cursors that page
 //! through them, the newest-changed listing itself and its counts by status.
-use super::claims::Claim;
 use super::models::ClaimRow;
+use super::records::Claim;
 use super::schema::{claims, pieces};
-use super::{Conn, StoreError, StoreResult, search};
+use super::text_search;
+use super::{Conn, StoreError, StoreResult};
 use crate::domain::workflow::Status;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use diesel::prelude::*;
@@ -157,7 +158,8 @@ macro_rules! filtered {
         if let Some(words) = &filter.words {
             // A plain semi-join on the GIN index: words that are all stop words never get here
             // (`search::effective` drops them first), so no `OR` keeps the planner from joining.
-            query = query.filter(schema::claims::id.eq_any($crate::store::search::matching(words)));
+            query = query
+                .filter(schema::claims::id.eq_any($crate::store::text_search::matching(words)));
         }
         query
     }};
@@ -244,7 +246,7 @@ pub struct StatusCounts {
 /// documents per status (most of a search page's time).
 pub async fn count_by_status(conn: &mut Conn, filter: &ClaimFilter) -> StoreResult<StatusCounts> {
     let walked = match &filter.words {
-        Some(words) => search::walks(conn, words, COUNT_CAP + 1).await?,
+        Some(words) => text_search::walks(conn, words, COUNT_CAP + 1).await?,
         None => false,
     };
     count_by_status_walked(conn, filter, walked).await
@@ -339,7 +341,7 @@ async fn count_newest_matches(
 ) -> StoreResult<StatusCounts> {
     let query = claims::table
         .select(claims::status)
-        .filter(search::looked_up(words))
+        .filter(text_search::looked_up(words))
         .order((claims::updated_at.desc(), claims::id.desc()))
         .limit(COUNT_CAP + 1)
         .into_boxed();

@@ -17,8 +17,10 @@ pub mod password_checks;
 pub mod piece_edits;
 pub mod pieces;
 pub mod published;
+mod records;
 pub mod search;
 pub mod synthetic;
+pub mod text_search;
 pub mod throttle;
 pub mod users;
 #[rustfmt::skip]
@@ -84,3 +86,9 @@ impl StoreError {
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Rows the database wrote as JSON: failing to read them is a fault, like any other row.
+pub(super) fn from_json<T: serde::de::DeserializeOwned>(json: &str) -> StoreResult<T> {
+    serde_json::from_str(json)
+        .map_err(|e| StoreError::Db(diesel::result::Error::DeserializationError(Box::new(e))))
+}

@@ -1,41 +1,15 @@
 //! Reviewer notes: Markdown stored as written. Rendering it is for whoever shows it (the API's
 //! answer, the claim page), after the transaction that wrote or read it.
 use super::claims;
-use super::events::{self, Actor, Change};
+use super::events::{self, Change};
 use super::models::{NewNoteRow, NoteRow};
+pub use super::records::Note;
 use super::schema::{notes, users};
 use super::{Conn, StoreResult};
 use crate::domain::history::EventKind;
-use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, RunQueryDsl};
-use serde::Serialize;
 use uuid::Uuid;
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Note {
-    pub id: Uuid,
-    pub claim_id: Uuid,
-    pub author: Actor,
-    /// Markdown, exactly as written.
-    pub body: String,
-    pub created_at: DateTime<Utc>,
-}
-
-impl Note {
-    fn from_row(row: NoteRow, author_name: String) -> Self {
-        Note {
-            id: row.id,
-            claim_id: row.claim_id,
-            author: Actor {
-                id: row.author_id,
-                name: author_name,
-            },
-            body: row.body,
-            created_at: row.created_at,
-        }
-    }
-}
 
 pub async fn add(conn: &mut Conn, actor: Uuid, claim: Uuid, body: &str) -> StoreResult<Note> {
     conn.transaction(async move |conn| {
@@ -63,18 +37,4 @@ pub async fn add(conn: &mut Conn, actor: Uuid, claim: Uuid, body: &str) -> Store
         Ok(Note::from_row(row, name))
     })
     .await
-}
-
-/// A note as `claim_notes_json` (migration 000007) writes it: its row and its author's name.
-#[derive(serde::Deserialize)]
-pub(super) struct NoteJson {
-    #[serde(flatten)]
-    row: NoteRow,
-    author_name: String,
-}
-
-impl From<NoteJson> for Note {
-    fn from(note: NoteJson) -> Self {
-        Note::from_row(note.row, note.author_name)
-    }
 }

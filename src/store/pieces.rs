@@ -1,6 +1,8 @@
 //! Pieces: the published texts that claims are anchored in.
-use super::claims::{self, Claim};
-use super::models::{NewPieceRow, PieceHead, PieceRow};
+use super::models::{ClaimRow, NewPieceRow, PieceHead, PieceRow};
+use super::records::Claim;
+pub use super::records::Piece;
+use super::schema::claims;
 use super::schema::{piece_progress, pieces};
 use super::{Conn, StoreError, StoreResult, listing};
 use crate::domain::workflow::Status;
@@ -20,39 +22,6 @@ pub struct NewPiece {
     pub authors: Vec<String>,
     pub published_at: DateTime<Utc>,
     pub body: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Piece {
-    pub id: Uuid,
-    pub title: String,
-    pub outlet: Option<String>,
-    pub url: Option<String>,
-    pub authors: Vec<String>,
-    pub published_at: DateTime<Utc>,
-    pub version: i32,
-    pub created_at: DateTime<Utc>,
-    pub created_by: Uuid,
-    pub updated_at: DateTime<Utc>,
-    pub updated_by: Uuid,
-}
-
-impl From<PieceHead> for Piece {
-    fn from(row: PieceHead) -> Self {
-        Piece {
-            id: row.id,
-            title: row.title,
-            outlet: row.outlet,
-            url: row.url,
-            authors: row.authors.into_iter().flatten().collect(),
-            published_at: row.published_at,
-            version: row.version,
-            created_at: row.created_at,
-            created_by: row.created_by,
-            updated_at: row.updated_at,
-            updated_by: row.updated_by,
-        }
-    }
 }
 
 /// A piece in a listing, with how many of its claims are at each status.
@@ -173,10 +142,8 @@ pub async fn get(mut conn: &Conn, id: Uuid) -> StoreResult<PieceDetail> {
         .find(id)
         .select(PieceRow::as_select())
         .first(&mut conn);
-    let (row, claims) = futures_util::try_join!(
-        async { Ok(row.await.optional()?) },
-        claims::for_piece(conn, id)
-    )?;
+    let (row, claims) =
+        futures_util::try_join!(async { Ok(row.await.optional()?) }, for_piece(conn, id))?;
     let row: PieceRow = row.ok_or(StoreError::NotFound { kind: "piece", id })?;
     Ok(PieceDetail {
         body: row.body,
@@ -238,4 +205,18 @@ pub(super) async fn body_for_anchoring(conn: &mut Conn, id: Uuid) -> StoreResult
         .await
         .optional()?
         .ok_or(StoreError::NotFound { kind: "piece", id })
+}
+
+/// A piece's claims in text order, as rows (the caller has the piece's title).
+async fn for_piece(mut conn: &Conn, piece: Uuid) -> StoreResult<Vec<ClaimRow>> {
+    Ok(claims::table
+        .filter(claims::piece_id.eq(piece))
+        .order((
+            claims::quote_start.asc(),
+            claims::quote_end.desc(),
+            claims::id.asc(),
+        ))
+        .select(ClaimRow::as_select())
+        .load(&mut conn)
+        .await?)
 }

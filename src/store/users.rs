@@ -1,30 +1,12 @@
 //! People who use the desk: their roles, passwords and whether they may still sign in.
 use super::credentials;
+pub use super::records::User;
 use super::schema::users;
 use super::{Conn, SYSTEM_USER, StoreError, StoreResult};
 use crate::domain::roles::Role;
-use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, RunQueryDsl};
-use serde::Serialize;
 use uuid::Uuid;
-
-#[derive(Debug, Clone, Serialize, Queryable, Selectable)]
-#[diesel(table_name = users, check_for_backend(diesel::pg::Pg))]
-pub struct User {
-    pub id: Uuid,
-    pub name: String,
-    pub email: String,
-    pub role: Role,
-    pub disabled: bool,
-    pub created_at: DateTime<Utc>,
-}
-
-impl User {
-    pub fn role(&self) -> Role {
-        self.role
-    }
-}
 
 /// A validated new user, with the password already hashed.
 #[derive(Debug, Clone)]
