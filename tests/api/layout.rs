@@ -102,3 +102,164 @@ fn the_readmes_layout_names_every_module() {
         "the README's Layout leaves out: {unnamed:?}"
     );
 }
+
+/// The modules directly inside `dir` (a file `x.rs` or a folder `x/`), each with the sources
+/// that make it up and how deep below `dir` each one is (for reading its `super::` paths).
+fn children(dir: &Path) -> std::collections::BTreeMap<String, Vec<(usize, String)>> {
+    let mut modules = std::collections::BTreeMap::<String, Vec<(usize, String)>>::new();
+    for (path, text) in sources(dir) {
+        let relative = path.strip_prefix(dir).unwrap().with_extension("");
+        let parts: Vec<String> = relative
+            .iter()
+            .map(|p| p.to_string_lossy().into_owned())
+            .collect();
+        if parts == ["mod"] {
+            continue;
+        }
+        // `a/b/mod.rs` is module `a::b`: as deep as `a/b.rs`.
+        let depth = parts.len() - 1 - usize::from(parts.last().is_some_and(|p| p == "mod"));
+        modules
+            .entry(parts[0].clone())
+            .or_default()
+            .push((depth, text));
+    }
+    modules
+}
+
+/// The names a path names right after `prefix`: `prefix::a` names `a`, `prefix::{a, b::c}`
+/// names `a` and `b`.
+fn named_after(text: &str, prefix: &str) -> Vec<String> {
+    let ident = |s: &str| -> String {
+        s.trim_start()
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect()
+    };
+    let mut names = Vec::new();
+    for (at, _) in text.match_indices(prefix) {
+        // `super::super::x` is not `super::x` one level up.
+        let rest = &text[at + prefix.len()..];
+        if text[..at].ends_with("super::") || rest.starts_with("super::") {
+            continue;
+        }
+        let Some(group) = rest.strip_prefix('{') else {
+            names.push(ident(rest));
+            continue;
+        };
+        let (mut depth, mut item) = (0, String::new());
+        for c in group.chars() {
+            match c {
+                '{' => depth += 1,
+                '}' if depth == 0 => break,
+                '}' => depth -= 1,
+                ',' if depth == 0 => names.push(ident(&std::mem::take(&mut item))),
+                _ if depth == 0 => item.push(c),
+                _ => {}
+            }
+        }
+        names.push(ident(&item));
+    }
+    names
+}
+
+/// A cycle among the modules directly inside `dir` (`src/store` and the like), if there is one:
+/// each module's sources are read for the sibling modules they name, by `crate::…` or `super::`.
+fn a_cycle_inside(dir: &Path, crate_path: &str) -> Option<Vec<String>> {
+    let modules = children(dir);
+    let uses: std::collections::BTreeMap<&str, std::collections::BTreeSet<String>> = modules
+        .iter()
+        .map(|(name, files)| {
+            let named = files
+                .iter()
+                .flat_map(|(depth, text)| {
+                    let code: String = text
+                        .lines()
+                        .filter(|line| !line.trim_start().starts_with("//"))
+                        .collect::<Vec<_>>()
+                        .join("\n");
+                    let mut named = named_after(&code, crate_path);
+                    named.extend(named_after(&code, &"super::".repeat(depth + 1)));
+                    named
+                })
+                .filter(|other| other != name && modules.contains_key(other))
+                .collect();
+            (name.as_str(), named)
+        })
+        .collect();
+    // Depth first: a module reached again while still on the path closes a cycle.
+    fn visit<'a>(
+        module: &'a str,
+        uses: &'a std::collections::BTreeMap<&'a str, std::collections::BTreeSet<String>>,
+        path: &mut Vec<&'a str>,
+        done: &mut std::collections::BTreeSet<&'a str>,
+    ) -> Option<Vec<String>> {
+        if let Some(start) = path.iter().position(|m| *m == module) {
+            let mut cycle: Vec<String> = path[start..].iter().map(|m| m.to_string()).collect();
+            cycle.push(module.to_owned());
+            return Some(cycle);
+        }
+        if !done.insert(module) {
+            return None;
+        }
+        path.push(module);
+        for next in &uses[module] {
+            let next = uses.get_key_value(next.as_str()).unwrap().0;
+            if let Some(cycle) = visit(next, uses, path, done) {
+                return Some(cycle);
+            }
+        }
+        path.pop();
+        None
+    }
+    let mut done = std::collections::BTreeSet::new();
+    uses.keys()
+        .find_map(|module| visit(module, &uses, &mut Vec::new(), &mut done))
+}
+
+#[test]
+fn no_module_imports_one_that_imports_it() {
+    for dir in [
+        "src/domain",
+        "src/store",
+        "src/input",
+        "src/cli",
+        "src/web",
+        "src/web/api",
+        "src/web/pages",
+    ] {
+        let crate_path = format!(
+            "crate::{}::",
+            dir.trim_start_matches("src/").replace('/', "::")
+        );
+        if let Some(cycle) = a_cycle_inside(&root().join(dir), &crate_path) {
+            panic!("a cycle in {dir}: {}", cycle.join(" → "));
+        }
+    }
+}
+
+#[test]
+fn the_cycle_finder_reads_grouped_nested_and_crate_paths_and_finds_a_cycle() {
+    let code = "use super::{claims::Claim, listing::{self, After}};\nuse super::super::web;";
+    assert_eq!(named_after(code, "super::"), ["claims", "listing"]);
+    assert_eq!(
+        named_after("x = crate::store::search::matching(w)", "crate::store::"),
+        ["search"]
+    );
+    let dir = std::env::temp_dir().join(format!("factdesk-layout-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("c")).unwrap();
+    std::fs::write(dir.join("a.rs"), "use super::b::X;").unwrap();
+    std::fs::write(
+        dir.join("b.rs"),
+        "// super::a is only a comment\nuse super::d;",
+    )
+    .unwrap();
+    std::fs::write(dir.join("c/mod.rs"), "use super::b;").unwrap();
+    std::fs::write(dir.join("d.rs"), "").unwrap();
+    assert_eq!(a_cycle_inside(&dir, "crate::x::"), None);
+    // From inside the folder `c`, `super::super::` is the folder's neighbours.
+    std::fs::write(dir.join("c/deep.rs"), "fn f() { super::super::a::g() }").unwrap();
+    std::fs::write(dir.join("d.rs"), "use crate::x::{c::deep};").unwrap();
+    let cycle = a_cycle_inside(&dir, "crate::x::");
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(cycle.unwrap(), ["a", "b", "d", "c", "a"]);
+}
