@@ -245,7 +245,7 @@ mod tests {
     #[test]
     fn the_table_aligns_its_columns() {
         let user = |email: &str, name: &str, role, disabled| User {
-            id: uuid::Uuid::new_v4(),
+            id: crate::store::ids::UserId::random(),
             name: name.into(),
             email: email.into(),
             role,

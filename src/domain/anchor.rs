@@ -11,7 +11,7 @@ use std::cmp::Reverse;
 /// How much text on each side of the quote is kept to re-find it after edits.
 pub const CONTEXT_CHARS: usize = 32;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Selector {
     pub exact: String,
     pub prefix: String,

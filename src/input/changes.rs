@@ -3,7 +3,8 @@
 use crate::domain::fields::{FieldError, Fields, limits};
 use crate::domain::workflow::{Priority, Status};
 use crate::store::claims::ClaimChanges;
-use uuid::Uuid;
+use crate::store::ids::UserId;
+use std::str::FromStr;
 
 /// The changes as typed (`None` where a field was not sent).
 #[derive(Debug, Clone, Copy, Default)]
@@ -22,7 +23,7 @@ pub enum Assignee<'a> {
     /// Nobody: the claim is unassigned.
     Nobody,
     /// Someone the API's JSON has already read as an id.
-    Id(Uuid),
+    Id(UserId),
     /// Someone chosen from a form's list, by the id its option carries.
     Chosen(&'a str),
 }
@@ -62,7 +63,7 @@ impl ChangeFields<'_> {
             let chosen = match assignee {
                 Assignee::Nobody => Ok(None),
                 Assignee::Id(id) => Ok(Some(id)),
-                Assignee::Chosen(id) => Uuid::try_parse(id.trim())
+                Assignee::Chosen(id) => UserId::from_str(id.trim())
                     .map(Some)
                     .map_err(|_| "choose someone from the list".to_owned()),
             };

@@ -2,9 +2,10 @@
 //! and its one validation: both read it here, so they accept and refuse the same searches.
 use crate::domain::fields::{Checked, FieldError, Fields, limits};
 use crate::domain::workflow::Status;
+use crate::store::ids::{PieceId, UserId};
 use crate::store::listing::{After, ClaimFilter};
 use chrono::{Datelike, NaiveDate};
-use uuid::Uuid;
+use std::str::FromStr;
 
 /// The parameters of a search, as typed (`None` where one was not sent).
 #[derive(Debug, Clone, Copy, Default)]
@@ -23,9 +24,9 @@ pub struct SearchFields<'a> {
 /// A checked search: every filter but the page size.
 #[derive(Debug, Clone, Default)]
 pub struct Search {
-    pub piece: Option<Uuid>,
+    pub piece: Option<PieceId>,
     pub status: Option<Status>,
-    pub assignee: Option<Uuid>,
+    pub assignee: Option<UserId>,
     pub words: Option<String>,
     pub verdict_from: Option<NaiveDate>,
     pub verdict_to: Option<NaiveDate>,
@@ -60,14 +61,18 @@ impl SearchFields<'_> {
             let blank = value.trim().is_empty();
             (!(blank && blank_is_absent)).then(|| value.to_owned())
         };
-        let uuid = |fields: &mut Fields, field: &str, value: Option<String>| {
+        fn id<Id: FromStr>(
+            fields: &mut Fields,
+            field: &str,
+            value: Option<String>,
+        ) -> Option<Checked<Id>> {
             value.map(|v| {
-                let id = Uuid::try_parse(v.trim()).map_err(|_| format!("`{v}` is not a UUID"));
+                let id = v.trim().parse().map_err(|_| format!("`{v}` is not a UUID"));
                 fields.check(field, id)
             })
-        };
-        let piece = uuid(&mut fields, "piece", given(self.piece));
-        let assignee = uuid(&mut fields, "assignee", given(self.assignee));
+        }
+        let piece = id::<PieceId>(&mut fields, "piece", given(self.piece));
+        let assignee = id::<UserId>(&mut fields, "assignee", given(self.assignee));
         let status = given(self.status).map(|s| fields.parse::<Status>("status", s.trim()));
         let words = given(self.q).map(|q| fields.text("q", &q, limits::SEARCH));
         let verdict_from = given(self.verdict_from).map(|d| day(&mut fields, "verdict_from", &d));

@@ -2,6 +2,7 @@
 //! rows of a spreadsheet export. The claims are those `GET /api/v1/claims` finds with the same
 //! filters (its one filter builder), page after page, newest change first.
 use super::claims::Claim;
+use super::ids::{ClaimId, UserId};
 use super::listing::{After, ClaimFilter};
 use super::schema::{evidence, users};
 use super::search;
@@ -9,7 +10,6 @@ use super::{Conn, StoreResult, listing};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use std::collections::HashMap;
-use uuid::Uuid;
 
 /// Claims read per query while paging through the matches.
 const PAGE: i64 = 1_000;
@@ -53,8 +53,8 @@ pub async fn rows(conn: &mut Conn, filter: &ClaimFilter, max: usize) -> StoreRes
             None => break,
         }
     }
-    let ids: Vec<Uuid> = found.iter().map(|c| c.id).collect();
-    let links: Vec<(Uuid, String)> = evidence::table
+    let ids: Vec<ClaimId> = found.iter().map(|c| c.id).collect();
+    let links: Vec<(ClaimId, String)> = evidence::table
         .filter(evidence::claim_id.eq_any(&ids))
         .filter(evidence::removed_at.is_null())
         .order((
@@ -65,17 +65,17 @@ pub async fn rows(conn: &mut Conn, filter: &ClaimFilter, max: usize) -> StoreRes
         .select((evidence::claim_id, evidence::url))
         .load(conn)
         .await?;
-    let mut urls: HashMap<Uuid, Vec<String>> = HashMap::new();
+    let mut urls: HashMap<ClaimId, Vec<String>> = HashMap::new();
     for (claim, url) in links {
         urls.entry(claim).or_default().push(url);
     }
-    let mut assignees: Vec<Uuid> = found.iter().filter_map(|c| c.assignee).collect();
+    let mut assignees: Vec<UserId> = found.iter().filter_map(|c| c.assignee).collect();
     assignees.sort_unstable();
     assignees.dedup();
-    let names: HashMap<Uuid, String> = users::table
+    let names: HashMap<UserId, String> = users::table
         .filter(users::id.eq_any(&assignees))
         .select((users::id, users::name))
-        .load::<(Uuid, String)>(conn)
+        .load::<(UserId, String)>(conn)
         .await?
         .into_iter()
         .collect();

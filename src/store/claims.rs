@@ -1,7 +1,8 @@
 //! Claims: a quote anchored in a piece, what it asserts, and where its verification stands.
 use super::events::{self, Change};
+use super::ids::{ClaimId, PieceId, UserId};
 use super::models::{ClaimRow, NewClaimRow, PieceHead};
-pub use super::records::{Claim, ClaimDetail, Selector};
+pub use super::records::{Claim, ClaimDetail};
 use super::records::{Evidence, Note, NoteJson, Piece};
 use super::schema::{claims, pieces, users};
 use super::{Conn, StoreError, StoreResult, from_json, pieces as piece_store};
@@ -14,7 +15,6 @@ use crate::domain::workflow::{
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, RunQueryDsl};
-use uuid::Uuid;
 
 /// A validated new claim; `start` picks an occurrence when the quote appears more than once.
 #[derive(Debug, Clone)]
@@ -35,7 +35,7 @@ pub struct ClaimChanges {
     pub claimant: Option<String>,
     pub priority: Option<Priority>,
     /// `Some(None)` unassigns.
-    pub assignee: Option<Option<Uuid>>,
+    pub assignee: Option<Option<UserId>>,
 }
 
 impl ClaimChanges {
@@ -80,8 +80,8 @@ use write::claim_write;
 
 pub async fn create(
     conn: &mut Conn,
-    actor: Uuid,
-    piece: Uuid,
+    actor: UserId,
+    piece: PieceId,
     new: &NewClaim,
 ) -> StoreResult<Claim> {
     conn.transaction(async move |conn| {
@@ -90,7 +90,7 @@ pub async fn create(
         let (start, end) = (position(selector.start)?, position(selector.end)?);
         let row: ClaimRow = diesel::insert_into(claims::table)
             .values(NewClaimRow {
-                id: Uuid::new_v4(),
+                id: ClaimId::random(),
                 piece_id: piece,
                 quote_exact: &selector.exact,
                 quote_prefix: &selector.prefix,
@@ -128,13 +128,13 @@ fn position(chars: usize) -> StoreResult<i32> {
         .map_err(|_| StoreError::invalid("quote", "the piece is too long to anchor in"))
 }
 
-pub async fn get(conn: &mut Conn, id: Uuid) -> StoreResult<ClaimDetail> {
+pub async fn get(conn: &mut Conn, id: ClaimId) -> StoreResult<ClaimDetail> {
     Ok(get_with_piece(conn, id).await?.0)
 }
 
 /// `get`, and the details of the claim's piece, in the same one statement: the claim, its
 /// piece, its evidence and its notes.
-pub async fn get_with_piece(mut conn: &Conn, id: Uuid) -> StoreResult<(ClaimDetail, Piece)> {
+pub async fn get_with_piece(mut conn: &Conn, id: ClaimId) -> StoreResult<(ClaimDetail, Piece)> {
     let (row, piece, evidence, notes): (ClaimRow, PieceHead, String, String) = claims::table
         .inner_join(pieces::table)
         .filter(claims::id.eq(id))
@@ -147,7 +147,10 @@ pub async fn get_with_piece(mut conn: &Conn, id: Uuid) -> StoreResult<(ClaimDeta
         .first(&mut conn)
         .await
         .optional()?
-        .ok_or(StoreError::NotFound { kind: "claim", id })?;
+        .ok_or(StoreError::NotFound {
+            kind: "claim",
+            id: id.to_string(),
+        })?;
     let evidence: Vec<Evidence> = from_json(&evidence)?;
     let notes: Vec<NoteJson> = from_json(&notes)?;
     let detail = ClaimDetail {
@@ -170,7 +173,7 @@ diesel::define_sql_function! {
 /// Marks the claim as changed (without a new version: evidence and notes are not edits of the
 /// claim itself) and locks its row for the rest of the transaction, so a verdict and the removal
 /// of its evidence cannot interleave.
-pub(super) async fn touch(conn: &mut Conn, id: Uuid, actor: Uuid) -> StoreResult<()> {
+pub(super) async fn touch(conn: &mut Conn, id: ClaimId, actor: UserId) -> StoreResult<()> {
     let touched = diesel::update(claims::table.find(id))
         .set((
             claims::updated_at.eq(diesel::dsl::now),
@@ -179,13 +182,16 @@ pub(super) async fn touch(conn: &mut Conn, id: Uuid, actor: Uuid) -> StoreResult
         .execute(conn)
         .await?;
     if touched == 0 {
-        return Err(StoreError::NotFound { kind: "claim", id });
+        return Err(StoreError::NotFound {
+            kind: "claim",
+            id: id.to_string(),
+        });
     }
     Ok(())
 }
 
 /// The claim's row, locked until the transaction ends.
-pub(super) async fn locked(conn: &mut Conn, id: Uuid) -> StoreResult<ClaimRow> {
+pub(super) async fn locked(conn: &mut Conn, id: ClaimId) -> StoreResult<ClaimRow> {
     claims::table
         .find(id)
         .select(ClaimRow::as_select())
@@ -193,15 +199,18 @@ pub(super) async fn locked(conn: &mut Conn, id: Uuid) -> StoreResult<ClaimRow> {
         .first(conn)
         .await
         .optional()?
-        .ok_or(StoreError::NotFound { kind: "claim", id })
+        .ok_or(StoreError::NotFound {
+            kind: "claim",
+            id: id.to_string(),
+        })
 }
 
 /// Applies `changes` if the claim is still at one of the `expected` versions. The row lock and the version
 /// predicate let the database, not the app, decide a race: exactly one writer wins.
 pub async fn update(
     conn: &mut Conn,
-    actor: Uuid,
-    id: Uuid,
+    actor: UserId,
+    id: ClaimId,
     expected: &[i32],
     changes: &ClaimChanges,
 ) -> StoreResult<ClaimDetail> {
@@ -225,7 +234,7 @@ struct ChangeFacts {
 
 /// The claim locked for a change, its evidence counted and the database's clock read by the
 /// same statement (one round trip, not three, on the path every status change takes).
-async fn locked_for_change(conn: &mut Conn, id: Uuid) -> StoreResult<(ClaimRow, ChangeFacts)> {
+async fn locked_for_change(conn: &mut Conn, id: ClaimId) -> StoreResult<(ClaimRow, ChangeFacts)> {
     use super::schema::evidence;
     let evidence_count = evidence::table
         .filter(evidence::claim_id.eq(claims::id))
@@ -243,7 +252,10 @@ async fn locked_for_change(conn: &mut Conn, id: Uuid) -> StoreResult<(ClaimRow, 
         .first(conn)
         .await
         .optional()?
-        .ok_or(StoreError::NotFound { kind: "claim", id })?;
+        .ok_or(StoreError::NotFound {
+            kind: "claim",
+            id: id.to_string(),
+        })?;
     let facts = ChangeFacts {
         evidence_count: usize::try_from(count.unwrap_or(0)).unwrap_or(0),
         now,
@@ -253,7 +265,7 @@ async fn locked_for_change(conn: &mut Conn, id: Uuid) -> StoreResult<(ClaimRow, 
 
 async fn apply(
     conn: &mut Conn,
-    actor: Uuid,
+    actor: UserId,
     current: &ClaimRow,
     facts: &ChangeFacts,
     changes: &ClaimChanges,
@@ -363,7 +375,7 @@ async fn apply(
         };
         events::record(conn, current.id, actor, EventKind::StatusChanged, change).await?;
     }
-    let uuid_text = |id: Option<Uuid>| id.map(|id| id.to_string());
+    let uuid_text = |id: Option<UserId>| id.map(|id| id.to_string());
     let (old_assignee, new_assignee) = (uuid_text(current.assignee_id), assignee.map(uuid_text));
     let edits = [
         ("summary", Some(current.summary.as_str()), summary.map(Some)),
@@ -406,7 +418,7 @@ async fn apply(
 pub(super) async fn record_void(
     conn: &mut Conn,
     claim: &ClaimRow,
-    actor: Uuid,
+    actor: UserId,
     reason: Option<&str>,
 ) -> StoreResult<()> {
     let signer = claim.signed_off_by.map(|id| id.to_string());
@@ -422,12 +434,12 @@ pub(super) async fn record_void(
 pub(super) async fn void_sign_off(
     conn: &mut Conn,
     claim: &ClaimRow,
-    actor: Uuid,
+    actor: UserId,
     why: &str,
 ) -> StoreResult<()> {
     diesel::update(claims::table.find(claim.id))
         .set((
-            claims::signed_off_by.eq(None::<Uuid>),
+            claims::signed_off_by.eq(None::<UserId>),
             claims::signed_off_at.eq(None::<DateTime<Utc>>),
             claims::signoff_note.eq(None::<String>),
             claims::version.eq(claim.version + 1),
@@ -443,8 +455,8 @@ pub(super) async fn void_sign_off(
 /// rule says the person who set it cannot.
 pub async fn sign_off(
     conn: &mut Conn,
-    actor: Uuid,
-    id: Uuid,
+    actor: UserId,
+    id: ClaimId,
     expected: &[i32],
     note: Option<&str>,
 ) -> StoreResult<ClaimDetail> {

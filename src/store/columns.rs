@@ -7,7 +7,7 @@ use crate::domain::roles::Role;
 use crate::domain::workflow::{Priority, Stance, Status};
 use diesel::deserialize::{self, FromSql, Queryable};
 use diesel::pg::{Pg, PgValue};
-use diesel::sql_types::Text;
+use diesel::sql_types::{Integer, Text};
 
 macro_rules! text_columns {
     ($($type:ty),+) => {$(
@@ -28,3 +28,22 @@ macro_rules! text_columns {
 }
 
 text_columns!(Status, Priority, Stance, Role, EventKind);
+
+/// A position in a piece's text, in characters, as a claim's quote is anchored: never negative
+/// (the column's check says so), so a negative one is a broken database, not a place to guess.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Position(pub usize);
+
+impl FromSql<Integer, Pg> for Position {
+    fn from_sql(value: PgValue<'_>) -> deserialize::Result<Self> {
+        let stored = <i32 as FromSql<Integer, Pg>>::from_sql(value)?;
+        Ok(Position(usize::try_from(stored)?))
+    }
+}
+
+impl Queryable<Integer, Pg> for Position {
+    type Row = Self;
+    fn build(row: Self) -> deserialize::Result<Self> {
+        Ok(row)
+    }
+}

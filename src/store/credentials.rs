@@ -1,5 +1,6 @@
 //! API tokens and browser sessions. The secret goes to the client once; only its SHA-256 is
 //! stored, so a copy of the database signs no one in.
+use super::ids::UserId;
 use super::records::User;
 use super::schema::{credentials, users};
 use super::{Conn, StoreResult};
@@ -53,13 +54,13 @@ fn digest(secret: &str) -> Vec<u8> {
 #[diesel(table_name = credentials)]
 struct NewCredential<'a> {
     id: Uuid,
-    user_id: Uuid,
+    user_id: UserId,
     kind: &'a str,
     secret_hash: Vec<u8>,
     expires_at: DateTime<Utc>,
 }
 
-pub async fn issue(conn: &mut Conn, user: Uuid, kind: Kind) -> StoreResult<Issued> {
+pub async fn issue(conn: &mut Conn, user: UserId, kind: Kind) -> StoreResult<Issued> {
     let secret = random_secret();
     let expires_at = Utc::now() + kind.lifetime();
     diesel::insert_into(credentials::table)
@@ -103,7 +104,7 @@ pub async fn revoke(conn: &mut Conn, secret: &str) -> StoreResult<bool> {
 }
 
 /// Ends every live credential of a user (when they are disabled or their password changes).
-pub async fn revoke_all(conn: &mut Conn, user: Uuid) -> StoreResult<()> {
+pub async fn revoke_all(conn: &mut Conn, user: UserId) -> StoreResult<()> {
     diesel::update(credentials::table)
         .filter(credentials::user_id.eq(user))
         .filter(credentials::revoked_at.is_null())

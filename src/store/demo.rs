@@ -2,6 +2,7 @@
 //! wording is the text as published, so the claims quote it exactly.
 use super::claims::{self, NewClaim};
 use super::database::MIGRATION_LOCK;
+use super::ids::PieceId;
 use super::pieces::{self, NewPiece};
 use super::schema::{claims as claims_table, events, piece_events, pieces as pieces_table};
 use super::{Conn, SYSTEM_USER, StoreError, StoreResult};
@@ -16,7 +17,7 @@ const CLAIMS: &str = include_str!("../../demo/claims.json");
 pub const TITLE: &str = "Trump authorized Soleimani’s killing 7 months ago, with conditions";
 /// The demo piece's id, the same in every database, so that reloading it can never touch a
 /// piece of the newsroom's own (even one with the same headline).
-pub const PIECE: Uuid = Uuid::from_u128(0x20200113_de30_4000_8000_000000000001);
+pub const PIECE: PieceId = PieceId(Uuid::from_u128(0x20200113_de30_4000_8000_000000000001));
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -46,7 +47,7 @@ pub async fn load_if_empty(conn: &mut Conn) -> StoreResult<bool> {
 
 /// Replaces the demo piece (and only it) with a fresh copy: every claim unchecked again. Work
 /// people have done on it is thrown away only when `force` says so.
-pub async fn reload(conn: &mut Conn, force: bool) -> StoreResult<Uuid> {
+pub async fn reload(conn: &mut Conn, force: bool) -> StoreResult<PieceId> {
     conn.transaction(async move |conn| {
         let work: i64 = events::table
             .inner_join(claims_table::table)
@@ -76,7 +77,7 @@ pub async fn reload(conn: &mut Conn, force: bool) -> StoreResult<Uuid> {
     .await
 }
 
-async fn load(conn: &mut Conn) -> StoreResult<Uuid> {
+async fn load(conn: &mut Conn) -> StoreResult<PieceId> {
     let demo: Vec<DemoClaim> =
         serde_json::from_str(CLAIMS).expect("demo/claims.json is checked by a test");
     conn.transaction(async move |conn| {

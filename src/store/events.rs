@@ -1,5 +1,6 @@
 //! The append-only history of each claim. Writers call `record` inside the transaction of the
 //! change it describes; the database refuses updates and deletes (see the core migration).
+use super::ids::{ClaimId, UserId};
 use super::models::{EventRow, NewEventRow};
 pub use super::records::Actor;
 use super::schema::{events, users};
@@ -23,8 +24,8 @@ pub struct Change<'a> {
 
 pub async fn record(
     conn: &mut Conn,
-    claim: Uuid,
-    actor: Uuid,
+    claim: ClaimId,
+    actor: UserId,
     kind: EventKind,
     change: Change<'_>,
 ) -> StoreResult<()> {
@@ -48,7 +49,7 @@ pub async fn record(
 #[derive(Debug, Clone, Serialize)]
 pub struct Event {
     pub id: Uuid,
-    pub claim_id: Uuid,
+    pub claim_id: ClaimId,
     pub at: DateTime<Utc>,
     pub actor: Actor,
     pub kind: EventKind,
@@ -60,7 +61,7 @@ pub struct Event {
 }
 
 /// A claim's history, oldest first.
-pub async fn for_claim(mut conn: &Conn, claim: Uuid) -> StoreResult<Vec<Event>> {
+pub async fn for_claim(mut conn: &Conn, claim: ClaimId) -> StoreResult<Vec<Event>> {
     let rows: Vec<(EventRow, String)> = events::table
         .inner_join(users::table)
         .filter(events::claim_id.eq(claim))

@@ -2,6 +2,7 @@
 //! history can always say what a verdict once rested on.
 use super::claims;
 use super::events::{self, Change};
+use super::ids::{ClaimId, EvidenceId, UserId};
 use super::models::NewEvidenceRow;
 pub use super::records::Evidence;
 use super::schema::evidence;
@@ -10,7 +11,6 @@ use crate::domain::history::EventKind;
 use crate::domain::workflow::{Stance, Touches, check_evidence_removal, voids_sign_off};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, RunQueryDsl};
-use uuid::Uuid;
 
 #[derive(Debug, Clone)]
 pub struct NewEvidence {
@@ -26,15 +26,15 @@ pub struct NewEvidence {
 /// published check would otherwise show a link nobody but its adder has looked at.
 pub async fn add(
     conn: &mut Conn,
-    actor: Uuid,
-    claim: Uuid,
+    actor: UserId,
+    claim: ClaimId,
     new: &NewEvidence,
 ) -> StoreResult<Evidence> {
     conn.transaction(async move |conn| {
         let claim = claims::locked(conn, claim).await?;
         let row: Evidence = diesel::insert_into(evidence::table)
             .values(NewEvidenceRow {
-                id: Uuid::new_v4(),
+                id: EvidenceId::random(),
                 claim_id: claim.id,
                 url: &new.url,
                 title: &new.title,
@@ -49,7 +49,7 @@ pub async fn add(
             .await?;
         let change = Change {
             to: Some(&row.url),
-            subject: Some(row.id),
+            subject: Some(row.id.0),
             ..Change::default()
         };
         events::record(conn, claim.id, actor, EventKind::EvidenceAdded, change).await?;
@@ -67,7 +67,7 @@ pub async fn add(
 
 /// Marks evidence removed. A standing verdict keeps at least one link, and a signed-off one
 /// loses its sign-off: what was signed off rested on this evidence.
-pub async fn remove(conn: &mut Conn, actor: Uuid, id: Uuid) -> StoreResult<()> {
+pub async fn remove(conn: &mut Conn, actor: UserId, id: EvidenceId) -> StoreResult<()> {
     conn.transaction(async move |conn| {
         let row: Evidence = evidence::table
             .find(id)
@@ -77,7 +77,7 @@ pub async fn remove(conn: &mut Conn, actor: Uuid, id: Uuid) -> StoreResult<()> {
             .optional()?
             .ok_or(StoreError::NotFound {
                 kind: "evidence",
-                id,
+                id: id.to_string(),
             })?;
         let claim = claims::locked(conn, row.claim_id).await?;
         let removed = diesel::update(
@@ -101,7 +101,7 @@ pub async fn remove(conn: &mut Conn, actor: Uuid, id: Uuid) -> StoreResult<()> {
             .map_err(|e| StoreError::Conflict(e.to_string()))?;
         let change = Change {
             from: Some(&row.url),
-            subject: Some(id),
+            subject: Some(id.0),
             ..Change::default()
         };
         events::record(conn, claim.id, actor, EventKind::EvidenceRemoved, change).await?;
@@ -114,7 +114,7 @@ pub async fn remove(conn: &mut Conn, actor: Uuid, id: Uuid) -> StoreResult<()> {
     .await
 }
 
-pub(super) async fn current_count(conn: &mut Conn, claim: Uuid) -> StoreResult<usize> {
+pub(super) async fn current_count(conn: &mut Conn, claim: ClaimId) -> StoreResult<usize> {
     let count: i64 = evidence::table
         .filter(
             evidence::claim_id

@@ -1,5 +1,6 @@
 //! Listing claims: the filters every listing, count and search shares, the cursors that page
 //! through them, the newest-changed listing itself and its counts by status.
+use super::ids::{PieceId, UserId};
 use super::models::ClaimRow;
 use super::records::Claim;
 use super::schema::{claims, pieces};
@@ -92,9 +93,9 @@ impl After {
 
 #[derive(Debug, Clone, Default)]
 pub struct ClaimFilter {
-    pub piece: Option<Uuid>,
+    pub piece: Option<PieceId>,
     pub status: Option<Status>,
-    pub assignee: Option<Uuid>,
+    pub assignee: Option<UserId>,
     /// Words to search for (see `store::search`); here, in `list`, they filter without ranking.
     pub words: Option<String>,
     /// Verdicts set on or after this day, and on or before `verdict_to` (days in UTC); a claim
@@ -200,7 +201,7 @@ pub async fn list(mut conn: &Conn, filter: &ClaimFilter) -> StoreResult<ClaimPag
             rows.last().map(|(row, _)| {
                 Cursor {
                     at: row.updated_at,
-                    id: row.id,
+                    id: row.id.into(),
                 }
                 .encode()
             })

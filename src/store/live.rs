@@ -1,5 +1,6 @@
 //! The history as a feed for live pages: events after a sequence number, each with what a page
 //! needs to show it (who made it, the claim's piece, status and version as they are now).
+use super::ids::{ClaimId, PieceId};
 use super::schema::{claims, events, pieces, users};
 use super::{Conn, StoreError, StoreResult};
 use crate::domain::history::EventKind;
@@ -9,13 +10,12 @@ use diesel::dsl::{exists, max};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use serde::Serialize;
-use uuid::Uuid;
 
 /// Which changes a page shows: one claim's, one piece's claims', or every claim's (the desk).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
-    Claim(Uuid),
-    Piece(Uuid),
+    Claim(ClaimId),
+    Piece(PieceId),
     Desk,
 }
 
@@ -23,8 +23,8 @@ pub enum Scope {
 pub struct LiveEvent {
     /// The event's place in the history: the stream's event id, for `Last-Event-ID`.
     pub seq: i64,
-    pub claim: Uuid,
-    pub piece: Uuid,
+    pub claim: ClaimId,
+    pub piece: PieceId,
     pub kind: EventKind,
     pub from: Option<String>,
     pub to: Option<String>,
@@ -54,8 +54,8 @@ pub const BATCH: i64 = 200;
 
 type Row = (
     i64,
-    Uuid,
-    Uuid,
+    ClaimId,
+    PieceId,
     EventKind,
     Option<String>,
     Option<String>,
@@ -148,7 +148,7 @@ pub async fn check_exists(conn: &mut Conn, scope: Scope) -> StoreResult<()> {
             let query = claims::table.filter(claims::id.eq(id));
             (
                 "claim",
-                id,
+                id.to_string(),
                 diesel::select(exists(query)).get_result(conn).await?,
             )
         }
@@ -156,7 +156,7 @@ pub async fn check_exists(conn: &mut Conn, scope: Scope) -> StoreResult<()> {
             let query = pieces::table.filter(pieces::id.eq(id));
             (
                 "piece",
-                id,
+                id.to_string(),
                 diesel::select(exists(query)).get_result(conn).await?,
             )
         }

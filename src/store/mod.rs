@@ -9,6 +9,7 @@ pub mod demo;
 pub mod dump;
 pub mod events;
 pub mod evidence;
+pub mod ids;
 pub mod listing;
 pub mod live;
 mod models;
@@ -36,12 +37,12 @@ pub use diesel_async::AsyncPgConnection as Conn;
 pub type Pool = diesel_async::pooled_connection::deadpool::Pool<Conn>;
 
 /// The actor of changes made by the demo loader and migrations; nobody can sign in as it.
-pub const SYSTEM_USER: Uuid = Uuid::nil();
+pub const SYSTEM_USER: ids::UserId = ids::UserId(Uuid::nil());
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("no {kind} with id `{id}`")]
-    NotFound { kind: &'static str, id: Uuid },
+    NotFound { kind: &'static str, id: String },
     #[error("invalid fields")]
     Invalid(Vec<FieldError>),
     #[error(transparent)]

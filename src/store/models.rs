@@ -1,5 +1,7 @@
 //! Rows as Diesel reads and writes them. Insert forms are separate from rows (as in Lemmy), so a
 //! row always means "as stored" and a form "as about to be written".
+use super::columns::Position;
+use super::ids::{ClaimId, EvidenceId, PieceId, UserId};
 use super::schema::{claims, events, evidence, notes, pieces};
 use crate::domain::history::EventKind;
 use crate::domain::workflow::{Priority, Status};
@@ -11,7 +13,7 @@ use uuid::Uuid;
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = pieces, check_for_backend(diesel::pg::Pg))]
 pub struct PieceHead {
-    pub id: Uuid,
+    pub id: PieceId,
     pub title: String,
     pub outlet: Option<String>,
     pub url: Option<String>,
@@ -19,9 +21,9 @@ pub struct PieceHead {
     pub published_at: DateTime<Utc>,
     pub version: i32,
     pub created_at: DateTime<Utc>,
-    pub created_by: Uuid,
+    pub created_by: UserId,
     pub updated_at: DateTime<Utc>,
-    pub updated_by: Uuid,
+    pub updated_by: UserId,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -35,41 +37,41 @@ pub struct PieceRow {
 #[derive(Debug, Insertable)]
 #[diesel(table_name = pieces)]
 pub struct NewPieceRow<'a> {
-    pub id: Uuid,
+    pub id: PieceId,
     pub title: &'a str,
     pub outlet: Option<&'a str>,
     pub url: Option<&'a str>,
     pub authors: &'a [String],
     pub published_at: DateTime<Utc>,
     pub body: &'a str,
-    pub created_by: Uuid,
-    pub updated_by: Uuid,
+    pub created_by: UserId,
+    pub updated_by: UserId,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = claims, check_for_backend(diesel::pg::Pg))]
 pub struct ClaimRow {
-    pub id: Uuid,
-    pub piece_id: Uuid,
+    pub id: ClaimId,
+    pub piece_id: PieceId,
     pub quote_exact: String,
     pub quote_prefix: String,
     pub quote_suffix: String,
-    pub quote_start: i32,
-    pub quote_end: i32,
+    pub quote_start: Position,
+    pub quote_end: Position,
     pub claimant: String,
     pub summary: String,
     pub status: Status,
     pub status_reason: Option<String>,
     pub priority: Priority,
-    pub assignee_id: Option<Uuid>,
+    pub assignee_id: Option<UserId>,
     pub version: i32,
     pub created_at: DateTime<Utc>,
-    pub created_by: Uuid,
+    pub created_by: UserId,
     pub updated_at: DateTime<Utc>,
-    pub updated_by: Uuid,
-    pub verdict_by: Option<Uuid>,
+    pub updated_by: UserId,
+    pub verdict_by: Option<UserId>,
     pub verdict_at: Option<DateTime<Utc>>,
-    pub signed_off_by: Option<Uuid>,
+    pub signed_off_by: Option<UserId>,
     pub signed_off_at: Option<DateTime<Utc>>,
     pub signoff_note: Option<String>,
 }
@@ -77,8 +79,8 @@ pub struct ClaimRow {
 #[derive(Debug, Insertable)]
 #[diesel(table_name = claims)]
 pub struct NewClaimRow<'a> {
-    pub id: Uuid,
-    pub piece_id: Uuid,
+    pub id: ClaimId,
+    pub piece_id: PieceId,
     pub quote_exact: &'a str,
     pub quote_prefix: &'a str,
     pub quote_suffix: &'a str,
@@ -87,30 +89,30 @@ pub struct NewClaimRow<'a> {
     pub claimant: &'a str,
     pub summary: &'a str,
     pub priority: &'a str,
-    pub created_by: Uuid,
-    pub updated_by: Uuid,
+    pub created_by: UserId,
+    pub updated_by: UserId,
 }
 
 #[derive(Debug, Insertable)]
 #[diesel(table_name = evidence)]
 pub struct NewEvidenceRow<'a> {
-    pub id: Uuid,
-    pub claim_id: Uuid,
+    pub id: EvidenceId,
+    pub claim_id: ClaimId,
     pub url: &'a str,
     pub title: &'a str,
     pub publisher: &'a str,
     pub stance: &'a str,
     pub note: &'a str,
     pub archived_url: Option<&'a str>,
-    pub added_by: Uuid,
+    pub added_by: UserId,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, serde::Deserialize)]
 #[diesel(table_name = notes, check_for_backend(diesel::pg::Pg))]
 pub struct NoteRow {
     pub id: Uuid,
-    pub claim_id: Uuid,
-    pub author_id: Uuid,
+    pub claim_id: ClaimId,
+    pub author_id: UserId,
     pub body: String,
     pub created_at: DateTime<Utc>,
 }
@@ -119,8 +121,8 @@ pub struct NoteRow {
 #[diesel(table_name = notes)]
 pub struct NewNoteRow<'a> {
     pub id: Uuid,
-    pub claim_id: Uuid,
-    pub author_id: Uuid,
+    pub claim_id: ClaimId,
+    pub author_id: UserId,
     pub body: &'a str,
 }
 
@@ -128,8 +130,8 @@ pub struct NewNoteRow<'a> {
 #[diesel(table_name = events, check_for_backend(diesel::pg::Pg))]
 pub struct EventRow {
     pub id: Uuid,
-    pub claim_id: Uuid,
-    pub actor_id: Uuid,
+    pub claim_id: ClaimId,
+    pub actor_id: UserId,
     pub at: DateTime<Utc>,
     pub kind: EventKind,
     pub field: Option<String>,
@@ -145,8 +147,8 @@ pub struct EventRow {
 #[diesel(table_name = events, treat_none_as_default_value = false)]
 pub struct NewEventRow<'a> {
     pub id: Uuid,
-    pub claim_id: Uuid,
-    pub actor_id: Uuid,
+    pub claim_id: ClaimId,
+    pub actor_id: UserId,
     pub kind: &'a str,
     pub field: Option<&'a str>,
     pub from_value: Option<&'a str>,

@@ -2,6 +2,7 @@
 //! answer, the claim page), after the transaction that wrote or read it.
 use super::claims;
 use super::events::{self, Change};
+use super::ids::{ClaimId, UserId};
 use super::models::{NewNoteRow, NoteRow};
 pub use super::records::Note;
 use super::schema::{notes, users};
@@ -11,7 +12,7 @@ use diesel::prelude::*;
 use diesel_async::{AsyncConnection, RunQueryDsl};
 use uuid::Uuid;
 
-pub async fn add(conn: &mut Conn, actor: Uuid, claim: Uuid, body: &str) -> StoreResult<Note> {
+pub async fn add(conn: &mut Conn, actor: UserId, claim: ClaimId, body: &str) -> StoreResult<Note> {
     conn.transaction(async move |conn| {
         claims::touch(conn, claim, actor).await?;
         let row: NoteRow = diesel::insert_into(notes::table)

@@ -2,6 +2,7 @@
 //! never changes here, because claims are anchored in it. Every changed field is recorded in
 //! `piece_events`, in the edit's transaction, as a claim's changes are in `events`.
 use super::events::Actor;
+use super::ids::{PieceId, UserId};
 use super::models::PieceHead;
 use super::pieces::{self, PieceDetail};
 use super::schema::{piece_events, pieces as pieces_table, users};
@@ -26,7 +27,7 @@ pub struct PieceChanges {
 #[derive(Debug, Clone, Serialize)]
 pub struct PieceEvent {
     pub id: Uuid,
-    pub piece_id: Uuid,
+    pub piece_id: PieceId,
     pub at: DateTime<Utc>,
     pub actor: Actor,
     pub field: String,
@@ -76,8 +77,8 @@ fn differences(
 /// and answers the piece as this transaction left it. Changing nothing writes nothing.
 pub async fn update(
     conn: &mut Conn,
-    actor: Uuid,
-    id: Uuid,
+    actor: UserId,
+    id: PieceId,
     expected: &[i32],
     changes: &PieceChanges,
 ) -> StoreResult<PieceDetail> {
@@ -89,7 +90,10 @@ pub async fn update(
             .first(conn)
             .await
             .optional()?
-            .ok_or(StoreError::NotFound { kind: "piece", id })?;
+            .ok_or(StoreError::NotFound {
+                kind: "piece",
+                id: id.to_string(),
+            })?;
         super::at_version("piece", expected, current.version)?;
         let changed = differences(&current, changes);
         if !changed.is_empty() {
@@ -135,7 +139,7 @@ pub async fn update(
 }
 
 /// A piece's history of changed details, oldest first (`NotFound` for no such piece).
-pub async fn history(conn: &mut Conn, piece: Uuid) -> StoreResult<Vec<PieceEvent>> {
+pub async fn history(conn: &mut Conn, piece: PieceId) -> StoreResult<Vec<PieceEvent>> {
     let known: i64 = pieces_table::table
         .filter(pieces_table::id.eq(piece))
         .count()
@@ -144,24 +148,24 @@ pub async fn history(conn: &mut Conn, piece: Uuid) -> StoreResult<Vec<PieceEvent
     if known == 0 {
         return Err(StoreError::NotFound {
             kind: "piece",
-            id: piece,
+            id: piece.to_string(),
         });
     }
     changes_to(conn, piece).await
 }
 
 /// The changed details of a piece known to exist, oldest first.
-pub async fn changes_to(conn: &mut Conn, piece: Uuid) -> StoreResult<Vec<PieceEvent>> {
+pub async fn changes_to(conn: &mut Conn, piece: PieceId) -> StoreResult<Vec<PieceEvent>> {
     read(conn, piece, false).await
 }
 
 /// The latest change to a piece's details, if any: one row, however long its history.
-pub async fn latest_change(conn: &Conn, piece: Uuid) -> StoreResult<Option<PieceEvent>> {
+pub async fn latest_change(conn: &Conn, piece: PieceId) -> StoreResult<Option<PieceEvent>> {
     Ok(read(conn, piece, true).await?.pop())
 }
 
 /// How many changes a piece's history holds (what an edit form has "seen").
-pub async fn count(conn: &mut Conn, piece: Uuid) -> StoreResult<usize> {
+pub async fn count(conn: &mut Conn, piece: PieceId) -> StoreResult<usize> {
     let count: i64 = piece_events::table
         .filter(piece_events::piece_id.eq(piece))
         .count()
@@ -171,7 +175,7 @@ pub async fn count(conn: &mut Conn, piece: Uuid) -> StoreResult<usize> {
 }
 
 /// The piece's changes oldest first, or only its latest.
-async fn read(mut conn: &Conn, piece: Uuid, latest_only: bool) -> StoreResult<Vec<PieceEvent>> {
+async fn read(mut conn: &Conn, piece: PieceId, latest_only: bool) -> StoreResult<Vec<PieceEvent>> {
     let mut query = piece_events::table
         .inner_join(users::table)
         .filter(piece_events::piece_id.eq(piece))
@@ -194,7 +198,7 @@ async fn read(mut conn: &Conn, piece: Uuid, latest_only: bool) -> StoreResult<Ve
     let rows: Vec<(
         Uuid,
         DateTime<Utc>,
-        Uuid,
+        UserId,
         String,
         String,
         Option<String>,

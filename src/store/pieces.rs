@@ -1,4 +1,5 @@
 //! Pieces: the published texts that claims are anchored in.
+use super::ids::{PieceId, UserId};
 use super::models::{ClaimRow, NewPieceRow, PieceHead, PieceRow};
 use super::records::Claim;
 pub use super::records::Piece;
@@ -11,7 +12,6 @@ use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
-use uuid::Uuid;
 
 /// A validated piece, ready to store.
 #[derive(Debug, Clone)]
@@ -42,15 +42,15 @@ pub struct PieceDetail {
     pub claims: Vec<Claim>,
 }
 
-pub async fn create(conn: &mut Conn, actor: Uuid, new: &NewPiece) -> StoreResult<PieceDetail> {
-    insert(conn, Uuid::new_v4(), actor, new).await
+pub async fn create(conn: &mut Conn, actor: UserId, new: &NewPiece) -> StoreResult<PieceDetail> {
+    insert(conn, PieceId::random(), actor, new).await
 }
 
 /// Stores a piece under a given id (the demo's is fixed).
 pub(super) async fn insert(
     conn: &mut Conn,
-    id: Uuid,
-    actor: Uuid,
+    id: PieceId,
+    actor: UserId,
     new: &NewPiece,
 ) -> StoreResult<PieceDetail> {
     let row: PieceRow = diesel::insert_into(pieces::table)
@@ -97,12 +97,12 @@ pub async fn list(
     let next_cursor = more.then(|| rows.last()).flatten().map(|last| {
         listing::Cursor {
             at: last.published_at,
-            id: last.id,
+            id: last.id.into(),
         }
         .encode()
     });
-    let ids: Vec<Uuid> = rows.iter().map(|row| row.id).collect();
-    let counts: Vec<(Uuid, Status, i32)> = piece_progress::table
+    let ids: Vec<PieceId> = rows.iter().map(|row| row.id).collect();
+    let counts: Vec<(PieceId, Status, i32)> = piece_progress::table
         .filter(piece_progress::piece_id.eq_any(&ids))
         .select((
             piece_progress::piece_id,
@@ -111,7 +111,7 @@ pub async fn list(
         ))
         .load(&mut conn)
         .await?;
-    let mut by_piece: HashMap<Uuid, BTreeMap<&'static str, i64>> = HashMap::new();
+    let mut by_piece: HashMap<PieceId, BTreeMap<&'static str, i64>> = HashMap::new();
     for (piece, status, count) in counts {
         *by_piece
             .entry(piece)
@@ -135,7 +135,7 @@ pub async fn list(
     Ok(PieceListing { items, next_cursor })
 }
 
-pub async fn get(mut conn: &Conn, id: Uuid) -> StoreResult<PieceDetail> {
+pub async fn get(mut conn: &Conn, id: PieceId) -> StoreResult<PieceDetail> {
     // The piece and its claims are asked for together (one round trip, pipelined); the claims
     // take the piece's title once both are in.
     let row = pieces::table
@@ -144,7 +144,10 @@ pub async fn get(mut conn: &Conn, id: Uuid) -> StoreResult<PieceDetail> {
         .first(&mut conn);
     let (row, claims) =
         futures_util::try_join!(async { Ok(row.await.optional()?) }, for_piece(conn, id))?;
-    let row: PieceRow = row.ok_or(StoreError::NotFound { kind: "piece", id })?;
+    let row: PieceRow = row.ok_or(StoreError::NotFound {
+        kind: "piece",
+        id: id.to_string(),
+    })?;
     Ok(PieceDetail {
         body: row.body,
         claims: claims
@@ -184,7 +187,7 @@ async fn heads(
 }
 
 /// A piece's details without its text or claims.
-pub async fn head(conn: &mut Conn, id: Uuid) -> StoreResult<Piece> {
+pub async fn head(conn: &mut Conn, id: PieceId) -> StoreResult<Piece> {
     pieces::table
         .find(id)
         .select(PieceHead::as_select())
@@ -192,11 +195,17 @@ pub async fn head(conn: &mut Conn, id: Uuid) -> StoreResult<Piece> {
         .await
         .optional()?
         .map(Piece::from)
-        .ok_or(StoreError::NotFound { kind: "piece", id })
+        .ok_or(StoreError::NotFound {
+            kind: "piece",
+            id: id.to_string(),
+        })
 }
 
 /// The piece's text, locked against concurrent change while a claim is anchored in it.
-pub(super) async fn body_for_anchoring(conn: &mut Conn, id: Uuid) -> StoreResult<(String, String)> {
+pub(super) async fn body_for_anchoring(
+    conn: &mut Conn,
+    id: PieceId,
+) -> StoreResult<(String, String)> {
     pieces::table
         .find(id)
         .select((pieces::title, pieces::body))
@@ -204,11 +213,14 @@ pub(super) async fn body_for_anchoring(conn: &mut Conn, id: Uuid) -> StoreResult
         .first(conn)
         .await
         .optional()?
-        .ok_or(StoreError::NotFound { kind: "piece", id })
+        .ok_or(StoreError::NotFound {
+            kind: "piece",
+            id: id.to_string(),
+        })
 }
 
 /// A piece's claims in text order, as rows (the caller has the piece's title).
-async fn for_piece(mut conn: &Conn, piece: Uuid) -> StoreResult<Vec<ClaimRow>> {
+async fn for_piece(mut conn: &Conn, piece: PieceId) -> StoreResult<Vec<ClaimRow>> {
     Ok(claims::table
         .filter(claims::piece_id.eq(piece))
         .order((

@@ -1,6 +1,7 @@
 //! Published checks: claims whose verdict has been signed off, with what their ClaimReview and
 //! public page show. Nothing internal is read here (no notes, history, assignee or names), so
 //! nothing internal can leak from what these functions return.
+use super::ids::ClaimId;
 use super::schema::{claims, evidence, pieces};
 use super::{Conn, StoreError, StoreResult};
 use crate::domain::claimreview::Review;
@@ -8,12 +9,11 @@ use crate::domain::workflow::{Stance, Status, is_published};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
-use uuid::Uuid;
 
 /// A signed-off verdict and the piece its claim is in.
 #[derive(Debug, Clone, Queryable)]
 pub struct Published {
-    pub claim: Uuid,
+    pub claim: ClaimId,
     pub quote: String,
     pub prefix: String,
     pub suffix: String,
@@ -42,7 +42,7 @@ impl Published {
     /// What the ClaimReview says about it (the query admits only signed-off verdicts).
     pub fn review(&self) -> StoreResult<Review<'_>> {
         Ok(Review {
-            claim: self.claim,
+            claim: self.claim.into(),
             summary: &self.summary,
             quote: &self.quote,
             claimant: &self.claimant,
@@ -112,7 +112,7 @@ macro_rules! published {
 }
 
 /// One published check; NotFound for a claim that does not exist or is not published.
-pub async fn one(conn: &mut Conn, id: Uuid) -> StoreResult<Published> {
+pub async fn one(conn: &mut Conn, id: ClaimId) -> StoreResult<Published> {
     published!()
         .filter(claims::id.eq(id))
         .select(columns())
@@ -122,7 +122,7 @@ pub async fn one(conn: &mut Conn, id: Uuid) -> StoreResult<Published> {
         // "no signed-off verdict with id …": the id may be a claim's, but nothing is published.
         .ok_or(StoreError::NotFound {
             kind: "signed-off verdict",
-            id,
+            id: id.to_string(),
         })
 }
 
@@ -136,7 +136,7 @@ pub async fn all(conn: &mut Conn) -> StoreResult<Vec<Published>> {
 }
 
 /// The evidence a published check rests on (not removed), in the order it was added.
-pub async fn evidence(conn: &mut Conn, claim: Uuid) -> StoreResult<Vec<PublicEvidence>> {
+pub async fn evidence(conn: &mut Conn, claim: ClaimId) -> StoreResult<Vec<PublicEvidence>> {
     Ok(evidence::table
         .filter(evidence::claim_id.eq(claim))
         .filter(evidence::removed_at.is_null())

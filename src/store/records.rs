@@ -1,8 +1,10 @@
 //! What the store hands back: a claim and its piece, evidence and notes, a user, as every caller
 //! reads them. They live apart from the queries, so that any query module can answer with any of
 //! them without importing another (no module of the store imports one that imports it).
+use super::ids::{ClaimId, EvidenceId, PieceId, UserId};
 use super::models::{ClaimRow, NoteRow, PieceHead};
 use super::schema::{evidence, users};
+use crate::domain::anchor::Selector;
 use crate::domain::roles::Role;
 use crate::domain::workflow::{Priority, Stance, Status};
 use chrono::{DateTime, Utc};
@@ -10,38 +12,30 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-/// W3C Web Annotation TextQuoteSelector and TextPositionSelector in one (positions in Unicode characters).
-#[derive(Debug, Clone, Serialize)]
-pub struct Selector {
-    pub exact: String,
-    pub prefix: String,
-    pub suffix: String,
-    pub start: i32,
-    pub end: i32,
-}
-
 #[derive(Debug, Clone, Serialize)]
 pub struct Claim {
-    pub id: Uuid,
-    pub piece_id: Uuid,
+    pub id: ClaimId,
+    pub piece_id: PieceId,
     pub piece_title: String,
+    /// W3C Web Annotation TextQuoteSelector and TextPositionSelector in one (positions in
+    /// Unicode characters).
     pub selector: Selector,
     pub claimant: String,
     pub summary: String,
     pub status: Status,
     pub status_reason: Option<String>,
     pub priority: Priority,
-    pub assignee: Option<Uuid>,
+    pub assignee: Option<UserId>,
     pub version: i32,
     pub created_at: DateTime<Utc>,
-    pub created_by: Uuid,
+    pub created_by: UserId,
     pub updated_at: DateTime<Utc>,
-    pub updated_by: Uuid,
+    pub updated_by: UserId,
     /// Who set the current verdict, and when (none while there is no verdict).
-    pub verdict_by: Option<Uuid>,
+    pub verdict_by: Option<UserId>,
     pub verdict_at: Option<DateTime<Utc>>,
     /// Who else signed the verdict off, and when (the two-person rule).
-    pub signed_off_by: Option<Uuid>,
+    pub signed_off_by: Option<UserId>,
     pub signed_off_at: Option<DateTime<Utc>>,
     pub signoff_note: Option<String>,
 }
@@ -56,8 +50,8 @@ impl Claim {
                 exact: row.quote_exact,
                 prefix: row.quote_prefix,
                 suffix: row.quote_suffix,
-                start: row.quote_start,
-                end: row.quote_end,
+                start: row.quote_start.0,
+                end: row.quote_end.0,
             },
             claimant: row.claimant,
             summary: row.summary,
@@ -90,7 +84,7 @@ pub struct ClaimDetail {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Piece {
-    pub id: Uuid,
+    pub id: PieceId,
     pub title: String,
     pub outlet: Option<String>,
     pub url: Option<String>,
@@ -98,9 +92,9 @@ pub struct Piece {
     pub published_at: DateTime<Utc>,
     pub version: i32,
     pub created_at: DateTime<Utc>,
-    pub created_by: Uuid,
+    pub created_by: UserId,
     pub updated_at: DateTime<Utc>,
-    pub updated_by: Uuid,
+    pub updated_by: UserId,
 }
 
 impl From<PieceHead> for Piece {
@@ -125,8 +119,8 @@ impl From<PieceHead> for Piece {
 #[derive(Debug, Clone, Serialize, Deserialize, Queryable, Selectable)]
 #[diesel(table_name = evidence, check_for_backend(diesel::pg::Pg))]
 pub struct Evidence {
-    pub id: Uuid,
-    pub claim_id: Uuid,
+    pub id: EvidenceId,
+    pub claim_id: ClaimId,
     pub url: String,
     pub title: String,
     pub publisher: String,
@@ -134,13 +128,13 @@ pub struct Evidence {
     pub note: String,
     pub archived_url: Option<String>,
     pub added_at: DateTime<Utc>,
-    pub added_by: Uuid,
+    pub added_by: UserId,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Note {
     pub id: Uuid,
-    pub claim_id: Uuid,
+    pub claim_id: ClaimId,
     pub author: Actor,
     /// Markdown, exactly as written.
     pub body: String,
@@ -178,14 +172,14 @@ impl From<NoteJson> for Note {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Actor {
-    pub id: Uuid,
+    pub id: UserId,
     pub name: String,
 }
 
 #[derive(Debug, Clone, Serialize, Queryable, Selectable)]
 #[diesel(table_name = users, check_for_backend(diesel::pg::Pg))]
 pub struct User {
-    pub id: Uuid,
+    pub id: UserId,
     pub name: String,
     pub email: String,
     pub role: Role,

@@ -5,6 +5,7 @@
 //! The documents live in `claim_search`, kept current by triggers in the change's own
 //! transaction (migration 000005), which also names the one text search configuration
 //! (`factdesk_search_config()`) and the text a claim is shown and compared by (`claim_text`).
+use super::ids::{ClaimId, PieceId};
 use super::listing::{After, ClaimFilter, RankCursor, StatusCounts, filtered};
 use super::models::ClaimRow;
 use super::records::Claim;
@@ -272,7 +273,7 @@ async fn ranked(
             rows.last().map(|(row, _, rank, _)| {
                 RankCursor {
                     rank: *rank,
-                    id: row.id,
+                    id: row.id.into(),
                 }
                 .encode()
             })
@@ -306,8 +307,8 @@ pub const SIMILAR_LIMIT: i64 = 10;
 /// An earlier claim of another piece that says nearly the same thing.
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Similar {
-    pub id: Uuid,
-    pub piece_id: Uuid,
+    pub id: ClaimId,
+    pub piece_id: PieceId,
     pub piece_title: String,
     pub piece_published_at: DateTime<Utc>,
     /// Its summary, or its quote while it has none (the text compared).
@@ -322,7 +323,7 @@ pub struct Similar {
 /// `claim_checked_before_list`): found the first time it is asked for, from the full-text index
 /// (claims sharing this one's rarest words; migration 000006 says why), and dropped by the
 /// triggers when a change could make it wrong. One statement either way.
-pub async fn similar(mut conn: &Conn, claim: Uuid) -> StoreResult<Vec<Similar>> {
+pub async fn similar(mut conn: &Conn, claim: ClaimId) -> StoreResult<Vec<Similar>> {
     // The list as JSON (migration 000013): a typed call, prepared once per connection.
     let list: Option<String> = diesel::select(claim_checked_before_json(
         claim,
@@ -333,7 +334,7 @@ pub async fn similar(mut conn: &Conn, claim: Uuid) -> StoreResult<Vec<Similar>> 
     .await?;
     let list = list.ok_or(StoreError::NotFound {
         kind: "claim",
-        id: claim,
+        id: claim.to_string(),
     })?;
     super::from_json(&list)
 }

@@ -4,12 +4,12 @@
 use super::error::{AppError, refuse_request};
 use crate::domain::roles::Action;
 use crate::store::credentials::{self, Kind};
+use crate::store::ids::UserId;
 use crate::store::users::User;
 use crate::web::guards::{connection, hand_on, has_body};
 use rocket::http::{Cookie, CookieJar, SameSite, Status};
 use rocket::outcome::Outcome;
 use rocket::request::{self, FromRequest, Request};
-use uuid::Uuid;
 
 pub const SESSION_COOKIE: &str = "factdesk_session";
 
@@ -21,7 +21,7 @@ pub struct SignedIn {
 
 impl SignedIn {
     /// The user's id when their role allows `action`; 403 saying who may otherwise.
-    pub fn may(&self, action: Action) -> Result<Uuid, AppError> {
+    pub fn may(&self, action: Action) -> Result<UserId, AppError> {
         let role = self.user.role();
         if role.can(action) {
             return Ok(self.user.id);

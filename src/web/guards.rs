@@ -13,7 +13,6 @@ use rocket::serde::json::serde_json::{self, error::Category};
 use serde::de::DeserializeOwned;
 use std::ops::{Deref, DerefMut};
 use std::time::Duration;
-use uuid::Uuid;
 
 /// A pooled connection; 503 when none can be had. A request holds at most one: the session
 /// lookup (`auth`) and the handler's `Db` share it, so a signed-in page costs one checkout (and
@@ -301,7 +300,7 @@ impl<'r> FromRequest<'r> for ClientAddress {
 }
 
 /// Ids in paths: anything that is not a UUID cannot name a thing, so it is "not found".
-pub fn parse_id(kind: &str, text: &str) -> Result<Uuid, AppError> {
-    Uuid::try_parse(text)
+pub fn parse_id<Id: std::str::FromStr>(kind: &str, text: &str) -> Result<Id, AppError> {
+    text.parse()
         .map_err(|_| AppError::NotFound(format!("no {kind} with id `{text}` (ids are UUIDs)")))
 }

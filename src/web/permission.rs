@@ -6,11 +6,11 @@
 use super::auth::{ApiUser, PageUser, SignedIn};
 use super::error::refuse_request;
 use crate::domain::roles::Action;
+use crate::store::ids::UserId;
 use rocket::outcome::try_outcome;
 use rocket::request::{self, FromRequest, Request};
 use std::marker::PhantomData;
 use std::ops::Deref;
-use uuid::Uuid;
 
 /// The actions a route does; a role that may do none of them is refused at once. Which one a
 /// request needs (when it depends on the body) is still checked by the handler with `may`.
@@ -46,7 +46,7 @@ where
 
 impl<U: Deref<Target = SignedIn>, P> May<U, P> {
     /// The user's id, as the actor of what the route does (a route of one action).
-    pub fn actor(&self) -> Uuid {
+    pub fn actor(&self) -> UserId {
         self.0.user.id
     }
 }

@@ -34,7 +34,7 @@ pub(crate) fn review_of_claim(claim: &Claim, piece: &Piece, settings: &Settings)
     }
     let signed_off_at = claim.signed_off_at?;
     let review = Review {
-        claim: claim.id,
+        claim: claim.id.into(),
         summary: &claim.summary,
         quote: &claim.selector.exact,
         claimant: &claim.claimant,

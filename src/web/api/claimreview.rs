@@ -4,6 +4,7 @@
 use crate::Settings;
 use crate::domain::claimreview::data_feed;
 use crate::store;
+use crate::store::ids::ClaimId;
 use crate::web::auth::ApiUser;
 use crate::web::error::AppError;
 use crate::web::guards::{Db, parse_id};
@@ -11,7 +12,6 @@ use crate::web::reviews::{publisher, review_of};
 use rocket::http::ContentType;
 use rocket::{Route, State, get, routes};
 use serde_json::Value;
-use uuid::Uuid;
 
 /// JSON-LD, as its media type says.
 fn json_ld(value: &Value) -> (ContentType, String) {
@@ -28,7 +28,7 @@ async fn one(
     settings: &State<Settings>,
     id: &str,
 ) -> Result<(ContentType, String), AppError> {
-    let id: Uuid = parse_id("claim", id)?;
+    let id: ClaimId = parse_id("claim", id)?;
     let published = store::published::one(&mut db, id).await?;
     Ok(json_ld(&review_of(&published, settings)?))
 }

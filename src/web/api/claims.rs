@@ -5,6 +5,7 @@ use crate::domain::roles::Action;
 use crate::input::changes::{Asking, Assignee, ChangeFields};
 use crate::input::search::SearchFields;
 use crate::store::claims::ClaimChanges;
+use crate::store::ids::UserId;
 use crate::store::search::{SearchPage, Similar};
 use crate::store::{self, events::Event};
 use crate::web::api::Tagged;
@@ -15,7 +16,6 @@ use crate::web::permission::{ApiMay, ChangeClaim, SignOff};
 use rocket::serde::json::Json;
 use rocket::{Route, get, patch, post, routes};
 use serde::Deserialize;
-use uuid::Uuid;
 
 const DEFAULT_PAGE: i64 = 50;
 
@@ -74,7 +74,7 @@ struct ChangesInput {
     claimant: Option<String>,
     priority: Option<String>,
     #[serde(default, deserialize_with = "present")]
-    assignee: Option<Option<Uuid>>,
+    assignee: Option<Option<UserId>>,
 }
 
 impl ChangesInput {

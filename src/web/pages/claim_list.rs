@@ -5,10 +5,10 @@ use crate::domain::headline::Fragment;
 use crate::domain::workflow::Status;
 use crate::input::search::{Search, SearchFields};
 use crate::store::claims::Claim;
+use crate::store::ids::{ClaimId, PieceId, UserId};
 use crate::store::users::User;
 use crate::web::error::AppError;
 use std::collections::HashMap;
-use uuid::Uuid;
 
 /// A page's filters, read from its query string: an empty parameter (a form's untouched field)
 /// means no filter; anything else must be valid, or the answer is 422 naming it.
@@ -18,8 +18,8 @@ pub(super) fn read_filters(fields: SearchFields) -> Result<Search, AppError> {
 
 /// A claim as a line in a list: what it says, where, its status in words, who has it.
 pub(super) struct ClaimLine {
-    pub id: Uuid,
-    pub piece_id: Uuid,
+    pub id: ClaimId,
+    pub piece_id: PieceId,
     pub piece_title: String,
     /// The status's wire name (for the badge's class) and its label (the text that says it).
     pub status: &'static str,
@@ -34,7 +34,7 @@ pub(super) struct ClaimLine {
 }
 
 impl ClaimLine {
-    pub fn of(claim: Claim, names: &HashMap<Uuid, &str>) -> ClaimLine {
+    pub fn of(claim: Claim, names: &HashMap<UserId, &str>) -> ClaimLine {
         let status = claim.status;
         let text = if claim.summary.trim().is_empty() {
             claim.selector.exact
@@ -58,7 +58,7 @@ impl ClaimLine {
 }
 
 /// Ids to names, for everyone who may be named on a page.
-pub(super) fn names(users: &[User]) -> HashMap<Uuid, &str> {
+pub(super) fn names(users: &[User]) -> HashMap<UserId, &str> {
     users.iter().map(|u| (u.id, u.name.as_str())).collect()
 }
 
@@ -112,7 +112,7 @@ pub(super) fn status_choices(current: Option<Status>) -> Vec<Choice> {
         .collect()
 }
 
-pub(super) fn assignee_choices(users: &[User], current: Option<Uuid>) -> Vec<Choice> {
+pub(super) fn assignee_choices(users: &[User], current: Option<UserId>) -> Vec<Choice> {
     users
         .iter()
         .map(|u| Choice {

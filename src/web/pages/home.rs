@@ -13,6 +13,7 @@ use crate::input::page::Paging;
 use crate::input::search::{Search, SearchFields};
 use crate::store;
 use crate::store::claims::Claim;
+use crate::store::ids::PieceId;
 use crate::store::listing::ClaimFilter;
 use crate::store::live::Scope;
 use crate::store::pieces::PieceSummary;
@@ -24,7 +25,6 @@ use crate::web::live::live_url;
 use askama::Template;
 use rocket::response::content::RawHtml;
 use rocket::{Route, get, routes};
-use uuid::Uuid;
 
 /// How many pieces the desk lists at a time, newest publication first; older ones a page on.
 const PIECES: i64 = 20;
@@ -44,7 +44,7 @@ struct MoreMine {
 
 /// One piece on the desk, with its progress.
 struct PieceLine {
-    id: Uuid,
+    id: PieceId,
     title: String,
     outlet: Option<String>,
     published: Shown,

@@ -13,6 +13,7 @@ use crate::domain::workflow::Priority;
 use crate::input::claim::ClaimFields;
 use crate::store;
 use crate::store::claims::Claim;
+use crate::store::ids::{ClaimId, PieceId, UserId};
 use crate::store::live::Scope;
 use crate::web::auth::PageUser;
 use crate::web::csrf::{CsrfToken, Protected};
@@ -25,11 +26,10 @@ use rocket::form::FromForm;
 use rocket::response::content::RawHtml;
 use rocket::{Route, get, post, routes};
 use std::collections::HashMap;
-use uuid::Uuid;
 
 /// One claim as the page shows it, in the text and in the list.
 struct ClaimView {
-    id: Uuid,
+    id: ClaimId,
     status: &'static str,
     status_label: &'static str,
     priority: &'static str,
@@ -97,7 +97,7 @@ struct AddClaim {
 #[template(path = "piece.html")]
 struct PiecePage<'a> {
     layout: Layout<'a>,
-    id: Uuid,
+    id: PieceId,
     title: String,
     outlet: Option<String>,
     url: Option<String>,
@@ -159,7 +159,7 @@ fn places(body: &str, quote: &str, chosen: Option<usize>) -> Vec<Occurrence> {
         .collect()
 }
 
-fn view(claim: &Claim, names: &HashMap<Uuid, &str>) -> ClaimView {
+fn view(claim: &Claim, names: &HashMap<UserId, &str>) -> ClaimView {
     let (status, priority) = (claim.status, claim.priority);
     let text = if claim.summary.trim().is_empty() {
         claim.selector.exact.clone()
@@ -186,8 +186,8 @@ async fn show(
     user: &PageUser,
     csrf: &CsrfToken,
     db: &mut Db,
-    id: Uuid,
-    added: Option<Uuid>,
+    id: PieceId,
+    added: Option<ClaimId>,
     add: &AddClaim,
 ) -> Result<RawHtml<String>, AppError> {
     // Independent reads, sent together on the one connection (pipelined), the latest event
@@ -210,8 +210,8 @@ async fn show(
         .enumerate()
         .map(|(i, c)| Span {
             id: i,
-            start: usize::try_from(c.selector.start).unwrap_or(0),
-            end: usize::try_from(c.selector.end).unwrap_or(0),
+            start: c.selector.start,
+            end: c.selector.end,
         })
         .collect();
     let runs = segments(&detail.body, &spans)
@@ -283,7 +283,7 @@ async fn piece(
     added: Option<&str>,
 ) -> Result<RawHtml<String>, AppError> {
     let id = parse_id("piece", id)?;
-    let added = added.and_then(|a| Uuid::try_parse(a).ok());
+    let added = added.and_then(|a| a.parse().ok());
     show(&user, &csrf, &mut db, id, added, &AddClaim::default()).await
 }
 

@@ -8,6 +8,7 @@ use crate::domain::fields::FieldError;
 use crate::domain::roles::Action;
 use crate::input::piece::PieceFields;
 use crate::store;
+use crate::store::ids::{PieceId, UserId};
 use crate::store::piece_edits::PieceEvent;
 use crate::store::pieces::Piece;
 use crate::web::auth::PageUser;
@@ -20,7 +21,6 @@ use chrono::SecondsFormat;
 use rocket::form::FromForm;
 use rocket::response::content::RawHtml;
 use rocket::{Route, get, post, routes};
-use uuid::Uuid;
 
 /// The form as typed (every field optional, so a missing one is reported like an empty one).
 #[derive(Debug, Default, FromForm)]
@@ -48,7 +48,7 @@ struct ChangeItem {
 
 /// What the edit form needs besides the fields.
 struct Editing {
-    id: Uuid,
+    id: PieceId,
     version: i32,
     /// How many changes the piece's history holds now.
     seen: usize,
@@ -311,8 +311,8 @@ async fn save_piece(
 /// The edit checked as the API checks it, then stored if the piece is still at `version`.
 async fn save(
     db: &mut Db,
-    actor: Uuid,
-    id: Uuid,
+    actor: UserId,
+    id: PieceId,
     typed: &PieceForm<'_>,
     authors: &[String],
     version: Option<i32>,
@@ -342,7 +342,7 @@ async fn refused_as_stale(
     user: &PageUser,
     csrf: &CsrfToken,
     db: &mut Db,
-    id: Uuid,
+    id: PieceId,
     typed: &PieceForm<'_>,
     message: String,
 ) -> Result<RawHtml<String>, AppError> {

@@ -8,6 +8,7 @@ use super::claim_list::{
 use super::{Layout, render};
 use crate::input::search::SearchFields;
 use crate::store;
+use crate::store::ids::{PieceId, UserId};
 use crate::store::pieces::Piece;
 use crate::store::search::Hit;
 use crate::web::auth::PageUser;
@@ -19,7 +20,6 @@ use chrono::NaiveDate;
 use rocket::response::content::RawHtml;
 use rocket::{Route, get, routes};
 use std::collections::HashMap;
-use uuid::Uuid;
 
 /// Results per page.
 const PAGE: i64 = 50;
@@ -27,7 +27,7 @@ const PAGE: i64 = 50;
 /// ("Search its claims"), so the form stays small however many pieces there are.
 const PIECE_CHOICES: i64 = 50;
 
-fn piece_choices(pieces: &[Piece], current: Option<Uuid>) -> Vec<Choice> {
+fn piece_choices(pieces: &[Piece], current: Option<PieceId>) -> Vec<Choice> {
     pieces
         .iter()
         .map(|p| Choice {
@@ -48,7 +48,7 @@ struct StatusCount {
 }
 
 /// A result: the claim's line, with its text as fragments when the search had words.
-fn found(hit: Hit, names: &HashMap<Uuid, &str>) -> ClaimLine {
+fn found(hit: Hit, names: &HashMap<UserId, &str>) -> ClaimLine {
     ClaimLine {
         headline: hit.matched.map(|m| m.headline),
         ..ClaimLine::of(hit.claim, names)

@@ -7,6 +7,7 @@ use crate::domain::roles::Action;
 use crate::input::changes::{Asking, Assignee, ChangeFields};
 use crate::input::evidence::EvidenceFields;
 use crate::store;
+use crate::store::ids::ClaimId;
 use crate::web::auth::PageUser;
 use crate::web::csrf::{CsrfToken, Protected, TokenField};
 use crate::web::error::AppError;
@@ -14,7 +15,6 @@ use crate::web::guards::{Db, DbAfterBody, parse_id};
 use crate::web::pages::form_answer::{FormAnswer, answer};
 use rocket::form::FromForm;
 use rocket::{Route, post, routes};
-use uuid::Uuid;
 
 /// The answer to a form: 303 back to the claim, or the page again saying what was refused.
 type Answer = FormAnswer;
@@ -25,7 +25,7 @@ async fn settle(
     user: &PageUser,
     csrf: &CsrfToken,
     db: &mut Db,
-    id: Uuid,
+    id: ClaimId,
     sent: Sent,
     result: Result<(), AppError>,
     typed: impl FnOnce(&mut Typed),

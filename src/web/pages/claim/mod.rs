@@ -11,6 +11,7 @@ use crate::domain::claimreview::script_json;
 use crate::store;
 use crate::store::claims::ClaimDetail;
 use crate::store::events::Event;
+use crate::store::ids::ClaimId;
 use crate::store::live::Scope;
 use crate::store::pieces::Piece;
 use crate::store::search::Similar;
@@ -23,7 +24,6 @@ use crate::web::live::live_url;
 use crate::web::reviews::review_of_claim;
 use rocket::response::content::RawHtml;
 use rocket::{Route, get, routes};
-use uuid::Uuid;
 use view::page;
 
 /// Everything the page shows, read with a fixed number of queries whatever the claim carries.
@@ -42,7 +42,7 @@ pub(super) struct Loaded {
     pub(super) review_json: Option<String>,
 }
 
-pub(super) async fn load(db: &Db, id: Uuid) -> Result<Loaded, AppError> {
+pub(super) async fn load(db: &Db, id: ClaimId) -> Result<Loaded, AppError> {
     // Five independent reads, sent together on the one connection (pipelined): one round trip
     // instead of five. Postgres runs them in the order given, so the latest event is read first:
     // a change made while the rest is read is then told to the page, not missed.

@@ -8,6 +8,7 @@ use crate::domain::markdown::render_note;
 use crate::domain::roles::Action;
 use crate::domain::workflow::{Priority, Stance, Status, allowed_from, check_sign_off};
 use crate::store::events::Event;
+use crate::store::ids::{ClaimId, EvidenceId, PieceId, UserId};
 use crate::store::search::Similar;
 use crate::web::auth::PageUser;
 use crate::web::csrf::CsrfToken;
@@ -17,7 +18,6 @@ use askama::Template;
 use rocket::http::Status as HttpStatus;
 use rocket::response::content::RawHtml;
 use std::collections::HashMap;
-use uuid::Uuid;
 
 /// What was typed into the page's forms (or, on a fresh page, what they start with).
 #[derive(Debug, Default, Clone)]
@@ -66,7 +66,7 @@ impl Sent {
 }
 
 struct EvidenceItem {
-    id: Uuid,
+    id: EvidenceId,
     title: String,
     publisher: String,
     url: String,
@@ -101,7 +101,7 @@ struct HistoryItem {
 /// A claim checked before ("Checked before: … — False, 12 Mar 2019"): its text, status and
 /// the day of its verdict, or of its piece while it has none.
 struct SeenBefore {
-    id: Uuid,
+    id: ClaimId,
     text: String,
     piece_title: String,
     status: &'static str,
@@ -134,8 +134,8 @@ struct Stamp {
 struct ClaimPage<'a> {
     layout: Layout<'a>,
     review_json: Option<&'a str>,
-    id: Uuid,
-    piece_id: Uuid,
+    id: ClaimId,
+    piece_id: PieceId,
     piece_title: &'a str,
     piece_date: Shown,
     prefix: &'a str,
@@ -207,12 +207,12 @@ pub(super) fn page(
     trouble: Option<Trouble>,
 ) -> Result<RawHtml<String>, AppError> {
     let claim = &loaded.detail.claim;
-    let names: HashMap<Uuid, &str> = loaded
+    let names: HashMap<UserId, &str> = loaded
         .users
         .iter()
         .map(|u| (u.id, u.name.as_str()))
         .collect();
-    let name = |id: Uuid| names.get(&id).map_or("System", |n| n).to_owned();
+    let name = |id: UserId| names.get(&id).map_or("System", |n| n).to_owned();
     let (status, priority) = (claim.status, claim.priority);
     let role = user.user.role();
     // Each form starts as the claim is now; a refused form gets back what was typed in it.
@@ -305,7 +305,7 @@ pub(super) fn page(
         csrf_token: &csrf.0,
         live: Some(loaded.live.clone()),
     };
-    let stamp = |who: Option<Uuid>, at: Option<chrono::DateTime<chrono::Utc>>| {
+    let stamp = |who: Option<UserId>, at: Option<chrono::DateTime<chrono::Utc>>| {
         who.map(|who| Stamp {
             who: name(who),
             at: at.map(Shown::of),
@@ -374,12 +374,12 @@ fn numeric_references(html: &str) -> String {
 }
 
 /// One event in words, with ids turned into names and statuses into their labels.
-fn describe(event: &Event, name: &impl Fn(Uuid) -> String) -> HistoryItem {
+fn describe(event: &Event, name: &impl Fn(UserId) -> String) -> HistoryItem {
     let field = event.field.as_deref();
     let value = |v: &Option<String>| -> Option<String> {
         let v = v.as_deref()?;
         let as_name = field == Some("assignee") || event.kind == EventKind::SignoffVoided;
-        Some(match (as_name, Uuid::try_parse(v), v.parse::<Status>()) {
+        Some(match (as_name, v.parse::<UserId>(), v.parse::<Status>()) {
             (true, Ok(id), _) => name(id),
             (false, _, Ok(status)) if field.is_none() => status.label().to_owned(),
             _ => v.to_owned(),
