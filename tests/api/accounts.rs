@@ -8,7 +8,6 @@ use diesel_async::RunQueryDsl;
 use factdesk::domain::roles::Role;
 use factdesk::store::users::User;
 use rocket::http::{ContentType, Header, Method, Status};
-use rocket::local::asynchronous::LocalResponse;
 use serde_json::{Value, json};
 
 const UNKNOWN: &str = "6f1c2a36-52a4-4c1e-9d7b-3f0c6c1d2e90";
@@ -19,39 +18,6 @@ const THERE: &str = "10.9.8.7:5000";
 // ---------------------------------------------------------------------------------------------
 // Requests with any Authorization header, from any address
 
-/// An answer with the headers the accounts API adds besides those `Answer` keeps.
-#[derive(Debug)]
-struct Reply {
-    answer: Answer,
-    www_authenticate: Option<String>,
-    retry_after: Option<String>,
-}
-
-async fn read(response: LocalResponse<'_>) -> Reply {
-    let header = |name: &str| response.headers().get_one(name).map(str::to_owned);
-    let (content_type, etag, location) =
-        (header("Content-Type"), header("ETag"), header("Location"));
-    let (www_authenticate, retry_after) = (header("WWW-Authenticate"), header("Retry-After"));
-    let status = response.status();
-    let text = response.into_string().await.unwrap_or_default();
-    let body = match text.as_str() {
-        "" => Value::Null,
-        text => serde_json::from_str(text).unwrap_or(Value::String(text.to_owned())),
-    };
-    let answer = Answer {
-        status,
-        content_type,
-        etag,
-        location,
-        body,
-    };
-    Reply {
-        answer,
-        www_authenticate,
-        retry_after,
-    }
-}
-
 /// A request with `authorization` as the raw Authorization header (None: no header at all).
 async fn raw(
     app: &TestApp,
@@ -59,7 +25,7 @@ async fn raw(
     path: &str,
     authorization: Option<&str>,
     body: Option<&Value>,
-) -> Reply {
+) -> Answer {
     let mut request = app.client.req(method, path.to_owned());
     if let Some(value) = authorization {
         request = request.header(Header::new("Authorization", value.to_owned()));
@@ -67,48 +33,48 @@ async fn raw(
     if let Some(body) = body {
         request = request.header(ContentType::JSON).body(body.to_string());
     }
-    read(request.dispatch().await).await
+    Answer::read(request.dispatch().await).await
 }
 
 /// POST /api/v1/tokens from `address`.
-async fn sign_in_from(app: &TestApp, address: &str, email: &str, password: &str) -> Reply {
+async fn sign_in_from(app: &TestApp, address: &str, email: &str, password: &str) -> Answer {
     let request = app
         .client
         .post("/api/v1/tokens")
         .remote(address.parse().unwrap())
         .header(ContentType::JSON)
         .body(json!({ "email": email, "password": password }).to_string());
-    read(request.dispatch().await).await
+    Answer::read(request.dispatch().await).await
 }
 
-async fn sign_in(app: &TestApp, email: &str, password: &str) -> Reply {
+async fn sign_in(app: &TestApp, email: &str, password: &str) -> Answer {
     sign_in_from(app, HERE, email, password).await
 }
 
 /// Asserts a 401 problem that says how to authenticate, and returns its detail.
 #[track_caller]
-fn assert_unauthorized(reply: &Reply) -> String {
-    let detail = reply.answer.assert_problem(401).to_owned();
+fn assert_unauthorized(reply: &Answer) -> String {
+    let detail = reply.assert_problem(401).to_owned();
     assert_eq!(
         reply.www_authenticate.as_deref(),
         Some("Bearer realm=\"factdesk\""),
         "{reply:#?}"
     );
-    assert!(reply.answer.body.get("token").is_none(), "{reply:#?}");
+    assert!(reply.body.get("token").is_none(), "{reply:#?}");
     detail
 }
 
 /// Asserts a 429 problem whose Retry-After is a whole number of seconds within the window.
 #[track_caller]
-fn assert_throttled(reply: &Reply) {
-    reply.answer.assert_problem(429);
+fn assert_throttled(reply: &Answer) {
+    reply.assert_problem(429);
     let seconds: u64 = reply
         .retry_after
         .as_deref()
         .and_then(|s| s.parse().ok())
         .unwrap_or_else(|| panic!("Retry-After is not a number of seconds: {reply:#?}"));
     assert!((1..=60).contains(&seconds), "{reply:#?}");
-    assert!(reply.answer.body.get("token").is_none(), "{reply:#?}");
+    assert!(reply.body.get("token").is_none(), "{reply:#?}");
 }
 
 /// The user as the API shows it.
@@ -163,7 +129,7 @@ async fn signing_in_answers_a_token_good_for_30_days_with_the_user_and_the_token
 
     let reply = sign_in(&app, &reviewer.email, PASSWORD).await;
 
-    let answer = &reply.answer;
+    let answer = &reply;
     assert_eq!(answer.status, Status::Created, "{reply:#?}");
     assert_eq!(answer.location.as_deref(), Some("/api/v1/tokens/current"));
     for (field, value) in shown(&reviewer).as_object().unwrap() {
@@ -193,8 +159,8 @@ async fn the_email_signs_in_whatever_its_case() {
     let capitalised = email[..1].to_uppercase() + &email[1..];
     for typed in [email.to_uppercase(), capitalised] {
         let reply = sign_in(&app, &typed, PASSWORD).await;
-        assert_eq!(reply.answer.status, Status::Created, "{typed}: {reply:#?}");
-        assert_eq!(reply.answer.body["user"]["id"], json!(app.editor.id));
+        assert_eq!(reply.status, Status::Created, "{typed}: {reply:#?}");
+        assert_eq!(reply.body["user"]["id"], json!(app.editor.id));
     }
 }
 
@@ -330,8 +296,8 @@ struct Stored {
 async fn tokens_are_stored_only_as_hashes() {
     let app = spawn_app().await;
     let reply = sign_in(&app, &app.editor.email, PASSWORD).await;
-    assert_eq!(reply.answer.status, Status::Created, "{reply:#?}");
-    let token = reply.answer.body["token"].as_str().unwrap();
+    assert_eq!(reply.status, Status::Created, "{reply:#?}");
+    let token = reply.body["token"].as_str().unwrap();
 
     // `plain`: a row holding the token's text as its hash, or anywhere in any column (the row
     // as text shows a bytea as hex, so raw bytes whose hex is the token count too).
@@ -381,7 +347,7 @@ async fn ten_wrong_passwords_for_one_email_hold_off_the_eleventh_attempt_even_wi
 
     let (other, _) = app.user(Role::Reviewer).await;
     let unaffected = sign_in_from(&app, THERE, &other.email, PASSWORD).await;
-    assert_eq!(unaffected.answer.status, Status::Created, "{unaffected:#?}");
+    assert_eq!(unaffected.status, Status::Created, "{unaffected:#?}");
 }
 
 #[rocket::async_test]
@@ -398,7 +364,7 @@ async fn ten_wrong_passwords_under_ten_spellings_of_one_email_are_ten_tries_of_o
         format!("{local}@factdesk.test")
     };
     let signed_in = sign_in_from(&app, "10.0.0.99:5000", &spelling(15), PASSWORD).await;
-    assert_eq!(signed_in.answer.status, Status::Created, "{signed_in:#?}");
+    assert_eq!(signed_in.status, Status::Created, "{signed_in:#?}");
     for n in 0..10 {
         // From ten addresses, so only the account's count can hold the last one off.
         let address = format!("10.0.1.{n}:5000");
@@ -432,7 +398,7 @@ async fn ten_failures_from_one_address_hold_off_that_address_whichever_email_it_
     // Elsewhere, the account signs in, and each of those emails, having failed only once, is
     // refused for its password, not held off.
     let elsewhere = sign_in_from(&app, THERE, &app.editor.email, PASSWORD).await;
-    assert_eq!(elsewhere.answer.status, Status::Created, "{elsewhere:#?}");
+    assert_eq!(elsewhere.status, Status::Created, "{elsewhere:#?}");
     for email in &emails {
         assert_unauthorized(&sign_in_from(&app, THERE, email, "a guess at it").await);
     }
@@ -446,11 +412,11 @@ async fn attempts_sent_all_at_once_are_counted_one_by_one() {
     let replies = rocket::futures::future::join_all(attempts).await;
     let refused = replies
         .iter()
-        .filter(|r| r.answer.status == Status::Unauthorized)
+        .filter(|r| r.status == Status::Unauthorized)
         .count();
-    let held_off: Vec<&Reply> = replies
+    let held_off: Vec<&Answer> = replies
         .iter()
-        .filter(|r| r.answer.status == Status::TooManyRequests)
+        .filter(|r| r.status == Status::TooManyRequests)
         .collect();
     // An attempt that finds another under way is held off at once rather than queued: however
     // they interleave, no more than the limit are ever looked at, and none gets past it.
@@ -504,7 +470,7 @@ async fn a_sign_in_that_finds_another_under_way_for_the_account_is_told_to_retry
         .await
         .unwrap();
     let reply = sign_in(&app, &email, PASSWORD).await;
-    assert_eq!(reply.answer.status, Status::Created, "{reply:#?}");
+    assert_eq!(reply.status, Status::Created, "{reply:#?}");
 }
 
 /// Credentials no account can have: a NUL in the email, an email of kilobytes, a password of 1 MiB.
@@ -562,18 +528,14 @@ async fn an_impossible_sign_in_is_refused_before_a_database_connection_is_taken(
             .body(json!({ "email": email, "password": password }).to_string())
     };
     // With no database to be had, a possible sign-in is 503, saying when to try again …
-    let possible = read(post("jane@factdesk.test", PASSWORD).dispatch().await).await;
-    possible.answer.assert_problem(503);
+    let possible = Answer::read(post("jane@factdesk.test", PASSWORD).dispatch().await).await;
+    possible.assert_problem(503);
     assert_eq!(possible.retry_after.as_deref(), Some("2"), "{possible:#?}");
 
     // … and an impossible one is refused without trying for a connection.
     for (what, email, password) in impossible_credentials("jane@factdesk.test") {
-        let reply = read(post(&email, &password).dispatch().await).await;
-        assert_eq!(
-            reply.answer.status,
-            Status::Unauthorized,
-            "{what}: {reply:#?}"
-        );
+        let reply = Answer::read(post(&email, &password).dispatch().await).await;
+        assert_eq!(reply.status, Status::Unauthorized, "{what}: {reply:#?}");
         assert_unauthorized(&reply);
     }
 }
@@ -592,7 +554,7 @@ async fn a_forged_forwarding_header_does_not_escape_the_address_throttle() {
                 json!({ "email": format!("guess-{i}@factdesk.test"), "password": "a guess" })
                     .to_string(),
             );
-        assert_unauthorized(&read(request.dispatch().await).await);
+        assert_unauthorized(&Answer::read(request.dispatch().await).await);
     }
     assert_throttled(&sign_in_from(&app, HERE, &app.editor.email, PASSWORD).await);
 }
@@ -603,7 +565,7 @@ async fn the_bearer_scheme_is_case_insensitive_and_the_token_is_not() {
     for scheme in ["Bearer", "bearer", "BEARER"] {
         let header = format!("{scheme} {}", app.token);
         let reply = raw(&app, Method::Get, "/api/v1/users/me", Some(&header), None).await;
-        assert_eq!(reply.answer.status, Status::Ok, "{scheme}: {reply:#?}");
+        assert_eq!(reply.status, Status::Ok, "{scheme}: {reply:#?}");
     }
     let header = format!("Bearer {}", app.token.to_uppercase());
     assert_unauthorized(&raw(&app, Method::Get, "/api/v1/users/me", Some(&header), None).await);
@@ -1004,8 +966,8 @@ async fn an_admin_adds_a_user_who_can_then_sign_in() {
     assert_eq!(added.body["disabled"], false);
     assert!(added.body.get("password").is_none() && added.body.get("password_hash").is_none());
     let reply = sign_in(&app, "pat@factdesk.test", "a long enough password").await;
-    assert_eq!(reply.answer.status, Status::Created, "{reply:#?}");
-    assert_eq!(reply.answer.body["user"]["id"], added.body["id"]);
+    assert_eq!(reply.status, Status::Created, "{reply:#?}");
+    assert_eq!(reply.body["user"]["id"], added.body["id"]);
 }
 
 #[rocket::async_test]

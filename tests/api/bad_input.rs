@@ -210,22 +210,7 @@ async fn desk() -> Desk {
 
 /// Reads an answer whole, failing the test on any server error.
 async fn read(response: LocalResponse<'_>) -> Answer {
-    let status = response.status();
-    let header = |name: &str| response.headers().get_one(name).map(str::to_owned);
-    let (content_type, etag, location) =
-        (header("Content-Type"), header("ETag"), header("Location"));
-    let text = response.into_string().await.unwrap_or_default();
-    let body = match text.as_str() {
-        "" => Value::Null,
-        text => serde_json::from_str(text).unwrap_or(Value::String(text.to_owned())),
-    };
-    let answer = Answer {
-        status,
-        content_type,
-        etag,
-        location,
-        body,
-    };
+    let answer = Answer::read(response).await;
     assert!(answer.status.code < 500, "a server error: {answer:#?}");
     answer
 }

@@ -1,7 +1,7 @@
 //! The claim status page, `/claims/{id}`, and its forms: what it shows, who may use each form,
 //! CSRF on every one, and stale, refused and invalid forms answered with the claim as it is now
 //! and nothing typed lost.
-use crate::pages::{Browser, Page, assert_page_markup, tags, unescape};
+use crate::support::html::{Browser, Page, assert_page_markup, tags, unescape};
 use crate::support::{TestApp, spawn_app};
 use factdesk::domain::roles::Role;
 use rocket::http::Status;

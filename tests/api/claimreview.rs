@@ -1,6 +1,6 @@
 //! Publishing signed-off verdicts: the ClaimReview JSON-LD (API, feed, embedded in pages), the
 //! public page `/checks/{id}`, and that nothing else is published.
-use crate::pages::{
+use crate::support::html::{
     Browser, DATA_BLOCK, Page, assert_page_markup, assert_security_headers, tags, unescape,
 };
 use crate::support::{Answer, PASSWORD, TestApp, spawn_app, spawn_app_with_demo};
@@ -28,34 +28,7 @@ async fn set_verdict(app: &TestApp, claim: &str, wording: Value) -> String {
         .post(&format!("/api/v1/claims/{claim}/evidence"), &evidence)
         .await;
     assert_eq!(added.status, Status::Created, "{added:#?}");
-    let etag = app.get(&format!("/api/v1/claims/{claim}")).await.etag;
-    let answer = app
-        .patch(
-            &format!("/api/v1/claims/{claim}"),
-            etag.as_deref(),
-            &wording,
-        )
-        .await;
-    assert_eq!(answer.status, Status::Ok, "{answer:#?}");
-    answer.etag.unwrap()
-}
-
-/// Signs the claim's verdict off as someone other than the editor who set it; returns the
-/// signer's token.
-async fn sign_off(app: &TestApp, claim: &str) -> String {
-    let (_, token) = app.user(Role::Reviewer).await;
-    let etag = app.get(&format!("/api/v1/claims/{claim}")).await.etag;
-    let answer = app
-        .send(
-            Method::Post,
-            &format!("/api/v1/claims/{claim}/signoff"),
-            Some(&token),
-            etag.as_deref(),
-            Some(json!({ "note": "INTERNAL sign-off note" }).to_string()),
-        )
-        .await;
-    assert_eq!(answer.status, Status::Ok, "{answer:#?}");
-    token
+    app.change_claim(claim, &wording).await
 }
 
 /// A new claim on a new piece, with a verdict set and signed off.
@@ -63,7 +36,8 @@ async fn published(app: &TestApp, wording: Value) -> String {
     let piece = app.create_piece(BODY).await;
     let (claim, _) = app.create_claim(&piece, QUOTE).await;
     set_verdict(app, &claim, wording).await;
-    sign_off(app, &claim).await;
+    app.sign_off_as_a_reviewer(&claim, Some("INTERNAL sign-off note"))
+        .await;
     claim
 }
 
@@ -141,7 +115,8 @@ async fn a_signed_off_demo_verdict_is_published_with_every_claimreview_field() {
         json!({ "status": "misleading", "reason": reason }),
     )
     .await;
-    sign_off(&app, &claim).await;
+    app.sign_off_as_a_reviewer(&claim, Some("INTERNAL sign-off note"))
+        .await;
     let signed = app.get(&format!("/api/v1/claims/{claim}")).await.body;
     let signed_on = &signed["signed_off_at"].as_str().unwrap()[..10];
 
@@ -276,7 +251,7 @@ async fn hostile_text_cannot_break_out_of_the_embedded_json_ld() {
         page.assert_html(what, Status::Ok);
         // One script element besides the app's own files: the data block; the hostile text
         // added none.
-        let scripts = crate::pages::without_app_scripts(&page.body);
+        let scripts = crate::support::html::without_app_scripts(&page.body);
         assert_eq!(scripts.matches("<script").count(), 1, "{what}: {page:?}");
         assert!(!page.body.contains(HOSTILE), "{what}: {page:?}");
         assert_page_markup(what, &page.body);

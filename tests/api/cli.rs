@@ -5,10 +5,10 @@ use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use factdesk::domain::password;
 use factdesk::store::credentials::{self, Kind};
+use factdesk::store::ids::UserId;
 use factdesk::store::{SYSTEM_USER, schema::users};
 use std::io::Write;
 use std::process::{Command, Stdio};
-use uuid::Uuid;
 
 const PASSWORD: &str = "correct horse battery";
 
@@ -108,8 +108,8 @@ async fn people(db: &TestDb) -> i64 {
         .unwrap()
 }
 
-async fn stored(db: &TestDb, email: &str) -> (Uuid, String) {
-    let (id, hash): (Uuid, Option<String>) = users::table
+async fn stored(db: &TestDb, email: &str) -> (UserId, String) {
+    let (id, hash): (UserId, Option<String>) = users::table
         .filter(users::email.eq(email))
         .select((users::id, users::password_hash))
         .first(&mut db.conn().await)

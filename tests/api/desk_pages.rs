@@ -1,9 +1,8 @@
 //! The desk `/`, search `/claims` and adding a piece (`/pieces/new`, `POST /pieces`): as each
 //! role and anonymous, with and without the CSRF token.
-use crate::pages::{Browser, Page, assert_page_markup, tags, unescape};
-use crate::support::{TestApp, spawn_app, spawn_app_with_demo};
+use crate::support::html::{Browser, Page, assert_page_markup, tags, unescape};
+use crate::support::{spawn_app, spawn_app_with_demo};
 use factdesk::domain::roles::Role;
-use factdesk::store::users::User;
 use rocket::http::Status;
 use serde_json::json;
 
@@ -41,45 +40,6 @@ fn list_with_id<'a>(html: &'a str, id: &str) -> &'a str {
         }
         None => "",
     }
-}
-
-/// Sets a verdict on a claim through the API (evidence first, as the workflow asks).
-async fn set_verdict(app: &TestApp, claim: &str) {
-    app.add_evidence(claim, "supports").await;
-    let etag = app.get(&format!("/api/v1/claims/{claim}")).await.etag;
-    let verdict = json!({ "status": "accurate", "reason": "The record says so." });
-    let answer = app
-        .patch(
-            &format!("/api/v1/claims/{claim}"),
-            etag.as_deref(),
-            &verdict,
-        )
-        .await;
-    assert_eq!(answer.status, Status::Ok, "{answer:#?}");
-}
-
-async fn assign(app: &TestApp, claim: &str, to: &User) {
-    let etag = app.get(&format!("/api/v1/claims/{claim}")).await.etag;
-    let answer = app
-        .patch(
-            &format!("/api/v1/claims/{claim}"),
-            etag.as_deref(),
-            &json!({ "assignee": to.id }),
-        )
-        .await;
-    assert_eq!(answer.status, Status::Ok, "{answer:#?}");
-}
-
-async fn set_summary(app: &TestApp, claim: &str, summary: &str) {
-    let etag = app.get(&format!("/api/v1/claims/{claim}")).await.etag;
-    let answer = app
-        .patch(
-            &format!("/api/v1/claims/{claim}"),
-            etag.as_deref(),
-            &json!({ "summary": summary }),
-        )
-        .await;
-    assert_eq!(answer.status, Status::Ok, "{answer:#?}");
 }
 
 const BODY: &str = "The mayor said the bridge cost 40 million. The council said it opened in May. \
@@ -136,7 +96,11 @@ async fn the_desk_shows_the_demo_pieces_progress_and_it_moves_with_a_verdict() {
         .get(&format!("/api/v1/claims?piece={demo}&limit=1"))
         .await;
     let claim = claims.body["items"][0]["id"].as_str().unwrap().to_owned();
-    set_verdict(&app, &claim).await;
+    app.give_verdict(
+        &claim,
+        &json!({ "status": "accurate", "reason": "The record says so." }),
+    )
+    .await;
 
     let desk = browser.get("/").await;
     assert!(desk.body.contains("1 of 55 checked"), "{desk:?}");
@@ -175,10 +139,17 @@ async fn assigned_to_me_lists_only_my_open_claims() {
     let (mine, _) = app.create_claim(&piece, "the bridge cost 40 million").await;
     let (theirs, _) = app.create_claim(&piece, "it opened in May").await;
     let (done, _) = app.create_claim(&piece, "Traffic fell by a third").await;
-    assign(&app, &mine, &me).await;
-    assign(&app, &theirs, &other).await;
-    assign(&app, &done, &me).await;
-    set_verdict(&app, &done).await;
+    app.change_claim(&mine, &json!({ "assignee": &me.id }))
+        .await;
+    app.change_claim(&theirs, &json!({ "assignee": &other.id }))
+        .await;
+    app.change_claim(&done, &json!({ "assignee": &me.id }))
+        .await;
+    app.give_verdict(
+        &done,
+        &json!({ "status": "accurate", "reason": "The record says so." }),
+    )
+    .await;
 
     let browser = app.browser_for(&me).await;
     let desk = browser.get("/").await;
@@ -222,20 +193,15 @@ async fn the_desk_lists_twenty_of_my_open_claims_of_each_status_and_links_to_the
         let (claim, _) = app
             .create_claim(&piece, &format!("Fact number {n} is true."))
             .await;
-        assign(&app, &claim, &me).await;
+        app.change_claim(&claim, &json!({ "assignee": &me.id }))
+            .await;
         unchecked.push(claim);
     }
     let (started, _) = app.create_claim(&piece, "Fact number 23 is true.").await;
-    assign(&app, &started, &me).await;
-    let etag = app.get(&format!("/api/v1/claims/{started}")).await.etag;
-    let answer = app
-        .patch(
-            &format!("/api/v1/claims/{started}"),
-            etag.as_deref(),
-            &json!({ "status": "in_progress" }),
-        )
+    app.change_claim(&started, &json!({ "assignee": &me.id }))
         .await;
-    assert_eq!(answer.status, Status::Ok, "{answer:#?}");
+    app.change_claim(&started, &json!({ "status": "in_progress" }))
+        .await;
 
     let browser = app.browser_for(&me).await;
     let desk = browser.get("/").await;
@@ -298,8 +264,13 @@ async fn search_filters_by_status_and_words_and_counts_each_status() {
     let (traffic, _) = app
         .create_claim(&other_piece, "Traffic fell by a third")
         .await;
-    set_summary(&app, &bridge, "The bridge's cost").await;
-    set_verdict(&app, &opened).await;
+    app.change_claim(&bridge, &json!({ "summary": "The bridge's cost" }))
+        .await;
+    app.give_verdict(
+        &opened,
+        &json!({ "status": "accurate", "reason": "The record says so." }),
+    )
+    .await;
     let browser = app.browser_for(&reviewer).await;
 
     let all = browser.get("/claims").await;
@@ -605,7 +576,7 @@ async fn a_failure_on_our_side_is_a_500_page_in_the_layout_with_a_way_back_and_n
         Some(rocket::http::ContentType::HTML)
     );
     let body = response.into_string().await.unwrap();
-    crate::pages::assert_page_markup("the 500 page", &body);
+    crate::support::html::assert_page_markup("the 500 page", &body);
     assert!(body.contains("500 · Internal Server Error"), "{body}");
     assert!(body.contains("it has been logged"), "{body}");
     assert!(

@@ -497,21 +497,6 @@ async fn a_verdict_on(app: &TestApp, links: usize) -> (String, Vec<String>) {
     (claim, evidence)
 }
 
-async fn signed_off_by_a_reviewer(app: &TestApp, claim: &str) {
-    let (_, reviewer) = app.user(factdesk::domain::roles::Role::Reviewer).await;
-    let seen = app.get(&format!("/api/v1/claims/{claim}")).await.etag;
-    let answer = app
-        .send(
-            rocket::http::Method::Post,
-            &format!("/api/v1/claims/{claim}/signoff"),
-            Some(&reviewer),
-            seen.as_deref(),
-            Some(json!({}).to_string()),
-        )
-        .await;
-    assert_eq!(answer.status, Status::Ok, "{answer:#?}");
-}
-
 #[rocket::async_test]
 async fn a_standing_verdict_keeps_its_last_evidence_link() {
     let app = spawn_app().await;
@@ -537,7 +522,7 @@ async fn a_standing_verdict_keeps_its_last_evidence_link() {
 async fn removing_evidence_from_a_signed_off_verdict_voids_the_sign_off() {
     let app = spawn_app().await;
     let (claim, evidence) = a_verdict_on(&app, 2).await;
-    signed_off_by_a_reviewer(&app, &claim).await;
+    app.sign_off_as_a_reviewer(&claim, None).await;
     let signed = app.get(&format!("/api/v1/claims/{claim}")).await;
     assert!(signed.body["signed_off_by"].is_string());
 
@@ -579,7 +564,7 @@ async fn last_events(app: &TestApp, claim: &str, n: usize) -> Vec<String> {
 async fn adding_evidence_to_a_signed_off_verdict_voids_the_sign_off_and_unpublishes_it() {
     let app = spawn_app().await;
     let (claim, _) = a_verdict_on(&app, 1).await;
-    signed_off_by_a_reviewer(&app, &claim).await;
+    app.sign_off_as_a_reviewer(&claim, None).await;
     let signed = app.get(&format!("/api/v1/claims/{claim}")).await;
     let published = format!("/api/v1/claims/{claim}/claimreview");
     assert_eq!(app.get(&published).await.status, Status::Ok);

@@ -6,6 +6,7 @@ use diesel_async::{RunQueryDsl, SimpleAsyncConnection};
 use factdesk::domain::roles::Role;
 use factdesk::store::SYSTEM_USER;
 use factdesk::store::database::QueryCount;
+use factdesk::store::ids::ClaimId;
 use rocket::http::{Header, Method, Status};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
@@ -440,7 +441,7 @@ async fn worked_on_desk() -> (TestApp, Uuid) {
         )
         .await;
     assert_eq!(edited.status, Status::Ok, "{edited:#?}");
-    (app, piece)
+    (app, piece.into())
 }
 
 #[rocket::async_test]
@@ -531,7 +532,7 @@ async fn export_import_export_gives_the_same_document() {
     // New history is numbered after the imported history (the sequence was moved on).
     let events = document["events"].as_array().unwrap();
     let last_seq = events.last().unwrap()["seq"].as_i64().unwrap();
-    let claim: Uuid = events[0]["claim_id"].as_str().unwrap().parse().unwrap();
+    let claim: ClaimId = events[0]["claim_id"].as_str().unwrap().parse().unwrap();
     factdesk::store::notes::add(
         &mut copy.conn().await,
         SYSTEM_USER,

@@ -4,7 +4,7 @@
 //!
 //! The pages are listed in [`desk_pages`], each with the stored texts it shows, and every hostile
 //! string is tried on each: a new page that shows stored text joins that list.
-use crate::pages::{
+use crate::support::html::{
     Browser, Page, assert_inert, assert_page_markup, assert_security_headers, unescape,
 };
 use crate::support::{PASSWORD, TestApp, spawn_app};

@@ -2,7 +2,7 @@
 //! as every principal it names, with a request that is valid in every other way (a real body,
 //! ids that exist, the right `If-Match`, a claim in a state that allows the action). The table is
 //! read from README.md at test time, so the documentation and the behaviour cannot drift apart.
-use crate::pages::{Browser, Page, SESSION_COOKIE};
+use crate::support::html::{Browser, Page, SESSION_COOKIE};
 use crate::support::{Answer, PASSWORD, TestApp, spawn_app};
 use factdesk::domain::roles::Role;
 use factdesk::store::credentials::{self, Kind};

@@ -2,7 +2,7 @@
 //! at `/api/v1/pieces/{id}/history`, and the page form at `/pieces/{id}/edit`. The text never
 //! changes, claims stay anchored, every changed field leaves one append-only `piece_events` row,
 //! and a refused edit writes nothing at all.
-use crate::pages::{Browser, Page, assert_page_markup, tags, unescape};
+use crate::support::html::{Browser, Page, assert_page_markup, tags, unescape};
 use crate::support::{Answer, TestApp, spawn_app};
 use diesel_async::SimpleAsyncConnection;
 use factdesk::domain::roles::Role;

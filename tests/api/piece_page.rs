@@ -1,6 +1,6 @@
 //! The piece page, `/pieces/{id}`: the piece's text with every claim marked in place (however
 //! claims overlap or nest, as well-formed HTML), and its claims listed in text order.
-use crate::pages::{Browser, Page, assert_page_markup, tags, unescape};
+use crate::support::html::{Browser, Page, assert_page_markup, tags, unescape};
 use crate::support::{TestApp, spawn_app, spawn_app_with_demo};
 use factdesk::domain::roles::Role;
 use factdesk::domain::workflow::Status as WorkflowStatus;
@@ -350,7 +350,10 @@ async fn an_editor_adds_a_claim_by_pasting_its_words_and_sees_it_marked() {
     let browser = app.browser_as(Role::Editor).await.1;
     let form = browser.get(&format!("/pieces/{piece}")).await;
     assert!(form.body.contains(r#"<form id="add-claim""#), "{form:?}");
-    assert!(form.body.contains(crate::pages::APP_SCRIPT), "{form:?}");
+    assert!(
+        form.body.contains(crate::support::html::APP_SCRIPT),
+        "{form:?}"
+    );
 
     // Pasted from a browser: its line break comes as CRLF, the piece's is LF.
     let page = add_claim(
@@ -474,7 +477,7 @@ async fn reviewers_get_no_add_claim_form_and_cannot_post_one() {
     page.assert_html("the piece for a reviewer", Status::Ok);
     assert!(!page.body.contains("add-claim"), "{page:?}");
     // No selection script for a reviewer: only the live pages' one.
-    let scripts = crate::pages::without_app_scripts(&page.body);
+    let scripts = crate::support::html::without_app_scripts(&page.body);
     assert!(
         !page.body.contains("/static/factdesk.js") && !scripts.contains("<script"),
         "{page:?}"

@@ -6,7 +6,7 @@
 //! The count is the app's own `QueryCount`, fed by diesel's instrumentation on every pooled
 //! connection; the answers are read by the same local client, one request at a time, so nothing
 //! else runs between the two readings.
-use crate::pages::tags;
+use crate::support::html::tags;
 use crate::support::{PASSWORD, TestApp, add_user, spawn_app};
 use chrono::{Duration, Utc};
 use factdesk::domain::roles::Role;
@@ -15,6 +15,7 @@ use factdesk::store::Conn;
 use factdesk::store::claims::{self, ClaimChanges, NewClaim};
 use factdesk::store::database::QueryCount;
 use factdesk::store::evidence::{self, NewEvidence};
+use factdesk::store::ids::{ClaimId, PieceId, UserId};
 use factdesk::store::listing::Cursor;
 use factdesk::store::notes;
 use factdesk::store::pieces::{self, NewPiece};
@@ -93,7 +94,7 @@ async fn sign_in(app: &TestApp) {
     assert_eq!(answer.status(), Status::SeeOther, "sign-in");
 }
 
-async fn add_piece(conn: &mut Conn, actor: Uuid, title: &str, sentences: usize) -> Uuid {
+async fn add_piece(conn: &mut Conn, actor: UserId, title: &str, sentences: usize) -> PieceId {
     let new = NewPiece {
         title: title.to_owned(),
         outlet: Some("The Daily Test".into()),
@@ -106,7 +107,7 @@ async fn add_piece(conn: &mut Conn, actor: Uuid, title: &str, sentences: usize) 
 }
 
 /// A claim quoting sentence `i` of `piece`: its id and version.
-async fn add_claim(conn: &mut Conn, actor: Uuid, piece: Uuid, i: usize) -> (Uuid, i32) {
+async fn add_claim(conn: &mut Conn, actor: UserId, piece: PieceId, i: usize) -> (ClaimId, i32) {
     let new = NewClaim {
         quote: quote(i),
         start: None,
@@ -121,8 +122,8 @@ async fn add_claim(conn: &mut Conn, actor: Uuid, piece: Uuid, i: usize) -> (Uuid
 /// Applies `changes` to a claim at `version`; its new version.
 async fn change(
     conn: &mut Conn,
-    actor: Uuid,
-    claim: Uuid,
+    actor: UserId,
+    claim: ClaimId,
     version: i32,
     changes: ClaimChanges,
 ) -> i32 {
@@ -154,8 +155,8 @@ fn source(n: usize) -> NewEvidence {
 
 /// What the small desk holds: the piece and the claim the pages show.
 struct Shown {
-    piece: Uuid,
-    claim: Uuid,
+    piece: PieceId,
+    claim: ClaimId,
     version: i32,
 }
 
@@ -163,7 +164,7 @@ struct Shown {
 /// editor, open and in progress), and a claim with ten pieces of evidence, twenty notes and a
 /// long history (edits, assignments, a verdict signed off and reopened), left unchecked so its
 /// forms can be sent as on the small desk. Returns that claim and its version.
-async fn grow(app: &TestApp, piece: Uuid) -> (Uuid, i32) {
+async fn grow(app: &TestApp, piece: PieceId) -> (ClaimId, i32) {
     let mut conn = app.db.conn().await;
     let me = app.editor.id;
     let (editor, _) = add_user(&app.db, Role::Editor).await;
@@ -258,7 +259,7 @@ async fn grow(app: &TestApp, piece: Uuid) -> (Uuid, i32) {
 }
 
 /// Every page, as the signed-in editor opens it.
-fn pages(shown: &Shown, me: Uuid) -> Vec<(&'static str, String)> {
+fn pages(shown: &Shown, me: UserId) -> Vec<(&'static str, String)> {
     let (piece, claim) = (shown.piece, shown.claim);
     // A cursor past every claim: the search's "later page" path, whatever the desk holds.
     let cursor = Cursor {

@@ -2,12 +2,13 @@
 //! recount after every kind of write; pieces come a page at a time; on a seeded archive the claim
 //! page's and the search's statements go through their indexes, "checked before" finds what
 //! comparing every claim finds, and a common word's search says it ranked only the newest.
-use crate::pages::Browser;
+use crate::support::html::Browser;
 use crate::support::{TestApp, TestDb, spawn_app, spawn_app_with_demo};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use factdesk::domain::workflow::Status;
 use factdesk::store::claims;
+use factdesk::store::ids::ClaimId;
 use factdesk::store::listing::{self, COUNT_CAP, ClaimFilter};
 use factdesk::store::search::{self, RANK_WINDOW, SIMILAR_AT_LEAST, SIMILAR_LIMIT};
 use factdesk::store::synthetic::{self, COMMON_WORD, Options, RARE_WORD};
@@ -399,8 +400,8 @@ async fn on_an_archive_the_claim_page_and_the_searches_go_through_their_indexes(
                     .collect()
             };
             for id in &ids {
-                claims::get(conn, *id).await?;
-                search::similar(conn, *id).await?;
+                claims::get(conn, ClaimId(*id)).await?;
+                search::similar(conn, ClaimId(*id)).await?;
             }
             let claim_pages = since(conn).await;
             let words = |words: &str, status: Option<Status>| ClaimFilter {
@@ -613,11 +614,11 @@ async fn checked_before_finds_what_comparing_every_claim_finds() {
         .load(conn)
         .await
         .unwrap();
-        let shown = search::similar(conn, id).await.unwrap();
+        let shown = search::similar(conn, ClaimId(id)).await.unwrap();
         // Nothing shown that comparing everything would not show, best first, at most ten.
         assert!(shown.len() <= SIMILAR_LIMIT as usize);
         for s in &shown {
-            let truth = everything.iter().find(|n| n.id == s.id);
+            let truth = everything.iter().find(|n| n.id == s.id.0);
             assert_eq!(
                 truth.map(|n| n.similarity),
                 Some(s.similarity),

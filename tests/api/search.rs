@@ -1,7 +1,7 @@
 //! Search (issue 5): full-text search of claims, their notes and evidence titles through
 //! `GET /api/v1/claims?q=` and the `/claims` page, and the claims "checked before" on other pieces
 //! (`GET /api/v1/claims/{id}/similar` and the claim page).
-use crate::pages::assert_page_markup;
+use crate::support::html::assert_page_markup;
 use crate::support::{Answer, TestApp, spawn_app, spawn_app_with_demo};
 use diesel_async::{RunQueryDsl, SimpleAsyncConnection};
 use factdesk::domain::roles::Role;
@@ -485,15 +485,11 @@ async fn the_index_follows_notes_evidence_and_new_wording_in_their_own_transacti
         "removed evidence is not searched"
     );
 
-    let version = app.get(&format!("/api/v1/claims/{id}")).await.etag;
-    let edit = app
-        .patch(
-            &format!("/api/v1/claims/{id}"),
-            version.as_deref(),
-            &json!({ "summary": "Rents tripled downtown", "claimant": "The housing minister" }),
-        )
-        .await;
-    assert_eq!(edit.status, Status::Ok, "{edit:#?}");
+    app.change_claim(
+        &id,
+        &json!({ "summary": "Rents tripled downtown", "claimant": "The housing minister" }),
+    )
+    .await;
     assert!(
         found(&app, "q=city").await.is_empty(),
         "the old summary is gone"
@@ -668,15 +664,8 @@ async fn a_kept_checked_before_list_follows_every_change_of_the_texts_it_was_fou
     assert_eq!(similar_ids(&app, &asked).await, [alike.as_str()]);
     assert_eq!(kept().await, HashSet::from([asked.clone()]));
     // A status change leaves the list alone, and the list shows the claim as it now is.
-    let version = app.get(&format!("/api/v1/claims/{alike}")).await.etag;
-    let moved = app
-        .patch(
-            &format!("/api/v1/claims/{alike}"),
-            version.as_deref(),
-            &json!({ "status": "in_progress" }),
-        )
+    app.change_claim(&alike, &json!({ "status": "in_progress" }))
         .await;
-    assert_eq!(moved.status, Status::Ok, "{moved:#?}");
     assert_eq!(kept().await, HashSet::from([asked.clone()]));
     let shown = app.get(&format!("/api/v1/claims/{asked}/similar")).await;
     assert_eq!(shown.body[0]["status"], json!("in_progress"));

@@ -1,10 +1,17 @@
 //! Statuses, priorities, stances, roles and event kinds come out of the store as the domain's
-//! own values. A name the domain does not know (the columns' checks forbid one; a hand-edited
-//! database could still hold it) is one answer wherever it is read: a 500 that says nothing of
-//! the row, never a default such as "Unchecked" shown as if it were true.
+//! own values, and quote positions as positions. A value the domain does not know (the columns'
+//! checks forbid one; a hand-edited database could still hold it) is one answer wherever it is
+//! read: a 500 that says nothing of the row, never a default such as "Unchecked" shown as if it
+//! were true.
 use crate::support::{TestApp, spawn_app_with_claim};
 use diesel_async::SimpleAsyncConnection;
 use rocket::http::Status;
+
+/// The id of the piece `claim` is on.
+async fn piece_of(app: &TestApp, claim: &str) -> String {
+    let claim = app.get(&format!("/api/v1/claims/{claim}")).await;
+    claim.body["piece_id"].as_str().unwrap().to_owned()
+}
 
 /// Runs `sql` on the test's database, behind the app's back.
 async fn break_the_database(app: &TestApp, sql: &str) {
@@ -14,10 +21,7 @@ async fn break_the_database(app: &TestApp, sql: &str) {
 #[rocket::async_test]
 async fn a_status_the_domain_does_not_know_is_a_500_in_the_api_and_on_every_page() {
     let (app, claim) = spawn_app_with_claim().await;
-    let piece = app.get(&format!("/api/v1/claims/{claim}")).await.body["piece_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let piece = piece_of(&app, &claim).await;
     break_the_database(
         &app,
         &format!(
@@ -89,4 +93,24 @@ async fn an_event_kind_or_a_role_the_domain_does_not_know_is_a_500_not_a_guess()
     )
     .await;
     app.get("/api/v1/users/me").await.assert_problem(500);
+}
+
+#[rocket::async_test]
+async fn a_negative_quote_position_is_a_500_not_a_highlight_from_the_start_of_the_piece() {
+    let (app, claim) = spawn_app_with_claim().await;
+    let piece = piece_of(&app, &claim).await;
+    break_the_database(
+        &app,
+        &format!(
+            "ALTER TABLE claims DROP CONSTRAINT claims_quote_start_check;
+             UPDATE claims SET quote_start = -5 WHERE id = '{claim}'"
+        ),
+    )
+    .await;
+    app.get(&format!("/api/v1/claims/{claim}"))
+        .await
+        .assert_problem(500);
+    let browser = app.browser_for(&app.editor).await;
+    let page = browser.get(&format!("/pieces/{piece}")).await;
+    assert_eq!(page.status, Status::InternalServerError, "{page:?}");
 }

@@ -4,7 +4,6 @@ use super::driver::Browser;
 use super::server::Server;
 use crate::support::{PASSWORD, TestApp, spawn_app_with_demo};
 use std::ops::Deref;
-use uuid::Uuid;
 
 pub struct Desk {
     pub browser: Browser,
@@ -12,7 +11,7 @@ pub struct Desk {
     _server: Server,
     pub app: TestApp,
     /// The demo piece.
-    pub piece: Uuid,
+    pub piece: factdesk::store::ids::PieceId,
 }
 
 impl Desk {

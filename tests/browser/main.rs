@@ -8,7 +8,7 @@
 #[allow(dead_code)]
 #[path = "../api/served.rs"]
 mod served;
-#[path = "../api/support.rs"]
+#[path = "../api/support/mod.rs"]
 mod support;
 
 mod checks;

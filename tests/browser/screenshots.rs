@@ -51,7 +51,7 @@ impl Desk {
     }
 
     /// Gives a test user a name a reader of the README can follow.
-    async fn rename(&self, user: uuid::Uuid, name: &str) {
+    async fn rename(&self, user: factdesk::store::ids::UserId, name: &str) {
         use diesel_async::RunQueryDsl;
         diesel::sql_query("UPDATE users SET name = $1 WHERE id = $2")
             .bind::<diesel::sql_types::Text, _>(name)

@@ -9,7 +9,7 @@
 #[allow(dead_code)]
 #[path = "../browser/server.rs"]
 mod server;
-#[path = "../api/support.rs"]
+#[path = "../api/support/mod.rs"]
 mod support;
 #[allow(dead_code)]
 #[path = "../browser/wire.rs"]
@@ -18,11 +18,11 @@ mod wire;
 use crate::server::Server;
 use crate::support::{TestApp, spawn_app_with_demo};
 use factdesk::domain::roles::Role;
+use factdesk::store::ids::PieceId;
 use rocket::http::{Method, Status};
 use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use uuid::Uuid;
 
 /// Cases per operation, besides the boundary cases schemathesis adds: the whole run takes
 /// under a minute on two cores.
@@ -148,7 +148,7 @@ fn operations() -> usize {
 /// A schemathesis configuration that makes most generated requests name the demo piece and its
 /// claims (and one claim seen before), a version they may be at, and words they contain, so that changes, sign-offs and new claims reach the
 /// workflow instead of stopping at 404 or 412 (the rest stay random, for those answers).
-async fn known_ids(app: &TestApp, piece: Uuid) -> String {
+async fn known_ids(app: &TestApp, piece: PieceId) -> String {
     let answer = app.get(&format!("/api/v1/pieces/{piece}")).await;
     let demo = answer.body["claims"]
         .as_array()
@@ -197,7 +197,7 @@ parameters = {{ "query.q" = {{ dictionary = "words", probability = 0.6 }} }}
 
 /// Gives the demo's first claim a signed-off verdict, so that what is published (ClaimReview,
 /// the feed) is answered in full and checked against the document too.
-async fn publish_one(app: &TestApp, piece: Uuid) {
+async fn publish_one(app: &TestApp, piece: PieceId) {
     let answer = app.get(&format!("/api/v1/pieces/{piece}")).await;
     let claim = answer.body["claims"][0]["id"].as_str().unwrap().to_owned();
     app.add_evidence(&claim, "refutes").await;

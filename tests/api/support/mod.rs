@@ -1,6 +1,8 @@
 #![allow(dead_code)] // Each test module uses its own part of the kit.
 //! Each test gets its own database, cloned from a template that is migrated once per schema
 //! version, and the app built by `factdesk::rocket` exactly as production builds it.
+pub mod html;
+
 use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
 use factdesk::Config;
 use factdesk::domain::roles::Role;
@@ -283,7 +285,7 @@ pub async fn spawn_app_with_claim() -> (TestApp, String) {
 }
 
 /// The app with the demo piece loaded; returns the demo piece's id too.
-pub async fn spawn_app_with_demo() -> (TestApp, Uuid) {
+pub async fn spawn_app_with_demo() -> (TestApp, factdesk::store::ids::PieceId) {
     let app = spawn_app().await;
     let piece = factdesk::store::demo::reload(&mut app.db.conn().await, false)
         .await
@@ -291,22 +293,26 @@ pub async fn spawn_app_with_demo() -> (TestApp, Uuid) {
     (app, piece)
 }
 
-/// A response read whole: status, headers of interest, and JSON body (Null when empty).
+/// A response read whole: status, headers of interest, and JSON body (Null when empty). The one
+/// reader of the tests' answers.
 #[derive(Debug)]
 pub struct Answer {
     pub status: Status,
     pub content_type: Option<String>,
     pub etag: Option<String>,
     pub location: Option<String>,
+    pub www_authenticate: Option<String>,
+    pub retry_after: Option<String>,
     pub body: Value,
 }
 
 impl Answer {
-    async fn read(response: LocalResponse<'_>) -> Answer {
+    pub async fn read(response: LocalResponse<'_>) -> Answer {
         let status = response.status();
         let header = |name: &str| response.headers().get_one(name).map(str::to_owned);
         let (content_type, etag, location) =
             (header("Content-Type"), header("ETag"), header("Location"));
+        let (www_authenticate, retry_after) = (header("WWW-Authenticate"), header("Retry-After"));
         let text = response.into_string().await.unwrap_or_default();
         let body = if text.is_empty() {
             Value::Null
@@ -318,6 +324,8 @@ impl Answer {
             content_type,
             etag,
             location,
+            www_authenticate,
+            retry_after,
             body,
         }
     }
@@ -467,6 +475,46 @@ impl TestApp {
             .await;
         assert_eq!(answer.status, Status::Created, "{answer:#?}");
         answer.body["id"].as_str().unwrap().to_owned()
+    }
+
+    /// Changes `claim` through the API as the desk's editor, at the version it is at now; the
+    /// change must be taken. Returns the claim's new ETag.
+    pub async fn change_claim(&self, claim: &str, changes: &Value) -> String {
+        let path = format!("/api/v1/claims/{claim}");
+        let seen = self.get(&path).await.etag;
+        let answer = self.patch(&path, seen.as_deref(), changes).await;
+        assert_eq!(answer.status, Status::Ok, "{answer:#?}");
+        answer.etag.expect("a changed claim has an ETag")
+    }
+
+    /// Gives `claim` a verdict (`changes` holds its status and reason, and any wording) after
+    /// adding the evidence link a verdict needs; returns the claim's new ETag.
+    pub async fn give_verdict(&self, claim: &str, changes: &Value) -> String {
+        self.add_evidence(claim, "supports").await;
+        self.change_claim(claim, changes).await
+    }
+
+    /// Signs `claim`'s verdict off as a new reviewer (the two-person rule: not the editor who set
+    /// it), with `note` if any; returns the reviewer's token.
+    pub async fn sign_off_as_a_reviewer(&self, claim: &str, note: Option<&str>) -> String {
+        let (_, reviewer) = self.user(Role::Reviewer).await;
+        let path = format!("/api/v1/claims/{claim}");
+        let seen = self.get(&path).await.etag;
+        let body = match note {
+            Some(note) => serde_json::json!({ "note": note }),
+            None => serde_json::json!({}),
+        };
+        let answer = self
+            .send(
+                Method::Post,
+                &format!("{path}/signoff"),
+                Some(&reviewer),
+                seen.as_deref(),
+                Some(body.to_string()),
+            )
+            .await;
+        assert_eq!(answer.status, Status::Ok, "{answer:#?}");
+        reviewer
     }
 
     /// Rows in a table, counted behind the API's back (to prove a refused request wrote nothing).
