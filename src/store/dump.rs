@@ -295,7 +295,7 @@ pub async fn export(conn: &mut Conn, with_credentials: bool) -> StoreResult<Dump
 
 /// What an import loaded, for its report.
 #[derive(Debug, Clone, Copy)]
-pub struct Loaded {
+pub struct Imported {
     pub users: usize,
     /// Users who cannot sign in until someone sets their password.
     pub without_password: usize,
@@ -304,7 +304,7 @@ pub struct Loaded {
 }
 
 /// Loads `dump` into an empty database in one transaction: all of it, or (on any error) none.
-pub async fn import(conn: &mut Conn, dump: &Dump) -> StoreResult<Loaded> {
+pub async fn import(conn: &mut Conn, dump: &Dump) -> StoreResult<Imported> {
     conn.transaction(async move |conn| {
         refuse_unless_empty(conn).await?;
         for chunk in dump.users.chunks(CHUNK) {
@@ -345,7 +345,7 @@ pub async fn import(conn: &mut Conn, dump: &Dump) -> StoreResult<Loaded> {
                 .execute(conn)
                 .await?;
         }
-        Ok(Loaded {
+        Ok(Imported {
             users: dump.users.len(),
             without_password: dump
                 .users

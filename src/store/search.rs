@@ -306,7 +306,7 @@ pub const SIMILAR_LIMIT: i64 = 10;
 
 /// An earlier claim of another piece that says nearly the same thing.
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
-pub struct Similar {
+pub struct CheckedBefore {
     pub id: ClaimId,
     pub piece_id: PieceId,
     pub piece_title: String,
@@ -323,7 +323,7 @@ pub struct Similar {
 /// `claim_checked_before_list`): found the first time it is asked for, from the full-text index
 /// (claims sharing this one's rarest words; migration 000006 says why), and dropped by the
 /// triggers when a change could make it wrong. One statement either way.
-pub async fn similar(mut conn: &Conn, claim: ClaimId) -> StoreResult<Vec<Similar>> {
+pub async fn checked_before(mut conn: &Conn, claim: ClaimId) -> StoreResult<Vec<CheckedBefore>> {
     // The list as JSON (migration 000013): a typed call, prepared once per connection.
     let list: Option<String> = diesel::select(claim_checked_before_json(
         claim,

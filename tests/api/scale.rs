@@ -401,7 +401,7 @@ async fn on_an_archive_the_claim_page_and_the_searches_go_through_their_indexes(
             };
             for id in &ids {
                 claims::get(conn, ClaimId(*id)).await?;
-                search::similar(conn, ClaimId(*id)).await?;
+                search::checked_before(conn, ClaimId(*id)).await?;
             }
             let claim_pages = since(conn).await;
             let words = |words: &str, status: Option<Status>| ClaimFilter {
@@ -614,7 +614,7 @@ async fn checked_before_finds_what_comparing_every_claim_finds() {
         .load(conn)
         .await
         .unwrap();
-        let shown = search::similar(conn, ClaimId(id)).await.unwrap();
+        let shown = search::checked_before(conn, ClaimId(id)).await.unwrap();
         // Nothing shown that comparing everything would not show, best first, at most ten.
         assert!(shown.len() <= SIMILAR_LIMIT as usize);
         for s in &shown {
@@ -630,7 +630,7 @@ async fn checked_before_finds_what_comparing_every_claim_finds() {
         // A rewording (0.7 and over) is never missed: the best one is shown first.
         if let Some(best) = <[NearBy]>::first(&everything).filter(|n| n.similarity >= 0.7) {
             assert_eq!(
-                <[factdesk::store::search::Similar]>::first(&shown).map(|s| s.similarity),
+                <[factdesk::store::search::CheckedBefore]>::first(&shown).map(|s| s.similarity),
                 Some(best.similarity),
                 "{id}"
             );

@@ -6,7 +6,7 @@ use crate::input::changes::{Asking, Assignee, ChangeFields};
 use crate::input::search::SearchFields;
 use crate::store::claims::ClaimChanges;
 use crate::store::ids::UserId;
-use crate::store::search::{SearchPage, Similar};
+use crate::store::search::{CheckedBefore, SearchPage};
 use crate::store::{self, events::Event};
 use crate::web::api::Tagged;
 use crate::web::auth::ApiUser;
@@ -53,9 +53,9 @@ async fn list(
 
 /// Earlier claims of other pieces that say nearly the same thing, most similar first.
 #[get("/claims/<id>/similar")]
-async fn similar(_user: ApiUser, db: Db, id: &str) -> Result<Json<Vec<Similar>>, AppError> {
+async fn similar(_user: ApiUser, db: Db, id: &str) -> Result<Json<Vec<CheckedBefore>>, AppError> {
     let id = parse_id("claim", id)?;
-    Ok(Json(store::search::similar(&db, id).await?))
+    Ok(Json(store::search::checked_before(&db, id).await?))
 }
 
 #[get("/claims/<id>")]

@@ -14,7 +14,7 @@ use crate::store::events::Event;
 use crate::store::ids::ClaimId;
 use crate::store::live::Scope;
 use crate::store::pieces::Piece;
-use crate::store::search::Similar;
+use crate::store::search::CheckedBefore;
 use crate::store::users::User;
 use crate::web::auth::PageUser;
 use crate::web::csrf::CsrfToken;
@@ -34,7 +34,7 @@ pub(super) struct Loaded {
     /// Every user but System: names for ids (one batched query) and the assignee choices.
     pub(super) users: Vec<User>,
     /// Earlier claims of other pieces saying nearly the same (one index-backed query).
-    pub(super) similar: Vec<Similar>,
+    pub(super) checked_before: Vec<CheckedBefore>,
     /// The page's stream of changes, from the last event before it was read.
     pub(super) live: String,
     /// The ClaimReview JSON-LD once the verdict is signed off, made safe for its script element
@@ -47,19 +47,19 @@ pub(super) async fn load(db: &Db, id: ClaimId) -> Result<Loaded, AppError> {
     // instead of five. Postgres runs them in the order given, so the latest event is read first:
     // a change made while the rest is read is then told to the page, not missed.
     let conn: &store::Conn = db;
-    let (latest, (detail, piece), history, users, similar) = futures_util::try_join!(
+    let (latest, (detail, piece), history, users, checked_before) = futures_util::try_join!(
         store::live::latest(conn),
         store::claims::get_with_piece(conn, id),
         store::events::for_claim(conn, id),
         store::users::list(conn),
-        store::search::similar(conn, id),
+        store::search::checked_before(conn, id),
     )?;
     Ok(Loaded {
         detail,
         piece,
         history,
         users,
-        similar,
+        checked_before,
         live: live_url(Scope::Claim(id), latest),
         review_json: None,
     })

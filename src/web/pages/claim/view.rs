@@ -9,7 +9,7 @@ use crate::domain::roles::Action;
 use crate::domain::workflow::{Priority, Stance, Status, allowed_from, check_sign_off};
 use crate::store::events::Event;
 use crate::store::ids::{ClaimId, EvidenceId, PieceId, UserId};
-use crate::store::search::Similar;
+use crate::store::search::CheckedBefore;
 use crate::web::auth::PageUser;
 use crate::web::csrf::CsrfToken;
 use crate::web::error::AppError;
@@ -100,7 +100,7 @@ struct HistoryItem {
 
 /// A claim checked before ("Checked before: … — False, 12 Mar 2019"): its text, status and
 /// the day of its verdict, or of its piece while it has none.
-struct SeenBefore {
+struct CheckedBeforeLine {
     id: ClaimId,
     text: String,
     piece_title: String,
@@ -109,16 +109,16 @@ struct SeenBefore {
     day: Shown,
 }
 
-impl SeenBefore {
-    fn of(similar: &Similar) -> SeenBefore {
-        let status = similar.status;
-        SeenBefore {
-            id: similar.id,
-            text: similar.text.clone(),
-            piece_title: similar.piece_title.clone(),
+impl CheckedBeforeLine {
+    fn of(earlier: &CheckedBefore) -> CheckedBeforeLine {
+        let status = earlier.status;
+        CheckedBeforeLine {
+            id: earlier.id,
+            text: earlier.text.clone(),
+            piece_title: earlier.piece_title.clone(),
             status: status.as_str(),
             status_label: status.label(),
-            day: Shown::of(similar.verdict_at.unwrap_or(similar.piece_published_at)),
+            day: Shown::of(earlier.verdict_at.unwrap_or(earlier.piece_published_at)),
         }
     }
 }
@@ -157,7 +157,7 @@ struct ClaimPage<'a> {
     evidence_count: usize,
     notes: Vec<NoteItem>,
     history: Vec<HistoryItem>,
-    checked_before: Vec<SeenBefore>,
+    checked_before: Vec<CheckedBeforeLine>,
     /// How many events the history shows: the versioned forms send it back as `seen`.
     seen: usize,
     /// What happened since a stale form's page was loaded.
@@ -337,7 +337,11 @@ pub(super) fn page(
         groups,
         notes,
         history,
-        checked_before: loaded.similar.iter().map(SeenBefore::of).collect(),
+        checked_before: loaded
+            .checked_before
+            .iter()
+            .map(CheckedBeforeLine::of)
+            .collect(),
         seen: loaded.history.len(),
         changed,
         trouble,
