@@ -60,6 +60,30 @@ pub fn shorten(text: &str, max: usize) -> String {
     kept
 }
 
+/// Who made a claim: a person, or a body (a ministry, a company, a campaign). ClaimReview's
+/// `itemReviewed.author` is a schema.org `Person` or `Organization` accordingly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum ClaimantKind {
+    #[default]
+    Person,
+    Organization,
+}
+
+named_values!(ClaimantKind, "claimant kind", {
+    Person => "person", "A person";
+    Organization => "organization", "An organisation";
+});
+
+impl ClaimantKind {
+    /// The schema.org type of the claim's author.
+    pub fn schema_type(self) -> &'static str {
+        match self {
+            ClaimantKind::Person => "Person",
+            ClaimantKind::Organization => "Organization",
+        }
+    }
+}
+
 /// Who publishes: the configured newsroom, and where its pages are reached.
 #[derive(Debug, Clone, Copy)]
 pub struct Publisher<'a> {
@@ -90,6 +114,7 @@ pub struct Review<'a> {
     pub summary: &'a str,
     pub quote: &'a str,
     pub claimant: &'a str,
+    pub claimant_kind: ClaimantKind,
     pub verdict: Status,
     pub reason: &'a str,
     pub signed_off_at: DateTime<Utc>,
@@ -119,9 +144,9 @@ pub fn claim_review(review: &Review, publisher: &Publisher) -> Option<Value> {
         "datePublished": day(review.piece_published_at),
         "appearance": appearance,
     });
-    // Factdesk records a claimant's name, not whether it is a person or a body.
     if !review.claimant.trim().is_empty() {
-        claim["author"] = json!({ "@type": "Person", "name": review.claimant.trim() });
+        let kind = review.claimant_kind.schema_type();
+        claim["author"] = json!({ "@type": kind, "name": review.claimant.trim() });
     }
     Some(json!({
         "@context": "https://schema.org",
@@ -272,6 +297,7 @@ mod tests {
             summary: "",
             quote: "the quote",
             claimant: " ",
+            claimant_kind: ClaimantKind::Organization,
             verdict: Status::InProgress,
             reason: "r",
             signed_off_at: at,
@@ -290,5 +316,14 @@ mod tests {
         assert!(made["itemReviewed"].get("author").is_none(), "no claimant");
         assert!(made["itemReviewed"]["appearance"].get("url").is_none());
         assert_eq!(made["reviewRating"]["ratingValue"], 2);
+        review.claimant = "Ministry of Defence";
+        let made = claim_review(&review, &publisher).unwrap();
+        assert_eq!(
+            made["itemReviewed"]["author"],
+            json!({ "@type": "Organization", "name": "Ministry of Defence" })
+        );
+        review.claimant_kind = ClaimantKind::Person;
+        let made = claim_review(&review, &publisher).unwrap();
+        assert_eq!(made["itemReviewed"]["author"]["@type"], "Person");
     }
 }

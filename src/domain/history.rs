@@ -33,6 +33,9 @@ impl EventKind {
             EventKind::Created => "added the claim".to_owned(),
             EventKind::Edited => match field {
                 Some("assignee") => "changed who the claim is assigned to".to_owned(),
+                Some("claimant_kind") => {
+                    "changed whether the claimant is a person or an organisation".to_owned()
+                }
                 Some(field) => format!("changed the {field}"),
                 None => "edited the claim".to_owned(),
             },

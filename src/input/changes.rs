@@ -1,5 +1,6 @@
 //! Changes to a claim as people send them: any of them in the API's JSON, a part in each of the
 //! claim page's forms (status, details, assignment). Each field is checked here for both.
+use crate::domain::claimreview::ClaimantKind;
 use crate::domain::fields::{FieldError, Fields, limits};
 use crate::domain::workflow::{Priority, Status};
 use crate::store::claims::ClaimChanges;
@@ -13,6 +14,7 @@ pub struct ChangeFields<'a> {
     pub reason: Option<&'a str>,
     pub summary: Option<&'a str>,
     pub claimant: Option<&'a str>,
+    pub claimant_kind: Option<&'a str>,
     pub priority: Option<&'a str>,
     pub assignee: Option<Assignee<'a>>,
 }
@@ -56,6 +58,9 @@ impl ChangeFields<'_> {
         let reason = fields.optional_text("reason", self.reason, limits::REASON);
         let summary = fields.optional_text("summary", self.summary, limits::SUMMARY);
         let claimant = fields.optional_text("claimant", self.claimant, limits::CLAIMANT);
+        let claimant_kind = self
+            .claimant_kind
+            .map(|k| fields.parse::<ClaimantKind>("claimant_kind", k));
         let priority = self
             .priority
             .map(|p| fields.parse::<Priority>("priority", p));
@@ -72,12 +77,13 @@ impl ChangeFields<'_> {
         let nothing = self.status.is_none()
             && self.summary.is_none()
             && self.claimant.is_none()
+            && self.claimant_kind.is_none()
             && self.priority.is_none()
             && self.assignee.is_none();
         if asking == Asking::Any && nothing {
             fields.error(
                 "status",
-                "nothing to change: send at least one of status, summary, claimant, priority, assignee",
+                "nothing to change: send at least one of status, summary, claimant, claimant_kind, priority, assignee",
             );
         }
         let valid = fields.finish()?;
@@ -86,6 +92,7 @@ impl ChangeFields<'_> {
             reason,
             summary,
             claimant,
+            claimant_kind: valid.open_sent(claimant_kind),
             priority: valid.open_sent(priority),
             assignee: valid.open_sent(assignee),
         })

@@ -9,6 +9,8 @@ pub struct ClaimFields<'a> {
     pub quote: &'a str,
     pub start: Option<usize>,
     pub claimant: Option<&'a str>,
+    /// `person` (the default) or `organization`.
+    pub claimant_kind: Option<&'a str>,
     pub summary: Option<&'a str>,
     pub priority: Option<&'a str>,
 }
@@ -21,12 +23,14 @@ impl ClaimFields<'_> {
         let quote = fields.verbatim("quote", self.quote, limits::QUOTE);
         let claimant = fields.optional_text("claimant", self.claimant, limits::CLAIMANT);
         let summary = fields.optional_text("summary", self.summary, limits::SUMMARY);
+        let claimant_kind = self.claimant_kind.map(|k| fields.parse("claimant_kind", k));
         let priority = self.priority.map(|p| fields.parse("priority", p));
         let valid = fields.finish()?;
         Ok(NewClaim {
             quote,
             start: self.start,
             claimant: claimant.unwrap_or_default(),
+            claimant_kind: valid.open_sent(claimant_kind).unwrap_or_default(),
             summary: summary.unwrap_or_default(),
             priority: valid.open_sent(priority).unwrap_or_default(),
         })

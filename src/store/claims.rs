@@ -1,6 +1,7 @@
 //! Claims: a quote anchored in a piece, what it asserts, and where its verification stands.
 use super::events::{self, Change};
 use super::ids::{ClaimId, PieceId, UserId};
+pub use super::models::{ClaimChanges, NewClaim};
 use super::models::{ClaimRow, NewClaimRow, PieceHead};
 pub use super::records::{Claim, ClaimDetail};
 use super::records::{Evidence, Note, NoteJson, Piece};
@@ -9,44 +10,12 @@ use super::{Conn, StoreError, StoreResult, from_json, pieces as piece_store};
 use crate::domain::anchor::anchor;
 use crate::domain::history::EventKind;
 use crate::domain::workflow::{
-    Priority, Status, Touches, TransitionFacts, check_sign_off, check_transition, verdict_stamp,
+    Status, Touches, TransitionFacts, check_sign_off, check_transition, verdict_stamp,
     voids_sign_off,
 };
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, RunQueryDsl};
-
-/// A validated new claim; `start` picks an occurrence when the quote appears more than once.
-#[derive(Debug, Clone)]
-pub struct NewClaim {
-    pub quote: String,
-    pub start: Option<usize>,
-    pub claimant: String,
-    pub summary: String,
-    pub priority: Priority,
-}
-
-/// What a PATCH asks to change; `None` leaves a field as it is.
-#[derive(Debug, Clone, Default)]
-pub struct ClaimChanges {
-    pub status: Option<Status>,
-    pub reason: Option<String>,
-    pub summary: Option<String>,
-    pub claimant: Option<String>,
-    pub priority: Option<Priority>,
-    /// `Some(None)` unassigns.
-    pub assignee: Option<Option<UserId>>,
-}
-
-impl ClaimChanges {
-    /// Whether the claim's status or wording would change (as opposed to its assignment alone).
-    pub fn edits_claim(&self) -> bool {
-        self.status.is_some()
-            || self.summary.is_some()
-            || self.claimant.is_some()
-            || self.priority.is_some()
-    }
-}
 
 /// The function a claim's edit is written through. Its arguments are the claim's columns: the
 /// function is a statement Diesel prepares once, where an UPDATE it never would.
@@ -69,6 +38,7 @@ mod write {
             signoff_note: Nullable<Text>,
             summary: Text,
             claimant: Text,
+            claimant_kind: Text,
             priority: Text,
             assignee: Nullable<Uuid>,
             actor: Uuid,
@@ -98,6 +68,7 @@ pub async fn create(
                 quote_start: start,
                 quote_end: end,
                 claimant: &new.claimant,
+                claimant_kind: new.claimant_kind.as_str(),
                 summary: &new.summary,
                 priority: new.priority.as_str(),
                 created_by: actor,
@@ -303,12 +274,17 @@ async fn apply(
 
     let summary = differs(&changes.summary, &current.summary);
     let claimant = differs(&changes.claimant, &current.claimant);
+    let claimant_kind = changes
+        .claimant_kind
+        .filter(|k| *k != current.claimant_kind);
     let priority = changes.priority.filter(|p| *p != current.priority);
     let assignee = changes.assignee.filter(|a| *a != current.assignee_id);
     // What the change touches, which also decides whether it voids a sign-off.
     let touched = [
         status.is_some().then_some(Touches::Status),
-        (summary.is_some() || claimant.is_some()).then_some(Touches::Wording),
+        // Who the claimant is, as ClaimReview publishes them, is part of the claim's wording.
+        (summary.is_some() || claimant.is_some() || claimant_kind.is_some())
+            .then_some(Touches::Wording),
         (priority.is_some() || assignee.is_some()).then_some(Touches::Handling),
     ];
     if touched.iter().all(Option::is_none) {
@@ -352,6 +328,7 @@ async fn apply(
         signoff_note,
         summary.unwrap_or(&current.summary),
         claimant.unwrap_or(&current.claimant),
+        claimant_kind.unwrap_or(current.claimant_kind).as_str(),
         priority.unwrap_or(current.priority).as_str(),
         assignee.unwrap_or(current.assignee_id),
         actor,
@@ -383,6 +360,11 @@ async fn apply(
             "claimant",
             Some(current.claimant.as_str()),
             claimant.map(Some),
+        ),
+        (
+            "claimant_kind",
+            Some(current.claimant_kind.as_str()),
+            claimant_kind.map(|to| Some(to.as_str())),
         ),
         (
             "priority",

@@ -6,6 +6,7 @@ use super::ids::PieceId;
 use super::pieces::{self, NewPiece};
 use super::schema::{claims as claims_table, events, piece_events, pieces as pieces_table};
 use super::{Conn, SYSTEM_USER, StoreError, StoreResult};
+use crate::domain::claimreview::ClaimantKind;
 use crate::domain::{anchor::occurrences, dates::parse_datetime, workflow::Priority};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, RunQueryDsl, SimpleAsyncConnection};
@@ -26,6 +27,9 @@ struct DemoClaim {
     /// Which occurrence (1-based) when the quote appears more than once.
     occurrence: Option<usize>,
     claimant: String,
+    /// A person unless the file says `organization`.
+    #[serde(default)]
+    claimant_kind: ClaimantKind,
     summary: String,
     priority: Priority,
 }
@@ -114,6 +118,7 @@ async fn load(conn: &mut Conn) -> StoreResult<PieceId> {
                 quote: claim.quote.clone(),
                 start,
                 claimant: claim.claimant.clone(),
+                claimant_kind: claim.claimant_kind,
                 summary: claim.summary.clone(),
                 priority: claim.priority,
             };

@@ -102,6 +102,15 @@ pub struct ClaimDump {
     pub signed_off_by: Option<Uuid>,
     pub signed_off_at: Option<DateTime<Utc>>,
     pub signoff_note: Option<String>,
+    /// Absent from dumps made before migration 000015, whose claimants were all people.
+    #[serde(default = "a_person")]
+    pub claimant_kind: String,
+}
+
+fn a_person() -> String {
+    crate::domain::claimreview::ClaimantKind::Person
+        .as_str()
+        .to_owned()
 }
 
 #[derive(Debug, Serialize, Deserialize, Queryable, Selectable, Insertable)]

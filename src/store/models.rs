@@ -1,8 +1,10 @@
-//! Rows as Diesel reads and writes them. Insert forms are separate from rows (as in Lemmy), so a
-//! row always means "as stored" and a form "as about to be written".
+//! Rows as Diesel reads and writes them, and the forms of a claim about to be written (a new
+//! claim, a change to one). Insert forms are separate from rows (as in Lemmy), so a row always
+//! means "as stored" and a form "as about to be written".
 use super::columns::Position;
 use super::ids::{ClaimId, EvidenceId, PieceId, UserId};
 use super::schema::{claims, events, evidence, notes, pieces};
+use crate::domain::claimreview::ClaimantKind;
 use crate::domain::history::EventKind;
 use crate::domain::workflow::{Priority, Status};
 use chrono::{DateTime, Utc};
@@ -74,6 +76,7 @@ pub struct ClaimRow {
     pub signed_off_by: Option<UserId>,
     pub signed_off_at: Option<DateTime<Utc>>,
     pub signoff_note: Option<String>,
+    pub claimant_kind: ClaimantKind,
 }
 
 #[derive(Debug, Insertable)]
@@ -87,10 +90,46 @@ pub struct NewClaimRow<'a> {
     pub quote_start: i32,
     pub quote_end: i32,
     pub claimant: &'a str,
+    pub claimant_kind: &'a str,
     pub summary: &'a str,
     pub priority: &'a str,
     pub created_by: UserId,
     pub updated_by: UserId,
+}
+
+/// A validated new claim; `start` picks an occurrence when the quote appears more than once.
+#[derive(Debug, Clone)]
+pub struct NewClaim {
+    pub quote: String,
+    pub start: Option<usize>,
+    pub claimant: String,
+    pub claimant_kind: ClaimantKind,
+    pub summary: String,
+    pub priority: Priority,
+}
+
+/// What a PATCH asks to change; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct ClaimChanges {
+    pub status: Option<Status>,
+    pub reason: Option<String>,
+    pub summary: Option<String>,
+    pub claimant: Option<String>,
+    pub claimant_kind: Option<ClaimantKind>,
+    pub priority: Option<Priority>,
+    /// `Some(None)` unassigns.
+    pub assignee: Option<Option<UserId>>,
+}
+
+impl ClaimChanges {
+    /// Whether the claim's status or wording would change (as opposed to its assignment alone).
+    pub fn edits_claim(&self) -> bool {
+        self.status.is_some()
+            || self.summary.is_some()
+            || self.claimant.is_some()
+            || self.claimant_kind.is_some()
+            || self.priority.is_some()
+    }
 }
 
 #[derive(Debug, Insertable)]

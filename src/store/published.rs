@@ -4,7 +4,7 @@
 use super::ids::ClaimId;
 use super::schema::{claims, evidence, pieces};
 use super::{Conn, StoreError, StoreResult};
-use crate::domain::claimreview::Review;
+use crate::domain::claimreview::{ClaimantKind, Review};
 use crate::domain::workflow::{Stance, Status, is_published};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -18,6 +18,7 @@ pub struct Published {
     pub prefix: String,
     pub suffix: String,
     pub claimant: String,
+    pub claimant_kind: ClaimantKind,
     pub summary: String,
     pub status: Status,
     pub reason: Option<String>,
@@ -46,6 +47,7 @@ impl Published {
             summary: &self.summary,
             quote: &self.quote,
             claimant: &self.claimant,
+            claimant_kind: self.claimant_kind,
             verdict: self.status,
             reason: self.reason.as_deref().unwrap_or_default(),
             signed_off_at: self.signed_off_at,
@@ -62,6 +64,7 @@ type Columns = (
     claims::quote_prefix,
     claims::quote_suffix,
     claims::claimant,
+    claims::claimant_kind,
     claims::summary,
     claims::status,
     claims::status_reason,
@@ -80,6 +83,7 @@ fn columns() -> Columns {
         claims::quote_prefix,
         claims::quote_suffix,
         claims::claimant,
+        claims::claimant_kind,
         claims::summary,
         claims::status,
         claims::status_reason,

@@ -5,6 +5,7 @@ use super::ids::{ClaimId, EvidenceId, PieceId, UserId};
 use super::models::{ClaimRow, NoteRow, PieceHead};
 use super::schema::{evidence, users};
 use crate::domain::anchor::Selector;
+use crate::domain::claimreview::ClaimantKind;
 use crate::domain::roles::Role;
 use crate::domain::workflow::{Priority, Stance, Status};
 use chrono::{DateTime, Utc};
@@ -21,6 +22,8 @@ pub struct Claim {
     /// Unicode characters).
     pub selector: Selector,
     pub claimant: String,
+    /// Whether the claimant is a person or an organisation (ClaimReview's author type).
+    pub claimant_kind: ClaimantKind,
     pub summary: String,
     pub status: Status,
     pub status_reason: Option<String>,
@@ -54,6 +57,7 @@ impl Claim {
                 end: row.quote_end.0,
             },
             claimant: row.claimant,
+            claimant_kind: row.claimant_kind,
             summary: row.summary,
             status: row.status,
             status_reason: row.status_reason,

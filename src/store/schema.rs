@@ -34,6 +34,7 @@ diesel::table! {
         signed_off_by -> Nullable<Uuid>,
         signed_off_at -> Nullable<Timestamptz>,
         signoff_note -> Nullable<Text>,
+        claimant_kind -> Text,
     }
 }
 

@@ -254,13 +254,14 @@ async fn insert_claims(conn: &mut Conn, rows: &[generate::Claim]) -> StoreResult
         "INSERT INTO claims (id, piece_id, quote_exact, quote_prefix, quote_suffix, quote_start, \
                              quote_end, claimant, summary, status, status_reason, priority, \
                              assignee_id, version, created_at, created_by, updated_at, updated_by, \
-                             verdict_by, verdict_at, signed_off_by, signed_off_at, signoff_note) \
+                             verdict_by, verdict_at, signed_off_by, signed_off_at, signoff_note, \
+                             claimant_kind) \
          SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], \
                               $6::int4[], $7::int4[], $8::text[], $9::text[], $10::text[], \
                               $11::text[], $12::text[], $13::uuid[], $14::int4[], \
                               $15::timestamptz[], $16::uuid[], $17::timestamptz[], $18::uuid[], \
                               $19::uuid[], $20::timestamptz[], $21::uuid[], $22::timestamptz[], \
-                              $23::text[])",
+                              $23::text[], $24::text[])",
     )
     .bind::<Array<SqlUuid>, _>(rows.iter().map(|c| c.id).collect::<Vec<_>>())
     .bind::<Array<SqlUuid>, _>(rows.iter().map(|c| c.piece_id).collect::<Vec<_>>())
@@ -313,6 +314,11 @@ async fn insert_claims(conn: &mut Conn, rows: &[generate::Claim]) -> StoreResult
     .bind::<Array<Nullable<Text>>, _>(
         rows.iter()
             .map(|c| c.signoff_note.as_deref())
+            .collect::<Vec<_>>(),
+    )
+    .bind::<Array<Text>, _>(
+        rows.iter()
+            .map(|c| c.claimant_kind.as_str())
             .collect::<Vec<_>>(),
     )
     .execute(conn)

@@ -38,6 +38,7 @@ pub(crate) fn review_of_claim(claim: &Claim, piece: &Piece, settings: &Settings)
         summary: &claim.summary,
         quote: &claim.selector.exact,
         claimant: &claim.claimant,
+        claimant_kind: claim.claimant_kind,
         verdict: claim.status,
         reason: claim.status_reason.as_deref().unwrap_or_default(),
         signed_off_at,

@@ -836,3 +836,72 @@ async fn the_last_evidence_of_a_standing_verdict_stays_and_unknown_claims_answer
     }
     assert_eq!(written(&app).await, before, "nothing written");
 }
+
+#[rocket::async_test]
+async fn the_details_form_says_whether_the_claimant_is_a_person_or_an_organisation() {
+    let app = spawn_app().await;
+    let (_, claim) = claim(&app).await;
+    let (_, editor) = app.browser_as(Role::Editor).await;
+    let path = format!("/claims/{claim}");
+    let page = editor.get(&path).await;
+    let selected: Vec<String> = tags(&page.body)
+        .into_iter()
+        .filter(|t| t.name == "option" && t.attribute("selected").is_some())
+        .filter_map(|t| t.attribute("value").map(str::to_owned))
+        .collect();
+    assert!(selected.contains(&"person".to_owned()), "{selected:?}");
+    assert!(
+        page.body.contains("name=\"claimant_kind\""),
+        "the form offers it: {page:?}"
+    );
+    let (token, version) = form_state(&page);
+    let sent = editor
+        .post_form(
+            &format!("/claims/{claim}/details"),
+            &[
+                ("claimant", "Ministry of Labour"),
+                ("claimant_kind", "organization"),
+                ("version", &version),
+                ("csrf_token", &token),
+            ],
+        )
+        .await;
+    assert_eq!(sent.status, Status::SeeOther, "{sent:?}");
+    assert_eq!(
+        app.get(&format!("/api/v1/claims/{claim}")).await.body["claimant_kind"],
+        "organization"
+    );
+    let page = editor.get(&path).await;
+    let text = unescape(&page.body);
+    assert!(
+        text.contains("Ministry of Labour <span class=\"hint\">(an organisation)</span>"),
+        "{text}"
+    );
+    assert!(
+        text.contains("changed whether the claimant is a person or an organisation"),
+        "the history says it in words: {text}"
+    );
+    assert!(
+        text.contains("A person") && text.contains("An organisation"),
+        "{text}"
+    );
+
+    // A kind that is neither is refused with the form kept, and changes nothing.
+    let (token, version) = form_state(&page);
+    let before = written(&app).await;
+    let refused = editor
+        .post_form(
+            &format!("/claims/{claim}/details"),
+            &[
+                ("claimant_kind", "company"),
+                ("version", &version),
+                ("csrf_token", &token),
+            ],
+        )
+        .await;
+    refused.assert_html(
+        "a claimant kind that is neither",
+        Status::UnprocessableEntity,
+    );
+    assert_eq!(written(&app).await, before, "nothing written");
+}

@@ -423,3 +423,82 @@ async fn the_feed_answers_its_errors_as_problem_documents_for_machines() {
     );
     assert_eq!(response.headers().get_one("Allow"), Some("GET"));
 }
+
+#[rocket::async_test]
+async fn an_organisations_claim_is_published_with_an_organization_as_its_author() {
+    let app = spawn_app().await;
+    let piece = app.create_piece(BODY).await;
+    let answer = app
+        .post(
+            &format!("/api/v1/pieces/{piece}/claims"),
+            &json!({ "quote": QUOTE, "claimant": "Ministry of Labour", "claimant_kind": "organization" }),
+        )
+        .await;
+    assert_eq!(answer.status, Status::Created, "{answer:#?}");
+    assert_eq!(answer.body["claimant_kind"], "organization");
+    let claim = answer.body["id"].as_str().unwrap().to_owned();
+    let wording = json!({ "status": "false", "reason": "The release says 4.4 percent." });
+    set_verdict(&app, &claim, wording).await;
+    app.sign_off_as_a_reviewer(&claim, None).await;
+    let review = json_ld(&claimreview(&app, &claim).await);
+    assert_eq!(
+        review["itemReviewed"]["author"],
+        json!({ "@type": "Organization", "name": "Ministry of Labour" })
+    );
+    // The page's embedded JSON-LD and the feed say the same.
+    assert_eq!(
+        feed(&app).await["dataFeedElement"][0]["itemReviewed"]["author"]["@type"],
+        "Organization"
+    );
+
+    // Saying it was a person's is a change of the claim's wording: it voids the sign-off, and
+    // the check is no longer published until someone signs it off again.
+    app.change_claim(&claim, &json!({ "claimant_kind": "person" }))
+        .await;
+    let after = app.get(&format!("/api/v1/claims/{claim}")).await;
+    assert_eq!(after.body["claimant_kind"], "person");
+    assert!(after.body["signed_off_by"].is_null(), "{after:#?}");
+    claimreview(&app, &claim).await.assert_problem(404);
+    let history = app.claim_history(&claim).await;
+    let kinds: Vec<(&str, &str)> = history
+        .iter()
+        .filter(|e| e["field"] == "claimant_kind")
+        .map(|e| (e["from"].as_str().unwrap(), e["to"].as_str().unwrap()))
+        .collect();
+    assert_eq!(kinds, [("organization", "person")]);
+    assert!(history.iter().any(|e| e["kind"] == "signoff_voided"));
+}
+
+#[rocket::async_test]
+async fn a_claimant_kind_that_is_neither_is_refused_by_the_api_and_the_form_and_writes_nothing() {
+    let app = spawn_app().await;
+    let piece = app.create_piece(BODY).await;
+    let before = app.count("claims").await;
+    let refused = app
+        .post(
+            &format!("/api/v1/pieces/{piece}/claims"),
+            &json!({ "quote": QUOTE, "claimant": "Acme", "claimant_kind": "company" }),
+        )
+        .await;
+    refused.assert_problem(422);
+    assert_eq!(
+        refused.body["errors"][0]["field"], "claimant_kind",
+        "{refused:#?}"
+    );
+    assert_eq!(app.count("claims").await, before);
+
+    // A claim without one is a person's, as every claim made before the field was.
+    let (claim, tag) = app.create_claim(&piece, QUOTE).await;
+    let path = format!("/api/v1/claims/{claim}");
+    assert_eq!(app.get(&path).await.body["claimant_kind"], "person");
+    let patch = app
+        .patch(
+            &path,
+            Some(&tag),
+            &json!({ "claimant_kind": "Organization" }),
+        )
+        .await;
+    patch.assert_problem(422);
+    assert_eq!(patch.body["errors"][0]["field"], "claimant_kind");
+    assert_eq!(app.get(&path).await.etag.as_deref(), Some(tag.as_str()));
+}

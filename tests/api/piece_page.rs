@@ -518,3 +518,43 @@ async fn an_editors_claim_without_this_browsers_csrf_token_is_refused_and_writes
         "with its token: {allowed:?}"
     );
 }
+
+#[rocket::async_test]
+async fn a_claim_added_on_the_page_can_be_an_organisations_and_a_refused_one_keeps_the_choice() {
+    let app = spawn_app().await;
+    let piece = app
+        .create_piece("The ministry said crime fell by 4.1 percent in March.")
+        .await;
+    let browser = app.browser_as(Role::Editor).await.1;
+    let refused = add_claim(
+        &browser,
+        &piece,
+        &[
+            ("quote", "not in the piece"),
+            ("claimant_kind", "organization"),
+        ],
+    )
+    .await;
+    refused.assert_html("a quote not in the piece", Status::UnprocessableEntity);
+    let kept = tags(&refused.body).into_iter().any(|t| {
+        t.name == "option"
+            && t.attribute("value") == Some("organization")
+            && t.attribute("selected").is_some()
+    });
+    assert!(kept, "the choice is kept: {refused:?}");
+    assert_eq!(app.count("claims").await, 0, "nothing written");
+
+    let added = add_claim(
+        &browser,
+        &piece,
+        &[
+            ("quote", "crime fell by 4.1 percent"),
+            ("claimant", "The ministry"),
+            ("claimant_kind", "organization"),
+        ],
+    )
+    .await;
+    assert_eq!(added.status, Status::SeeOther, "{added:?}");
+    let claims = app.get(&format!("/api/v1/claims?piece={piece}")).await;
+    assert_eq!(claims.body["items"][0]["claimant_kind"], "organization");
+}

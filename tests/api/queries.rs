@@ -9,6 +9,7 @@
 use crate::support::html::tags;
 use crate::support::{PASSWORD, TestApp, add_user, spawn_app};
 use chrono::{Duration, Utc};
+use factdesk::domain::claimreview::ClaimantKind;
 use factdesk::domain::roles::Role;
 use factdesk::domain::workflow::{Priority, Stance, Status as ClaimStatus};
 use factdesk::store::Conn;
@@ -112,6 +113,7 @@ async fn add_claim(conn: &mut Conn, actor: UserId, piece: PieceId, i: usize) -> 
         quote: quote(i),
         start: None,
         claimant: format!("Minister {i}"),
+        claimant_kind: ClaimantKind::Person,
         summary: String::new(),
         priority: Priority::ALL[i % Priority::ALL.len()],
     };

@@ -7,6 +7,7 @@
 //! Everything comes from one ChaCha8 stream seeded with `Options::seed`, read in one order, so a
 //! seed (and an `Options::now`) always gives the same rows, however they are batched.
 use crate::domain::anchor::{Selector, anchor};
+use crate::domain::claimreview::ClaimantKind;
 use crate::domain::history::EventKind;
 use crate::domain::roles::Role;
 use crate::domain::workflow::{
@@ -83,6 +84,7 @@ pub struct Claim {
     pub piece_id: Uuid,
     pub selector: Selector,
     pub claimant: String,
+    pub claimant_kind: ClaimantKind,
     pub summary: String,
     pub status: Status,
     pub status_reason: Option<String>,

@@ -72,6 +72,7 @@ struct ChangesInput {
     reason: Option<String>,
     summary: Option<String>,
     claimant: Option<String>,
+    claimant_kind: Option<String>,
     priority: Option<String>,
     #[serde(default, deserialize_with = "present")]
     assignee: Option<Option<UserId>>,
@@ -84,6 +85,7 @@ impl ChangesInput {
             reason: self.reason.as_deref(),
             summary: self.summary.as_deref(),
             claimant: self.claimant.as_deref(),
+            claimant_kind: self.claimant_kind.as_deref(),
             priority: self.priority.as_deref(),
             assignee: self
                 .assignee

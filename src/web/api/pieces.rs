@@ -175,6 +175,7 @@ struct ClaimInput {
     quote: String,
     start: Option<usize>,
     claimant: Option<String>,
+    claimant_kind: Option<String>,
     summary: Option<String>,
     priority: Option<String>,
 }
@@ -185,6 +186,7 @@ impl ClaimInput {
             quote: &self.quote,
             start: self.start,
             claimant: self.claimant.as_deref(),
+            claimant_kind: self.claimant_kind.as_deref(),
             summary: self.summary.as_deref(),
             priority: self.priority.as_deref(),
         }

@@ -122,3 +122,19 @@ pub(super) fn assignee_choices(users: &[User], current: Option<UserId>) -> Vec<C
         })
         .collect()
 }
+
+/// The options of a `<select>` of named values, `selected` (a wire name) chosen.
+pub(super) fn choices<T: Copy>(
+    all: &[T],
+    value: impl Fn(T) -> &'static str,
+    label: impl Fn(T) -> &'static str,
+    selected: &str,
+) -> Vec<Choice> {
+    all.iter()
+        .map(|&item| Choice {
+            value: value(item).to_owned(),
+            label: label(item).to_owned(),
+            selected: value(item) == selected,
+        })
+        .collect()
+}

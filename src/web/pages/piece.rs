@@ -3,8 +3,10 @@
 //! /pieces/{id}/claims`: a quote pasted or, with `static/factdesk.js`, selected in the text).
 //! A fixed number of queries whatever the number of claims: the piece and its claims
 //! (`store::pieces::get`), the changes to its details, and the people claims may be assigned to.
+use super::claim_list::{Choice, choices};
 use super::{Layout, render};
 use crate::domain::anchor::{CONTEXT_CHARS, occurrences};
+use crate::domain::claimreview::ClaimantKind;
 use crate::domain::dates::Shown;
 use crate::domain::fields::FieldError;
 use crate::domain::highlight::{Span, segments};
@@ -68,6 +70,7 @@ struct ClaimForm {
     quote: Option<String>,
     start: Option<String>,
     claimant: Option<String>,
+    claimant_kind: Option<String>,
     summary: Option<String>,
     priority: Option<String>,
 }
@@ -78,12 +81,6 @@ struct Occurrence {
     before: String,
     after: String,
     chosen: bool,
-}
-
-struct PriorityChoice {
-    value: &'static str,
-    label: &'static str,
-    selected: bool,
 }
 
 /// The add-claim form's state: empty, or refilled after a refusal.
@@ -114,7 +111,8 @@ struct PiecePage<'a> {
     form: &'a ClaimForm,
     errors: &'a [FieldError],
     occurrences: Vec<Occurrence>,
-    priorities: Vec<PriorityChoice>,
+    claimant_kinds: Vec<Choice>,
+    priorities: Vec<Choice>,
 }
 
 impl PiecePage<'_> {
@@ -235,7 +233,16 @@ async fn show(
         .start
         .as_deref()
         .and_then(|s| s.trim().parse().ok());
-    let typed_priority = add.typed.priority.as_deref().unwrap_or_default();
+    // What the form was sent with, or else the default a new claim takes.
+    let typed_or = |typed: &Option<String>, default: &'static str| -> String {
+        typed
+            .as_deref()
+            .filter(|t| !t.is_empty())
+            .unwrap_or(default)
+            .to_owned()
+    };
+    let typed_priority = typed_or(&add.typed.priority, Priority::default().as_str());
+    let typed_kind = typed_or(&add.typed.claimant_kind, ClaimantKind::default().as_str());
     let piece = detail.piece;
     let layout = Layout {
         title: &piece.title,
@@ -260,15 +267,18 @@ async fn show(
         form: &add.typed,
         errors: &add.errors,
         occurrences: places(&detail.body, &normalise(quote), chosen),
-        priorities: Priority::ALL
-            .iter()
-            .map(|&p| PriorityChoice {
-                value: p.as_str(),
-                label: p.label(),
-                selected: p.as_str() == typed_priority
-                    || (typed_priority.is_empty() && p == Priority::default()),
-            })
-            .collect(),
+        claimant_kinds: choices(
+            &ClaimantKind::ALL,
+            ClaimantKind::as_str,
+            ClaimantKind::label,
+            &typed_kind,
+        ),
+        priorities: choices(
+            &Priority::ALL,
+            Priority::as_str,
+            Priority::label,
+            &typed_priority,
+        ),
     })
 }
 
@@ -326,6 +336,7 @@ async fn add_claim(
         quote: &quote,
         start,
         claimant: given(&typed.claimant),
+        claimant_kind: given(&typed.claimant_kind),
         summary: given(&typed.summary),
         priority: given(&typed.priority),
     };

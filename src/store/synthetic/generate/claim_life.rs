@@ -13,10 +13,10 @@ impl Generator {
         created: i64,
         original: Option<String>,
     ) -> String {
-        let claimant = if self.rng.random_bool(0.9) {
+        let (claimant, claimant_kind) = if self.rng.random_bool(0.9) {
             self.claimant()
         } else {
-            String::new()
+            (String::new(), ClaimantKind::default())
         };
         let summary = match original {
             Some(original) => reword(&original, &mut self.rng, &self.vocabulary),
@@ -44,6 +44,7 @@ impl Generator {
                 piece_id: piece,
                 selector,
                 claimant,
+                claimant_kind,
                 summary,
                 status: Status::Unchecked,
                 status_reason: None,
@@ -403,16 +404,19 @@ impl Generator {
         }
     }
 
-    pub(super) fn claimant(&mut self) -> String {
+    /// Who made a claim: an institution about a third of the time, else a person with a title.
+    pub(super) fn claimant(&mut self) -> (String, ClaimantKind) {
         if self.rng.random_bool(0.35) {
-            return self.pick(INSTITUTIONS).to_string();
+            let institution = self.pick(INSTITUTIONS).to_string();
+            return (institution, ClaimantKind::Organization);
         }
-        format!(
+        let person = format!(
             "{} {} {}",
             self.pick(TITLES),
             self.pick(FIRST_NAMES),
             self.pick(LAST_NAMES)
-        )
+        );
+        (person, ClaimantKind::Person)
     }
 
     /// A checkable restatement built from the quote's own words.

@@ -156,6 +156,7 @@ async fn apply_change(
 struct DetailsForm {
     summary: Option<String>,
     claimant: Option<String>,
+    claimant_kind: Option<String>,
     priority: Option<String>,
     version: Option<String>,
     seen: Option<String>,
@@ -178,6 +179,7 @@ async fn edit_details(
         sent: ChangeFields {
             summary: given(&form.summary),
             claimant: given(&form.claimant),
+            claimant_kind: given(&form.claimant_kind),
             priority: given(&form.priority),
             ..ChangeFields::default()
         },
@@ -186,6 +188,7 @@ async fn edit_details(
     let typed = |t: &mut Typed| {
         t.summary = text(&form.summary);
         t.claimant = text(&form.claimant);
+        t.claimant_kind = text(&form.claimant_kind);
         t.priority = text(&form.priority);
     };
     apply_change(&user, &csrf, db, id, change, typed).await

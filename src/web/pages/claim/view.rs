@@ -1,6 +1,7 @@
 //! The claim page from what was loaded: its view models, the page itself, and the history in words.
-use super::super::claim_list::Choice;
+use super::super::claim_list::{Choice, choices};
 use super::Loaded;
+use crate::domain::claimreview::ClaimantKind;
 use crate::domain::dates::Shown;
 use crate::domain::fields::FieldError;
 use crate::domain::history::EventKind;
@@ -26,6 +27,7 @@ pub(super) struct Typed {
     pub(super) reason: String,
     pub(super) summary: String,
     pub(super) claimant: String,
+    pub(super) claimant_kind: String,
     pub(super) priority: String,
     pub(super) assignee: String,
     pub(super) url: String,
@@ -142,6 +144,7 @@ struct ClaimPage<'a> {
     quote: &'a str,
     suffix: &'a str,
     claimant: &'a str,
+    claimant_kind_label: &'static str,
     summary: &'a str,
     status: &'a str,
     status_label: &'static str,
@@ -165,6 +168,7 @@ struct ClaimPage<'a> {
     trouble: Option<Trouble>,
     typed: Typed,
     targets: Vec<Choice>,
+    claimant_kinds: Vec<Choice>,
     priorities: Vec<Choice>,
     stances: Vec<Choice>,
     assignees: Vec<Choice>,
@@ -181,21 +185,6 @@ impl ClaimPage<'_> {
     fn trouble_in(&self, form: &str) -> bool {
         self.trouble.as_ref().is_some_and(|t| t.form == form)
     }
-}
-
-fn choices<T: Copy>(
-    all: &[T],
-    value: impl Fn(T) -> &'static str,
-    label: impl Fn(T) -> &'static str,
-    selected: &str,
-) -> Vec<Choice> {
-    all.iter()
-        .map(|&item| Choice {
-            value: value(item).to_owned(),
-            label: label(item).to_owned(),
-            selected: value(item) == selected,
-        })
-        .collect()
 }
 
 /// The page for `loaded`, as `user` may act on it, with `typed` in its forms.
@@ -219,6 +208,7 @@ pub(super) fn page(
     let mut fresh = Typed {
         summary: claim.summary.clone(),
         claimant: claim.claimant.clone(),
+        claimant_kind: claim.claimant_kind.as_str().to_owned(),
         priority: claim.priority.as_str().to_owned(),
         assignee: claim.assignee.map(|a| a.to_string()).unwrap_or_default(),
         stance: Stance::Supports.as_str().to_owned(),
@@ -322,6 +312,7 @@ pub(super) fn page(
         quote: &claim.selector.exact,
         suffix: &claim.selector.suffix,
         claimant: &claim.claimant,
+        claimant_kind_label: claim.claimant_kind.label(),
         summary: &claim.summary,
         status: status.as_str(),
         status_label: status.label(),
@@ -346,6 +337,12 @@ pub(super) fn page(
         changed,
         trouble,
         targets,
+        claimant_kinds: choices(
+            &ClaimantKind::ALL,
+            ClaimantKind::as_str,
+            ClaimantKind::label,
+            &typed.claimant_kind,
+        ),
         priorities: choices(
             &Priority::ALL,
             Priority::as_str,
@@ -386,7 +383,10 @@ fn describe(event: &Event, name: &impl Fn(UserId) -> String) -> HistoryItem {
         Some(match (as_name, v.parse::<UserId>(), v.parse::<Status>()) {
             (true, Ok(id), _) => name(id),
             (false, _, Ok(status)) if field.is_none() => status.label().to_owned(),
-            _ => v.to_owned(),
+            _ => match (field, v.parse::<ClaimantKind>()) {
+                (Some("claimant_kind"), Ok(kind)) => kind.label().to_owned(),
+                _ => v.to_owned(),
+            },
         })
     };
     let what = event.kind.phrase(field);
