@@ -854,3 +854,37 @@ async fn sign_in_from_the_api(app: &TestApp) {
     let answer = app.post("/api/v1/tokens", &body).await;
     assert_eq!(answer.status, Status::Created, "{answer:#?}");
 }
+
+#[rocket::async_test]
+async fn a_dump_made_before_claimant_kinds_loads_every_claimant_as_a_person() {
+    let (app, _) = worked_on_desk().await;
+    let mut document: Value =
+        serde_json::from_str(factdesk(&app.db.url, &["export"]).ok()).unwrap();
+    let kinds = |document: &Value| -> BTreeSet<String> {
+        document["claims"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["claimant_kind"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        kinds(&document),
+        BTreeSet::from(["organization".to_owned(), "person".to_owned()]),
+        "the demo has both"
+    );
+    // As the factdesk before migration 000015 wrote it: no claimant_kind, that schema.
+    document["schema"] = json!("2026-12-03-000014_assigned_open_claims");
+    for claim in document["claims"].as_array_mut().unwrap() {
+        claim.as_object_mut().unwrap().remove("claimant_kind");
+    }
+    let copy = missing_database();
+    let file = TempFile::new(&document.to_string());
+    factdesk(&copy.url, &["import", file.path()]).ok();
+    let again: Value = serde_json::from_str(factdesk(&copy.url, &["export"]).ok()).unwrap();
+    assert_eq!(kinds(&again), BTreeSet::from(["person".to_owned()]));
+    assert_eq!(
+        again["claims"].as_array().unwrap().len(),
+        document["claims"].as_array().unwrap().len()
+    );
+}
