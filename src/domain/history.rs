@@ -1,4 +1,6 @@
 //! What a claim's history records: the kinds of event, by the names the history stores.
+use super::claimreview::ClaimantKind;
+use super::workflow::{Priority, Status};
 
 /// One kind of history event. The database's check on `events.kind` admits these names only.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -49,9 +51,33 @@ impl EventKind {
     }
 }
 
+/// The words for a value the history stores by its wire name: a status (a status change names
+/// no field), a priority or a claimant kind. None for anything else (text, an id), which is shown
+/// as stored.
+pub fn value_label(field: Option<&str>, value: &str) -> Option<&'static str> {
+    match field {
+        None => value.parse::<Status>().ok().map(Status::label),
+        Some("priority") => value.parse::<Priority>().ok().map(Priority::label),
+        Some("claimant_kind") => value.parse::<ClaimantKind>().ok().map(ClaimantKind::label),
+        Some(_) => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::EventKind;
+    use super::{EventKind, value_label};
+
+    #[test]
+    fn stored_wire_names_are_told_in_words_and_other_values_as_they_are() {
+        assert_eq!(value_label(None, "in_progress"), Some("In progress"));
+        assert_eq!(value_label(Some("priority"), "high"), Some("High"));
+        assert_eq!(
+            value_label(Some("claimant_kind"), "organization"),
+            Some("An organisation")
+        );
+        assert_eq!(value_label(Some("summary"), "high"), None);
+        assert_eq!(value_label(Some("priority"), "urgent"), None);
+    }
 
     #[test]
     fn every_kind_has_a_phrase_to_follow_a_name_and_an_edit_names_its_field() {

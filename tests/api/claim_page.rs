@@ -881,8 +881,10 @@ async fn the_details_form_says_whether_the_claimant_is_a_person_or_an_organisati
         text.contains("changed whether the claimant is a person or an organisation"),
         "the history says it in words: {text}"
     );
+    // The history tells the stored wire names in words, as the form's options do.
     assert!(
-        text.contains("A person") && text.contains("An organisation"),
+        text.contains(r#"<q class="history-from">A person</q>"#)
+            && text.contains(r#"<q class="history-to">An organisation</q>"#),
         "{text}"
     );
 

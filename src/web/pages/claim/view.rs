@@ -4,10 +4,10 @@ use super::Loaded;
 use crate::domain::claimreview::ClaimantKind;
 use crate::domain::dates::Shown;
 use crate::domain::fields::FieldError;
-use crate::domain::history::EventKind;
+use crate::domain::history::{EventKind, value_label};
 use crate::domain::markdown::render_note;
 use crate::domain::roles::Action;
-use crate::domain::workflow::{Priority, Stance, Status, allowed_from, check_sign_off};
+use crate::domain::workflow::{Priority, Stance, allowed_from, check_sign_off};
 use crate::store::events::Event;
 use crate::store::ids::{ClaimId, EvidenceId, PieceId, UserId};
 use crate::store::search::CheckedBefore;
@@ -380,13 +380,9 @@ fn describe(event: &Event, name: &impl Fn(UserId) -> String) -> HistoryItem {
     let value = |v: &Option<String>| -> Option<String> {
         let v = v.as_deref()?;
         let as_name = field == Some("assignee") || event.kind == EventKind::SignoffVoided;
-        Some(match (as_name, v.parse::<UserId>(), v.parse::<Status>()) {
-            (true, Ok(id), _) => name(id),
-            (false, _, Ok(status)) if field.is_none() => status.label().to_owned(),
-            _ => match (field, v.parse::<ClaimantKind>()) {
-                (Some("claimant_kind"), Ok(kind)) => kind.label().to_owned(),
-                _ => v.to_owned(),
-            },
+        Some(match v.parse::<UserId>() {
+            Ok(id) if as_name => name(id),
+            _ => value_label(field, v).map_or_else(|| v.to_owned(), str::to_owned),
         })
     };
     let what = event.kind.phrase(field);
