@@ -245,7 +245,7 @@ pub struct StatusCounts {
 /// A common word's matches are walked once, newest first, up to `COUNT_CAP`, as the ranking
 /// walks them: counting each status's own `COUNT_CAP` would look up about four times as many
 /// documents per status (most of a search page's time).
-pub async fn count_by_status(conn: &mut Conn, filter: &ClaimFilter) -> StoreResult<StatusCounts> {
+pub async fn count_by_status(conn: &Conn, filter: &ClaimFilter) -> StoreResult<StatusCounts> {
     let walked = match &filter.words {
         Some(words) => text_search::walks(conn, words, COUNT_CAP + 1).await?,
         None => false,
@@ -256,7 +256,7 @@ pub async fn count_by_status(conn: &mut Conn, filter: &ClaimFilter) -> StoreResu
 /// `count_by_status`, told whether the words are common enough to walk for
 /// (`search::walks`, which a search has already asked).
 pub(super) async fn count_by_status_walked(
-    conn: &mut Conn,
+    conn: &Conn,
     filter: &ClaimFilter,
     walked: bool,
 ) -> StoreResult<StatusCounts> {
@@ -305,7 +305,7 @@ pub(super) async fn count_by_status_walked(
 /// index once rather than once per status, when they are few enough to count each status fully
 /// (none, when there are more: each status is then counted up to its cap).
 async fn count_few_matches(
-    conn: &mut Conn,
+    mut conn: &Conn,
     filter: &ClaimFilter,
 ) -> StoreResult<Option<StatusCounts>> {
     let most = (COUNT_CAP + 1) * Status::ALL.len() as i64;
@@ -317,7 +317,7 @@ async fn count_few_matches(
         status: None,
         ..filter.clone()
     };
-    let statuses: Vec<Status> = filtered!(query, &any_status).load(conn).await?;
+    let statuses: Vec<Status> = filtered!(query, &any_status).load(&mut conn).await?;
     if statuses.len() as i64 >= most {
         return Ok(None);
     }
@@ -336,7 +336,7 @@ async fn count_few_matches(
 
 /// `count_by_status` for a common word: the statuses of the newest `COUNT_CAP` matches.
 async fn count_newest_matches(
-    conn: &mut Conn,
+    mut conn: &Conn,
     filter: &ClaimFilter,
     words: &str,
 ) -> StoreResult<StatusCounts> {
@@ -350,7 +350,7 @@ async fn count_newest_matches(
         status: None,
         ..filter.without_words()
     };
-    let statuses: Vec<Status> = filtered!(query, &without).load(conn).await?;
+    let statuses: Vec<Status> = filtered!(query, &without).load(&mut conn).await?;
     Ok(tally(statuses.into_iter()))
 }
 

@@ -12,7 +12,8 @@ use super::records::Claim;
 use super::schema::{claims as claims_table, pieces};
 use super::text_search::sql_types::{RegConfig, TsQuery, TsVector};
 use super::text_search::{
-    Matches, claim_search, factdesk_search_config, looked_up, walks, words_query,
+    Matches, Weighed, claim_search, factdesk_search_config, has_lexemes, looked_up, weigh,
+    words_query,
 };
 use super::{Conn, StoreError, StoreResult, listing};
 use crate::domain::headline::{self, Fragment};
@@ -24,10 +25,6 @@ use diesel_async::RunQueryDsl;
 use serde::Serialize;
 use uuid::Uuid;
 
-diesel::define_sql_function! {
-    /// How many operands and operators a query has: none when every word is a stop word.
-    fn numnode(query: TsQuery) -> Integer;
-}
 diesel::define_sql_function! {
     fn ts_rank(document: TsVector, query: TsQuery) -> Float4;
 }
@@ -89,7 +86,7 @@ pub const RANK_WINDOW: i64 = 1000;
 /// Claims matching `filter`, one keyset page at a time: with words, best match first (rank,
 /// then id) among the `RANK_WINDOW` most recently changed matches; without, newest change
 /// first. The API's list and the search page both answer with this.
-pub async fn find(conn: &mut Conn, filter: &ClaimFilter) -> StoreResult<SearchPage> {
+pub async fn find(conn: &Conn, filter: &ClaimFilter) -> StoreResult<SearchPage> {
     Ok(searched(conn, filter).await?.page)
 }
 
@@ -98,7 +95,7 @@ pub async fn find(conn: &mut Conn, filter: &ClaimFilter) -> StoreResult<SearchPa
 /// filter names no status, those are the matches the ranking walked, so they are tallied
 /// from its window rather than walked again.
 pub async fn find_counted(
-    conn: &mut Conn,
+    conn: &Conn,
     filter: &ClaimFilter,
 ) -> StoreResult<(SearchPage, StatusCounts)> {
     // The one threshold decides both: a walk for the ranking is a walk for the counts.
@@ -127,21 +124,29 @@ struct Searched {
     window: Vec<(Uuid, f32, Status)>,
 }
 
-async fn searched(conn: &mut Conn, filter: &ClaimFilter) -> StoreResult<Searched> {
-    let (filter, words_ignored) = effective(conn, filter).await?;
-    let Some(words) = &filter.words else {
-        let page = unranked(listing::list(conn, &filter).await?, words_ignored);
-        return Ok(Searched {
-            filter,
-            page,
-            walked: false,
-            window: Vec::new(),
-        });
+async fn searched(conn: &Conn, filter: &ClaimFilter) -> StoreResult<Searched> {
+    let weighed = match &filter.words {
+        Some(words) => Some(weigh(conn, words, RANK_WINDOW + 1).await?),
+        None => None,
     };
-    let walked = walks(conn, words, RANK_WINDOW + 1).await?;
-    let (page, window) = ranked(conn, &filter, walked).await?;
+    let walked = match weighed {
+        Some(Weighed::Walked) => true,
+        Some(Weighed::Joined) => false,
+        // No words, or none left to match: the listing without them.
+        None | Some(Weighed::NothingToMatch) => {
+            let filter = filter.without_words();
+            let page = listing::list(conn, &filter).await?;
+            return Ok(Searched {
+                filter,
+                page: unranked(page, weighed.is_some()),
+                walked: false,
+                window: Vec::new(),
+            });
+        }
+    };
+    let (page, window) = ranked(conn, filter, walked).await?;
     Ok(Searched {
-        filter,
+        filter: filter.clone(),
         page,
         walked,
         window,
@@ -169,25 +174,17 @@ fn unranked(page: listing::ClaimPage, words_ignored: bool) -> SearchPage {
 /// stop words or punctuation ("the", "%") leave nothing to match, so the search is what it
 /// would be without them. Every query that filters by words takes its filter from here, so
 /// none of them has to plan for words that match nothing.
-pub async fn effective(conn: &mut Conn, filter: &ClaimFilter) -> StoreResult<(ClaimFilter, bool)> {
+pub async fn effective(conn: &Conn, filter: &ClaimFilter) -> StoreResult<(ClaimFilter, bool)> {
     match &filter.words {
         Some(words) if !has_lexemes(conn, words).await? => Ok((filter.without_words(), true)),
         _ => Ok((filter.clone(), false)),
     }
 }
 
-/// Whether `words` leave anything to search for once stop words and punctuation are dropped.
-async fn has_lexemes(conn: &mut Conn, words: &str) -> StoreResult<bool> {
-    let nodes: i32 = diesel::select(numnode(words_query(words)))
-        .get_result(conn)
-        .await?;
-    Ok(nodes > 0)
-}
-
 /// A ranked page of the matches of `filter`'s words (walked for, or joined), and its window:
 /// each ranked match with its rank and status, newest first, `RANK_WINDOW + 1` at most.
 async fn ranked(
-    conn: &mut Conn,
+    mut conn: &Conn,
     filter: &ClaimFilter,
     walked: bool,
 ) -> StoreResult<(SearchPage, Vec<(Uuid, f32, Status)>)> {
@@ -221,7 +218,9 @@ async fn ranked(
             .order((claims_table::updated_at.desc(), claims_table::id.desc()))
             .limit(RANK_WINDOW + 1)
             .into_boxed();
-        filtered!(walk, &filter.without_words()).load(conn).await?
+        filtered!(walk, &filter.without_words())
+            .load(&mut conn)
+            .await?
     } else {
         let window = claims_table::table
             .inner_join(claim_search::table)
@@ -231,7 +230,7 @@ async fn ranked(
             .into_boxed();
         filtered!(window, &filter.without_words())
             .filter(Matches::new(claim_search::document, query()))
-            .load(conn)
+            .load(&mut conn)
             .await?
     };
     let more_than_ranked = window.len() as i64 > RANK_WINDOW;
@@ -265,7 +264,7 @@ async fn ranked(
             ts_headline(factdesk_search_config(), shown, query(), headline_options()),
         ))
         .order((rank().desc(), claims_table::id.desc()));
-    let mut rows: Vec<(ClaimRow, String, f32, String)> = select.load(conn).await?;
+    let mut rows: Vec<(ClaimRow, String, f32, String)> = select.load(&mut conn).await?;
     let more = rows.len() as i64 > filter.limit;
     rows.truncate(filter.limit as usize);
     let next_cursor = more

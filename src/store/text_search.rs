@@ -54,6 +54,10 @@ diesel::define_sql_function! {
     /// (migration 000006).
     fn claim_search_walks(query: TsQuery, window_size: diesel::sql_types::Integer) -> diesel::sql_types::Bool;
 }
+diesel::define_sql_function! {
+    /// How many operands and operators a query has: none when every word is a stop word.
+    fn numnode(query: TsQuery) -> diesel::sql_types::Integer;
+}
 diesel::infix_operator!(Matches, " @@ ", backend: Pg);
 
 diesel::alias!(claim_search as matched_search: MatchedSearch);
@@ -88,13 +92,49 @@ type MatchingIds = diesel::dsl::Filter<
 /// Whether finding `wanted` claims that match `words` (newest first) should walk claims and look
 /// each up (`looked_up`) rather than read every match through the GIN index: Postgres's
 /// statistics say which reads fewer rows (migration 000006, `claim_search_walks`).
-pub(super) async fn walks(conn: &mut Conn, words: &str, wanted: i64) -> StoreResult<bool> {
+pub(super) async fn walks(mut conn: &Conn, words: &str, wanted: i64) -> StoreResult<bool> {
     let wanted = i32::try_from(wanted).unwrap_or(i32::MAX);
     Ok(
         diesel::select(claim_search_walks(words_query(words), wanted))
-            .get_result(conn)
+            .get_result(&mut conn)
             .await?,
     )
+}
+
+/// What a search's words leave to do, asked in one statement (`weigh`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Weighed {
+    /// Every word is a stop word or punctuation ("the", "%"): nothing to match.
+    NothingToMatch,
+    /// Few enough matches to read them all through the GIN index.
+    Joined,
+    /// Common enough to walk claims newest first and look each up (`walks`).
+    Walked,
+}
+
+/// Whether `words` leave anything to search for and, if so, whether finding `wanted` of their
+/// matches should walk (`walks`): one round trip, where asking each in turn took two.
+pub(super) async fn weigh(mut conn: &Conn, words: &str, wanted: i64) -> StoreResult<Weighed> {
+    let wanted = i32::try_from(wanted).unwrap_or(i32::MAX);
+    let (nodes, walked): (i32, bool) = diesel::select((
+        numnode(words_query(words)),
+        claim_search_walks(words_query(words), wanted),
+    ))
+    .get_result(&mut conn)
+    .await?;
+    Ok(match (nodes > 0, walked) {
+        (false, _) => Weighed::NothingToMatch,
+        (true, false) => Weighed::Joined,
+        (true, true) => Weighed::Walked,
+    })
+}
+
+/// Whether `words` leave anything to search for once stop words and punctuation are dropped.
+pub(super) async fn has_lexemes(mut conn: &Conn, words: &str) -> StoreResult<bool> {
+    let nodes: i32 = diesel::select(numnode(words_query(words)))
+        .get_result(&mut conn)
+        .await?;
+    Ok(nodes > 0)
 }
 
 /// The condition "this claim's document matches `words`", checked claim by claim as a walk

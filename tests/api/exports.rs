@@ -513,13 +513,11 @@ async fn export_import_export_gives_the_same_document() {
             limit: 100,
             ..Default::default()
         };
-        let mut conn =
+        let conn =
             <diesel_async::AsyncPgConnection as diesel_async::AsyncConnection>::establish(&url)
                 .await
                 .unwrap();
-        let page = factdesk::store::search::find(&mut conn, &filter)
-            .await
-            .unwrap();
+        let page = factdesk::store::search::find(&conn, &filter).await.unwrap();
         page.items
             .into_iter()
             .map(|hit| hit.claim.id)

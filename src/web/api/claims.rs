@@ -25,7 +25,7 @@ const DEFAULT_PAGE: i64 = 50;
 #[get("/claims?<piece>&<status>&<assignee>&<q>&<verdict_from>&<verdict_to>&<limit>&<cursor>")]
 async fn list(
     _user: ApiUser,
-    mut db: Db,
+    db: Db,
     piece: Option<&str>,
     status: Option<&str>,
     assignee: Option<&str>,
@@ -48,7 +48,7 @@ async fn list(
     .read(false)
     .map_err(AppError::invalid)?;
     let filter = search.filter(DEFAULT_PAGE);
-    Ok(Json(store::search::find(&mut db, &filter).await?))
+    Ok(Json(store::search::find(&db, &filter).await?))
 }
 
 /// Earlier claims of other pieces that say nearly the same thing, most similar first.

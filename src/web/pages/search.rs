@@ -1,6 +1,6 @@
 //! Search, `/claims`: every claim across pieces, filtered by status, piece, assignee, verdict
 //! dates and words (full-text, best match first, the matched words marked), with the count at
-//! each status and keyset pagination. Five queries, six with words, whatever the results
+//! each status and keyset pagination. A fixed number of statements whatever the results
 //! (`tests/api/queries.rs` counts them).
 use super::claim_list::{
     Choice, ClaimLine, assignee_choices, names, read_filters, search_href, status_choices,
@@ -107,13 +107,19 @@ async fn search(
         cursor,
         limit: None,
     })?;
-    let (page, counts) = store::search::find_counted(&mut db, &query.filter(PAGE)).await?;
-    let mut pieces: Vec<Piece> = store::pieces::newest(&db, PIECE_CHOICES).await?;
+    // The piece and assignee choices do not depend on the search: sent together with its first
+    // statement on the one connection (pipelined), they cost no round trip of their own.
+    let filter = query.filter(PAGE);
+    let conn: &store::Conn = &db;
+    let ((page, counts), mut pieces, users) = futures_util::try_join!(
+        store::search::find_counted(conn, &filter),
+        store::pieces::newest(conn, PIECE_CHOICES),
+        store::users::list(conn),
+    )?;
     // A filter by an older piece (reached from its page) keeps it chosen in the list.
     if let Some(piece) = query.piece.filter(|id| !pieces.iter().any(|p| p.id == *id)) {
         pieces.push(store::pieces::head(&mut db, piece).await?);
     }
-    let users = store::users::list(&db).await?;
 
     let names = names(&users);
     let among_newest = counts.among_newest;
