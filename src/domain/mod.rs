@@ -11,5 +11,6 @@ pub mod history;
 pub mod live;
 pub mod markdown;
 pub mod password;
+pub mod reanchor;
 pub mod roles;
 pub mod workflow;
