@@ -6,7 +6,7 @@ use super::models::{ClaimRow, NewClaimRow, PieceHead};
 pub use super::records::{Claim, ClaimDetail};
 use super::records::{Evidence, Note, NoteJson, Piece};
 use super::schema::{claims, pieces, users};
-use super::{Conn, StoreError, StoreResult, from_json, pieces as piece_store};
+use super::{Conn, Existing, StoreError, StoreResult, from_json, pieces as piece_store};
 use crate::domain::anchor::anchor;
 use crate::domain::history::EventKind;
 use crate::domain::workflow::{
@@ -58,6 +58,17 @@ pub async fn create(
         let (title, body) = piece_store::body_for_anchoring(conn, piece).await?;
         let selector = anchor(&body, &new.quote, new.start).map_err(StoreError::from_anchor)?;
         let (start, end) = (position(selector.start)?, position(selector.end)?);
+        let same: Option<ClaimId> = claims::table
+            .filter(claims::piece_id.eq(piece))
+            .filter(claims::quote_start.eq(start))
+            .filter(claims::quote_end.eq(end))
+            .select(claims::id)
+            .first(conn)
+            .await
+            .optional()?;
+        if let Some(id) = same {
+            return Err(Existing::Claim { id }.into());
+        }
         let row: ClaimRow = diesel::insert_into(claims::table)
             .values(NewClaimRow {
                 id: ClaimId::random(),
@@ -384,7 +395,7 @@ async fn apply(
                 from,
                 to,
                 reason,
-                subject: None,
+                ..Change::default()
             };
             events::record(conn, current.id, actor, EventKind::Edited, change).await?;
         }

@@ -6,7 +6,7 @@ use super::ids::{ClaimId, EvidenceId, UserId};
 use super::models::NewEvidenceRow;
 pub use super::records::Evidence;
 use super::schema::evidence;
-use super::{Conn, StoreError, StoreResult};
+use super::{Conn, Existing, StoreError, StoreResult};
 use crate::domain::history::EventKind;
 use crate::domain::workflow::{Stance, Touches, check_evidence_removal, voids_sign_off};
 use diesel::prelude::*;
@@ -32,6 +32,22 @@ pub async fn add(
 ) -> StoreResult<Evidence> {
     conn.transaction(async move |conn| {
         let claim = claims::locked(conn, claim).await?;
+        // Under the claim's lock, so two of the same link sent at once cannot both be added.
+        let same: Option<EvidenceId> = evidence::table
+            .filter(evidence::claim_id.eq(claim.id))
+            .filter(evidence::url.eq(&new.url))
+            .filter(evidence::removed_at.is_null())
+            .select(evidence::id)
+            .first(conn)
+            .await
+            .optional()?;
+        if let Some(id) = same {
+            return Err(Existing::Evidence {
+                id,
+                claim: claim.id,
+            }
+            .into());
+        }
         let row: Evidence = diesel::insert_into(evidence::table)
             .values(NewEvidenceRow {
                 id: EvidenceId::random(),

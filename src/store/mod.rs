@@ -56,7 +56,30 @@ pub enum StoreError {
     #[error("{0}")]
     Conflict(String),
     #[error(transparent)]
+    Duplicate(#[from] Existing),
+    #[error(transparent)]
     Db(#[from] diesel::result::Error),
+}
+
+/// What a new piece, claim or evidence item would repeat: the one already there, so whoever
+/// sent it can open that instead of keeping two.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Existing {
+    #[error(
+        "this text is already on the desk as the piece “{title}” ({id}): open it rather than adding the text twice"
+    )]
+    Piece { id: ids::PieceId, title: String },
+    #[error(
+        "the piece already has a claim over exactly these words ({id}): open it rather than claiming them twice"
+    )]
+    Claim { id: ids::ClaimId },
+    #[error(
+        "the claim already has evidence from this address ({id}): open it rather than adding it twice"
+    )]
+    Evidence {
+        id: ids::EvidenceId,
+        claim: ids::ClaimId,
+    },
 }
 
 /// The optimistic lock: a change is made only to the version its writer read (one of

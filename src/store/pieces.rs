@@ -5,11 +5,11 @@ use super::records::Claim;
 pub use super::records::Piece;
 use super::schema::claims;
 use super::schema::{piece_progress, pieces};
-use super::{Conn, StoreError, StoreResult, listing};
+use super::{Conn, Existing, StoreError, StoreResult, listing};
 use crate::domain::workflow::Status;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel_async::RunQueryDsl;
+use diesel_async::{AsyncConnection, RunQueryDsl};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
@@ -42,8 +42,48 @@ pub struct PieceDetail {
     pub claims: Vec<Claim>,
 }
 
+diesel::define_sql_function! {
+    /// The index on pieces' texts is on this (migration 000016): texts are long, digests short.
+    fn md5(text: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
+/// Adds a piece, unless its text is already on the desk: a piece sent twice is refused, naming
+/// the one there (`Existing::Piece`).
 pub async fn create(conn: &mut Conn, actor: UserId, new: &NewPiece) -> StoreResult<PieceDetail> {
-    insert(conn, PieceId::random(), actor, new).await
+    conn.transaction(async move |conn| {
+        refuse_duplicate(conn, &new.body, None).await?;
+        insert(conn, PieceId::random(), actor, new).await
+    })
+    .await
+}
+
+/// Refuses a text another piece already has (`Existing::Piece`); `except` is the piece being
+/// corrected. Two transactions writing the same text at once wait for each other here, until
+/// the first commits, so the second finds the first's piece instead of both being written.
+pub(super) async fn refuse_duplicate(
+    conn: &mut Conn,
+    body: &str,
+    except: Option<PieceId>,
+) -> StoreResult<()> {
+    diesel::sql_query(
+        "SELECT pg_advisory_xact_lock(hashtextextended('factdesk piece text ' || $1, 0))",
+    )
+    .bind::<diesel::sql_types::Text, _>(body)
+    .execute(conn)
+    .await?;
+    let mut same = pieces::table
+        .filter(md5(pieces::body).eq(md5(body)))
+        .filter(pieces::body.eq(body))
+        .select((pieces::id, pieces::title))
+        .into_boxed();
+    if let Some(except) = except {
+        same = same.filter(pieces::id.ne(except));
+    }
+    let same: Option<(PieceId, String)> = same.first(conn).await.optional()?;
+    match same {
+        Some((id, title)) => Err(Existing::Piece { id, title }.into()),
+        None => Ok(()),
+    }
 }
 
 /// Stores a piece under a given id (the demo's is fixed).
@@ -209,7 +249,9 @@ pub(super) async fn body_for_anchoring(
     pieces::table
         .find(id)
         .select((pieces::title, pieces::body))
-        .for_share()
+        // Not shared: two claims added to one piece at once wait for each other, so the second
+        // sees the first when it looks for a claim over the same words.
+        .for_no_key_update()
         .first(conn)
         .await
         .optional()?

@@ -10,7 +10,7 @@
 //! `application/problem+json` (RFC 9457); the pages register their own, which answer a page.
 use crate::domain::fields::FieldError;
 use crate::domain::workflow::{SignOffError, TransitionError};
-use crate::store::StoreError;
+use crate::store::{Existing, StoreError};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use rocket::http::{ContentType, Header, Method, Status};
 use rocket::response::{self, Responder};
@@ -37,6 +37,9 @@ pub enum AppError {
     Transition(#[from] TransitionError),
     #[error("{0}")]
     Conflict(String),
+    /// What was sent repeats something already there (409), named so it can be opened.
+    #[error(transparent)]
+    Duplicate(Existing),
     #[error("{0}")]
     Gone(String),
     #[error("{0}")]
@@ -71,7 +74,9 @@ impl AppError {
             AppError::Forbidden(_) => Status::Forbidden,
             AppError::TooManyRequests { .. } => Status::TooManyRequests,
             AppError::Validation(..) => Status::UnprocessableEntity,
-            AppError::Transition(_) | AppError::Conflict(_) => Status::Conflict,
+            AppError::Transition(_) | AppError::Conflict(_) | AppError::Duplicate(_) => {
+                Status::Conflict
+            }
             AppError::Gone(_) => Status::Gone,
             AppError::PreconditionRequired(_) => Status::PreconditionRequired,
             AppError::PreconditionFailed(_) => Status::PreconditionFailed,
@@ -87,6 +92,9 @@ impl AppError {
             _ => Vec::new(),
         };
         let mut problem = Problem::new(self.status(), self.to_string()).with_errors(errors);
+        if let AppError::Duplicate(existing) = self {
+            problem.existing = Some(ExistingRef::of(existing));
+        }
         match self {
             AppError::TooManyRequests { retry_after } | AppError::Busy { retry_after, .. } => {
                 problem = problem.with_retry_after(*retry_after);
@@ -115,6 +123,7 @@ impl From<StoreError> for AppError {
             }
             StoreError::Gone(message) => AppError::Gone(message),
             StoreError::Conflict(message) => AppError::Conflict(message),
+            StoreError::Duplicate(existing) => AppError::Duplicate(existing),
             StoreError::Db(error) => error.into(),
         }
     }
@@ -184,6 +193,9 @@ pub struct Problem {
     pub detail: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// A duplicate's 409: the piece, claim or evidence item already there.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub existing: Option<ExistingRef>,
     /// Headers the answer needs besides the body (Retry-After, WWW-Authenticate, Allow).
     #[serde(skip)]
     pub headers: Vec<(&'static str, String)>,
@@ -200,6 +212,7 @@ impl Problem {
             status: status.code,
             detail: detail.into(),
             errors: Vec::new(),
+            existing: None,
             headers: Vec::new(),
         };
         if status == Status::ServiceUnavailable {
@@ -234,6 +247,30 @@ impl<'r> Responder<'r, 'static> for Problem {
             response.header(Header::new(name, value));
         }
         response.sized_body(body.len(), Cursor::new(body)).ok()
+    }
+}
+
+/// What a duplicate repeats, as the API names it: its kind, its id and where to read it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExistingRef {
+    pub kind: &'static str,
+    pub id: String,
+    pub href: String,
+}
+
+impl ExistingRef {
+    fn of(existing: &Existing) -> ExistingRef {
+        let (kind, id, href) = match existing {
+            Existing::Piece { id, .. } => ("piece", id.to_string(), format!("/api/v1/pieces/{id}")),
+            Existing::Claim { id } => ("claim", id.to_string(), format!("/api/v1/claims/{id}")),
+            // Evidence is read with its claim.
+            Existing::Evidence { id, claim } => (
+                "evidence",
+                id.to_string(),
+                format!("/api/v1/claims/{claim}"),
+            ),
+        };
+        ExistingRef { kind, id, href }
     }
 }
 

@@ -584,7 +584,7 @@ fn signoff_path(claim: &str) -> String {
 
 async fn a_claim(app: &TestApp) -> (String, String) {
     let piece = app
-        .create_piece("The minister said crime fell by a third last year.")
+        .create_another_piece("The minister said crime fell by a third last year.")
         .await;
     app.create_claim(&piece, "crime fell by a third").await
 }

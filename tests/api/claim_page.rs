@@ -13,7 +13,7 @@ const QUOTE: &str = "killed Qassem Soleimani on 3 January 2020";
 
 /// A piece and a claim on it (made by the desk's editor through the API).
 async fn claim(app: &TestApp) -> (String, String) {
-    let piece = app.create_piece(BODY).await;
+    let piece = app.create_another_piece(BODY).await;
     let (claim, _) = app.create_claim(&piece, QUOTE).await;
     (piece, claim)
 }
@@ -76,7 +76,8 @@ async fn the_page_shows_the_quote_in_context_the_piece_evidence_by_stance_notes_
         ("context", "Context source"),
         ("supports", "Supporting source"),
     ] {
-        let body = json!({ "url": "https://example.org/a", "title": title, "stance": stance, "publisher": format!("{title} Press"), "archived_url": "https://web.archive.org/web/2020/https://example.org/a" });
+        let url = format!("https://example.org/{stance}");
+        let body = json!({ "url": url, "title": title, "stance": stance, "publisher": format!("{title} Press"), "archived_url": format!("https://web.archive.org/web/2020/{url}") });
         assert_eq!(app.post(&path, &body).await.status, Status::Created);
     }
     let note = json!({ "body": "Checked **twice** against the _Pentagon_ statement." });

@@ -33,7 +33,7 @@ async fn set_verdict(app: &TestApp, claim: &str, wording: Value) -> String {
 
 /// A new claim on a new piece, with a verdict set and signed off.
 async fn published(app: &TestApp, wording: Value) -> String {
-    let piece = app.create_piece(BODY).await;
+    let piece = app.create_another_piece(BODY).await;
     let (claim, _) = app.create_claim(&piece, QUOTE).await;
     set_verdict(app, &claim, wording).await;
     app.sign_off_as_a_reviewer(&claim, Some("INTERNAL sign-off note"))

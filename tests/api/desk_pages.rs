@@ -258,7 +258,7 @@ async fn search_filters_by_status_and_words_and_counts_each_status() {
     let app = spawn_app().await;
     let (reviewer, _) = app.user(Role::Reviewer).await;
     let piece = app.create_piece(BODY).await;
-    let other_piece = app.create_piece(BODY).await;
+    let other_piece = app.create_another_piece(BODY).await;
     let (bridge, _) = app.create_claim(&piece, "the bridge cost 40 million").await;
     let (opened, _) = app.create_claim(&piece, "it opened in May").await;
     let (traffic, _) = app

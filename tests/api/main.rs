@@ -7,6 +7,7 @@ mod claim_page;
 mod claimreview;
 mod cli;
 mod desk_pages;
+mod duplicates;
 mod evidence_notes;
 mod exports;
 mod framing;

@@ -297,6 +297,17 @@ fn page(method: Method, path: String, form: &[(&str, &str)]) -> Request {
 }
 
 /// What the requests act on, made by the desk's own editor (who is none of the principals).
+/// A piece's text the desk does not hold yet: every principal allowed to add a piece adds one, and
+/// the desk refuses a text it already holds.
+fn new_text() -> String {
+    format!("{PIECE_BODY} Filed as {}.", uuid::Uuid::new_v4().simple())
+}
+
+/// An evidence address the desk's claim does not have yet.
+fn new_address() -> String {
+    format!("https://www.bls.gov/{}/", uuid::Uuid::new_v4().simple())
+}
+
 struct Desk<'a> {
     app: &'a TestApp,
     piece: String,
@@ -304,9 +315,11 @@ struct Desk<'a> {
 }
 
 impl Desk<'_> {
-    /// A claim of its own, unchecked, and its ETag.
+    /// A claim of its own (on a piece of its own: a piece refuses a second claim over the same
+    /// words), unchecked, and its ETag.
     async fn fresh_claim(&self) -> (String, String) {
-        self.app.create_claim(&self.piece, QUOTE).await
+        let piece = self.app.create_another_piece(PIECE_BODY).await;
+        self.app.create_claim(&piece, QUOTE).await
     }
 
     /// A fresh claim whose verdict the desk's editor set, ready for anyone else to sign off.
@@ -340,7 +353,7 @@ impl Desk<'_> {
                 "/api/v1/pieces".into(),
                 None,
                 Some(
-                    json!({ "title": "A piece", "body": PIECE_BODY, "published_at": "2020-01-13" }),
+                    json!({ "title": "A piece", "body": new_text(), "published_at": "2020-01-13" }),
                 ),
             )],
             ("GET", "/api/v1/pieces/{id}") => {
@@ -348,7 +361,7 @@ impl Desk<'_> {
             }
             // A piece of its own, so that its version is the "1" the request names.
             ("PATCH", "/api/v1/pieces/{id}") => {
-                let piece = self.app.create_piece(PIECE_BODY).await;
+                let piece = self.app.create_another_piece(PIECE_BODY).await;
                 vec![api(
                     Patch,
                     format!("/api/v1/pieces/{piece}"),
@@ -364,12 +377,16 @@ impl Desk<'_> {
                     None,
                 )]
             }
-            ("POST", "/api/v1/pieces/{id}/claims") => vec![api(
-                Post,
-                format!("/api/v1/pieces/{piece}/claims"),
-                None,
-                Some(json!({ "quote": QUOTE })),
-            )],
+            // On a piece of its own: a piece refuses a second claim over the same words.
+            ("POST", "/api/v1/pieces/{id}/claims") => {
+                let piece = self.app.create_another_piece(PIECE_BODY).await;
+                vec![api(
+                    Post,
+                    format!("/api/v1/pieces/{piece}/claims"),
+                    None,
+                    Some(json!({ "quote": QUOTE })),
+                )]
+            }
             ("POST", "/api/v1/tokens") => vec![api(
                 Post,
                 "/api/v1/tokens".into(),
@@ -408,13 +425,12 @@ impl Desk<'_> {
                 }
                 requests
             }
+            // At an address of its own: a claim refuses the same address twice.
             ("POST", "/api/v1/claims/{id}/evidence") => vec![api(
                 Post,
                 format!("/api/v1/claims/{claim}/evidence"),
                 None,
-                Some(
-                    json!({ "url": "https://www.bls.gov/", "title": "The figures", "stance": "supports" }),
-                ),
+                Some(json!({ "url": new_address(), "title": "The figures", "stance": "supports" })),
             )],
             ("DELETE", "/api/v1/evidence/{id}") => {
                 let evidence = self.app.add_evidence(claim, "context").await;
@@ -469,7 +485,7 @@ impl Desk<'_> {
             // Editing a piece's details: its form, and the form sent (on a piece of its own).
             ("GET", "/pieces/{id}/edit") => vec![page(Get, format!("/pieces/{piece}/edit"), &[])],
             ("POST", "/pieces/{id}/edit") => {
-                let piece = self.app.create_piece(PIECE_BODY).await;
+                let piece = self.app.create_another_piece(PIECE_BODY).await;
                 let form = [
                     ("title", "A corrected title"),
                     ("outlet", "The Gazette"),
@@ -509,8 +525,9 @@ impl Desk<'_> {
                 vec![page(Post, format!("/claims/{claim}/assign"), &form)]
             }
             ("POST", "/claims/{id}/evidence") => {
+                let url = new_address();
                 let form = [
-                    ("url", "https://www.bls.gov/"),
+                    ("url", url.as_str()),
                     ("title", "The figures"),
                     ("stance", "supports"),
                 ];
@@ -537,6 +554,7 @@ impl Desk<'_> {
             }
             // Adding a claim through the piece page's form (a pasted quote, no start).
             ("POST", "/pieces/{id}/claims") => {
+                let piece = self.app.create_another_piece(PIECE_BODY).await;
                 let form = [("quote", QUOTE), ("summary", "A claim added on the page.")];
                 vec![page(Post, format!("/pieces/{piece}/claims"), &form)]
             }
@@ -547,7 +565,7 @@ impl Desk<'_> {
                 form: vec![
                     ("title".into(), "A piece".into()),
                     ("published_at".into(), "2020-01-13".into()),
-                    ("body".into(), PIECE_BODY.into()),
+                    ("body".into(), new_text()),
                 ],
             }],
             // A published check: a verdict the desk's editor set, signed off by someone else.

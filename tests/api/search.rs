@@ -206,7 +206,7 @@ async fn matched_words_are_marked_in_the_headline_and_hostile_text_stays_text() 
 async fn words_combine_with_status_piece_assignee_and_verdict_dates_in_one_search() {
     let app = spawn_app().await;
     let first = app.create_piece(BODY).await;
-    let second = app.create_piece(BODY).await;
+    let second = app.create_another_piece(BODY).await;
     let (reviewer, _) = app.user(Role::Reviewer).await;
     let a = claim(&app, &first, "Taxes fell in May.", "Taxes fell in May").await;
     let b = claim(&app, &first, "Wages grew fast.", "Taxes on wages grew").await;

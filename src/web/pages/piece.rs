@@ -22,7 +22,7 @@ use crate::web::csrf::{CsrfToken, Protected};
 use crate::web::error::AppError;
 use crate::web::guards::{Db, DbAfterBody, parse_id};
 use crate::web::live::live_url;
-use crate::web::pages::form_answer::{FormAnswer, answer};
+use crate::web::pages::form_answer::{FormAnswer, OpenExisting, answer, field_errors};
 use askama::Template;
 use rocket::form::FromForm;
 use rocket::response::content::RawHtml;
@@ -88,6 +88,8 @@ struct Occurrence {
 struct AddClaim {
     typed: ClaimForm,
     errors: Vec<FieldError>,
+    /// The claim already over the same words, when that is why it was refused.
+    existing: Option<OpenExisting>,
 }
 
 #[derive(Template)]
@@ -110,6 +112,7 @@ struct PiecePage<'a> {
     added: Option<&'a ClaimView>,
     form: &'a ClaimForm,
     errors: &'a [FieldError],
+    existing: Option<&'a OpenExisting>,
     occurrences: Vec<Occurrence>,
     claimant_kinds: Vec<Choice>,
     priorities: Vec<Choice>,
@@ -266,6 +269,7 @@ async fn show(
         added: added.and_then(|added| claims.iter().find(|c| c.id == added)),
         form: &add.typed,
         errors: &add.errors,
+        existing: add.existing.as_ref(),
         occurrences: places(&detail.body, &normalise(quote), chosen),
         claimant_kinds: choices(
             &ClaimantKind::ALL,
@@ -352,11 +356,16 @@ async fn add_claim(
     };
     let to = created.map(|claim| format!("/pieces/{id}?added={}#claim-{}", claim.id, claim.id));
     answer(to, async |refused| {
-        let errors = match refused {
-            AppError::Validation(_, errors) => errors,
-            other => return Err(other),
+        let Some(errors) = field_errors(&refused) else {
+            return Err(refused);
         };
-        show(&user, &csrf, &mut db, id, None, &AddClaim { typed, errors }).await
+        let existing = OpenExisting::of(&refused);
+        let add = AddClaim {
+            typed,
+            errors,
+            existing,
+        };
+        show(&user, &csrf, &mut db, id, None, &add).await
     })
     .await
 }

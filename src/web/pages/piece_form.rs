@@ -15,7 +15,7 @@ use crate::web::auth::PageUser;
 use crate::web::csrf::{CsrfToken, Protected};
 use crate::web::error::AppError;
 use crate::web::guards::{Db, DbAfterBody, parse_id};
-use crate::web::pages::form_answer::{FormAnswer, answer};
+use crate::web::pages::form_answer::{FormAnswer, OpenExisting, answer, field_errors};
 use askama::Template;
 use chrono::SecondsFormat;
 use rocket::form::FromForm;
@@ -69,6 +69,8 @@ struct PieceFormPage<'a> {
     published_at: &'a str,
     body: &'a str,
     errors: Vec<FieldError>,
+    /// The piece already on the desk with this text, when that is why it was refused.
+    existing: Option<OpenExisting>,
 }
 
 impl PieceFormPage<'_> {
@@ -119,6 +121,7 @@ fn form_page(
     typed: &PieceForm<'_>,
     texts: (&str, &str),
     errors: Vec<FieldError>,
+    existing: Option<OpenExisting>,
 ) -> Result<RawHtml<String>, AppError> {
     let (authors, body) = texts;
     let layout = Layout {
@@ -141,6 +144,7 @@ fn form_page(
         published_at: typed.published_at.unwrap_or_default(),
         body,
         errors,
+        existing,
     })
 }
 
@@ -148,7 +152,7 @@ fn form_page(
 fn new_piece(user: PageUser, csrf: CsrfToken) -> Result<RawHtml<String>, AppError> {
     user.may(Action::AddPiece)?;
     let typed = <PieceForm as Default>::default();
-    form_page(&user, &csrf, None, &typed, ("", ""), Vec::new())
+    form_page(&user, &csrf, None, &typed, ("", ""), Vec::new(), None)
 }
 
 /// An optional field left empty in the form was not given.
@@ -199,11 +203,19 @@ async fn add_piece(
     };
     let to = created.map(|created| format!("/pieces/{}", created.piece.id));
     answer(to, async |refused| {
-        let errors = match refused {
-            AppError::Validation(_, errors) => errors,
-            other => return Err(other),
+        let Some(errors) = field_errors(&refused) else {
+            return Err(refused);
         };
-        form_page(&user, &csrf, None, &typed, (&authors, &body), errors)
+        let existing = OpenExisting::of(&refused);
+        form_page(
+            &user,
+            &csrf,
+            None,
+            &typed,
+            (&authors, &body),
+            errors,
+            existing,
+        )
     })
     .await
 }
@@ -268,6 +280,7 @@ async fn edit_piece(
         &typed,
         (&current.authors, ""),
         Vec::new(),
+        None,
     )
 }
 
@@ -303,7 +316,15 @@ async fn save_piece(
             stale: None,
             changed: Vec::new(),
         };
-        form_page(&user, &csrf, Some(editing), &typed, (&authors, ""), errors)
+        form_page(
+            &user,
+            &csrf,
+            Some(editing),
+            &typed,
+            (&authors, ""),
+            errors,
+            None,
+        )
     })
     .await
 }
@@ -360,7 +381,15 @@ async fn refused_as_stale(
         changed: history.iter().skip(seen).map(change_item).collect(),
     };
     let authors = lines(typed.authors);
-    form_page(user, csrf, Some(editing), typed, (&authors, ""), Vec::new())
+    form_page(
+        user,
+        csrf,
+        Some(editing),
+        typed,
+        (&authors, ""),
+        Vec::new(),
+        None,
+    )
 }
 
 pub fn routes() -> Vec<Route> {

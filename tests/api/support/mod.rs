@@ -443,6 +443,14 @@ impl TestApp {
             .await
     }
 
+    /// Creates a piece with `body` and a sentence of its own after it as its text, for tests that
+    /// need several pieces of the same words (a desk refuses the same text twice); returns its id.
+    pub async fn create_another_piece(&self, body: &str) -> String {
+        let tag = Uuid::new_v4().simple().to_string();
+        self.create_piece(&format!("{body}\n\nFiled as {}.", &tag[..8]))
+            .await
+    }
+
     /// Creates a piece with `body` as its text; returns its id.
     pub async fn create_piece(&self, body: &str) -> String {
         let answer = self
@@ -467,9 +475,12 @@ impl TestApp {
         )
     }
 
-    /// Adds an evidence link with `stance` to a claim; returns its id.
+    /// Adds an evidence link with `stance` to a claim, at an address of its own (a claim refuses
+    /// the same address twice); returns its id.
     pub async fn add_evidence(&self, claim: &str, stance: &str) -> String {
-        let body = serde_json::json!({ "url": "https://www.state.gov/", "title": "A source", "stance": stance });
+        let tag = Uuid::new_v4().simple().to_string();
+        let url = format!("https://www.state.gov/briefings/{}/", &tag[..8]);
+        let body = serde_json::json!({ "url": url, "title": "A source", "stance": stance });
         let answer = self
             .post(&format!("/api/v1/claims/{claim}/evidence"), &body)
             .await;

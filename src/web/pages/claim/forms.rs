@@ -12,7 +12,7 @@ use crate::web::auth::PageUser;
 use crate::web::csrf::{CsrfToken, Protected, TokenField};
 use crate::web::error::AppError;
 use crate::web::guards::{Db, DbAfterBody, parse_id};
-use crate::web::pages::form_answer::{FormAnswer, answer};
+use crate::web::pages::form_answer::{FormAnswer, OpenExisting, answer, field_errors};
 use rocket::form::FromForm;
 use rocket::{Route, post, routes};
 
@@ -38,16 +38,14 @@ async fn settle(
         } else {
             error.to_string()
         };
-        let errors = match &error {
-            AppError::Validation(_, errors) => errors.clone(),
-            _ => Vec::new(),
-        };
+        let errors = field_errors(&error).unwrap_or_default();
         let loaded = load(db, id).await?;
         let trouble = Trouble {
             status: error.status(),
             form: sent.form,
             message,
             errors,
+            existing: OpenExisting::of(&error),
             seen: sent.seen.filter(|_| stale),
         };
         page(user, csrf, &loaded, typed, Some(trouble))

@@ -14,6 +14,7 @@ use crate::store::search::CheckedBefore;
 use crate::web::auth::PageUser;
 use crate::web::csrf::CsrfToken;
 use crate::web::error::AppError;
+use crate::web::pages::form_answer::OpenExisting;
 use crate::web::pages::{Layout, render};
 use askama::Template;
 use rocket::http::Status as HttpStatus;
@@ -47,6 +48,8 @@ pub(super) struct Trouble {
     pub(super) form: &'static str,
     pub(super) message: String,
     pub(super) errors: Vec<FieldError>,
+    /// What the form would have repeated (a duplicate's 409), for the page to link to.
+    pub(super) existing: Option<OpenExisting>,
     /// For a stale form: how many history events its page showed, so the page can say what
     /// happened since (history is append-only, so the rest are exactly the changes it missed).
     pub(super) seen: Option<usize>,

@@ -1,0 +1,1 @@
+DROP INDEX pieces_body_md5_idx;
