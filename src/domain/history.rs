@@ -13,6 +13,10 @@ pub enum EventKind {
     NoteAdded,
     SignedOff,
     SignoffVoided,
+    /// A correction of the piece's text moved or changed the claim's words.
+    Reanchored,
+    /// A correction of the piece's text took the claim's words out.
+    Orphaned,
 }
 
 named_values!(EventKind, "event kind", {
@@ -24,6 +28,8 @@ named_values!(EventKind, "event kind", {
     NoteAdded => "note_added", "Note added";
     SignedOff => "signed_off", "Verdict signed off";
     SignoffVoided => "signoff_voided", "Sign-off voided";
+    Reanchored => "reanchored", "Followed through a correction";
+    Orphaned => "orphaned", "Words lost in a correction";
 });
 
 impl EventKind {
@@ -47,6 +53,12 @@ impl EventKind {
             EventKind::NoteAdded => "added a note".to_owned(),
             EventKind::SignedOff => "signed the verdict off".to_owned(),
             EventKind::SignoffVoided => "voided the sign-off".to_owned(),
+            EventKind::Reanchored => {
+                "corrected the piece's text, which moved the claim's words".to_owned()
+            }
+            EventKind::Orphaned => {
+                "corrected the piece's text, which took the claim's words out".to_owned()
+            }
         }
     }
 }

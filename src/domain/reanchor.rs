@@ -47,8 +47,7 @@ const MOVED_SEARCH_MAX_CHARS: usize = 20_000;
 const DIFF_TIMEOUT: Duration = Duration::from_secs(1);
 
 /// What a correction did to a claim's words.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Anchor {
     /// Its words are in the new text as they were (perhaps moved).
     Exact,
@@ -58,15 +57,11 @@ pub enum Anchor {
     Orphaned,
 }
 
-impl Anchor {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Anchor::Exact => "exact",
-            Anchor::Changed => "changed",
-            Anchor::Orphaned => "orphaned",
-        }
-    }
-}
+named_values!(Anchor, "anchor", {
+    Exact => "exact", "Its words as they were";
+    Changed => "changed", "Its words changed by a correction";
+    Orphaned => "orphaned", "Its words gone from the text";
+});
 
 /// How a claim was followed, for its history and for whoever checks the result.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,6 +72,8 @@ pub enum FoundBy {
     EditedInPlace,
     /// Its words were deleted where they were and found in text the correction added.
     Moved,
+    /// An orphan of an earlier correction whose words this one put back (a revert).
+    Restored,
     /// Not found: orphaned.
     Lost,
 }
@@ -153,12 +150,24 @@ impl<'a> Correction<'a> {
             found_by: FoundBy::Lost,
             selector: selector.clone(),
         };
+        let quote = selector.exact.as_str();
         // The stored position is where the words were in the old text; where an earlier
         // correction left it stale, the old text itself says where they were.
         let Some((start, end)) = anchor::locate(self.old, selector) else {
-            return orphan();
+            // Not in the old text: an orphan of an earlier correction. Its words can only come
+            // back in text this one added (a revert), with their context vouching for them.
+            let chars: Vec<char> = quote.chars().collect();
+            let added: Vec<Range<usize>> = self
+                .segments
+                .iter()
+                .filter(|s| !s.same && !s.new.is_empty())
+                .map(|s| s.new.clone())
+                .collect();
+            return match self.moved_exactly(&added, selector, &chars) {
+                Some(at) => self.found(quote, Anchor::Exact, FoundBy::Restored, at),
+                None => orphan(),
+            };
         };
-        let quote = selector.exact.as_str();
         let found = |kind, found_by, at| self.found(quote, kind, found_by, at);
         if let Some(moved_to) = self.untouched(start, end) {
             return found(Anchor::Exact, FoundBy::Untouched, moved_to);
@@ -697,6 +706,43 @@ mod tests {
             assert_ne!(followed.anchor, Anchor::Orphaned);
             assert_eq!(&followed.selector, claim);
         }
+    }
+
+    #[test]
+    fn reverting_a_deleted_sentence_brings_its_orphan_back_exactly() {
+        let sentence =
+            " Bolton and the Point out Department also did not answer to requests for comment.";
+        let cut = PIECE.replace(sentence, "");
+        let claims = demo_claims();
+        let there = follow_all(PIECE, &cut, &claims);
+        let orphans = there
+            .iter()
+            .filter(|f| f.anchor == Anchor::Orphaned)
+            .count();
+        assert_eq!(orphans, 1);
+        // The orphan keeps its selector from the first text: stale in the second.
+        let kept: Vec<Selector> = there.iter().map(|f| f.selector.clone()).collect();
+        let back = follow_all(&cut, PIECE, &kept);
+        for ((claim, was), followed) in claims.iter().zip(&there).zip(back) {
+            assert_eq!(followed.anchor, Anchor::Exact, "{}", claim.exact);
+            assert_eq!(&followed.selector, claim);
+            if was.anchor == Anchor::Orphaned {
+                assert_eq!(followed.found_by, FoundBy::Restored);
+            }
+        }
+        // Put back with other words around it, its context does not vouch: it stays orphaned.
+        let elsewhere = format!(
+            "{cut}
+
+The Point out Department also did not answer to requests for comment."
+        );
+        let orphan = there.iter().find(|f| f.anchor == Anchor::Orphaned).unwrap();
+        assert_eq!(
+            Correction::new(&cut, &elsewhere)
+                .follow(&orphan.selector)
+                .anchor,
+            Anchor::Orphaned
+        );
     }
 
     #[test]

@@ -62,6 +62,8 @@ impl PieceFields<'_> {
             url: Some(details.url),
             authors: Some(details.authors),
             published_at: Some(valid.open(details.published_at)),
+            body: None,
+            reason: None,
         })
     }
 }

@@ -1,9 +1,10 @@
-//! The domain's named values (status, priority, stance, role, event kind) as Diesel reads them
+//! The domain's named values (status, priority, stance, role, event kind, anchor) as Diesel reads them
 //! from their text columns. Every reader gets the typed value or, for a name the domain does not
 //! know (which the columns' checks forbid), one error: a broken database, never a quiet default.
 //! Writes bind `as_str()`: the domain stays free of Diesel's derives.
 use crate::domain::claimreview::ClaimantKind;
 use crate::domain::history::EventKind;
+use crate::domain::reanchor::Anchor;
 use crate::domain::roles::Role;
 use crate::domain::workflow::{Priority, Stance, Status};
 use diesel::deserialize::{self, FromSql, Queryable};
@@ -28,7 +29,15 @@ macro_rules! text_columns {
     )+};
 }
 
-text_columns!(Status, Priority, Stance, Role, EventKind, ClaimantKind);
+text_columns!(
+    Status,
+    Priority,
+    Stance,
+    Role,
+    EventKind,
+    ClaimantKind,
+    Anchor
+);
 
 /// A position in a piece's text, in characters, as a claim's quote is anchored: never negative
 /// (the column's check says so), so a negative one is a broken database, not a place to guess.

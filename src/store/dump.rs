@@ -2,7 +2,9 @@
 //! `factdesk import`. Rows are copied as stored (ids, timestamps, history order), so an import
 //! followed by an export gives back the same document, byte for byte.
 use super::database::MIGRATIONS;
-use super::schema::{claims, credentials, events, evidence, notes, piece_events, pieces, users};
+use super::schema::{
+    claims, credentials, events, evidence, notes, piece_events, piece_revisions, pieces, users,
+};
 use super::{Conn, SYSTEM_USER, StoreError, StoreResult};
 use chrono::{DateTime, Utc};
 use diesel::migration::MigrationSource;
@@ -33,6 +35,10 @@ pub struct Dump {
     /// Everyone but the built-in System user, which every database has from its migrations.
     pub users: Vec<UserDump>,
     pub pieces: Vec<PieceDump>,
+    /// The texts of corrected pieces, each revision whole (none in dumps made before migration
+    /// 000017, when no text could change).
+    #[serde(default)]
+    pub piece_revisions: Vec<PieceRevisionDump>,
     /// Sign-offs are columns of their claim.
     pub claims: Vec<ClaimDump>,
     /// Removed evidence too: the history refers to it.
@@ -105,6 +111,25 @@ pub struct ClaimDump {
     /// Absent from dumps made before migration 000015, whose claimants were all people.
     #[serde(default = "a_person")]
     pub claimant_kind: String,
+    /// Absent from dumps made before migration 000017, when no text could change.
+    #[serde(default = "exact")]
+    pub anchor: String,
+}
+
+fn exact() -> String {
+    crate::domain::reanchor::Anchor::Exact.as_str().to_owned()
+}
+
+#[derive(Debug, Serialize, Deserialize, Queryable, Selectable, Insertable)]
+#[diesel(table_name = piece_revisions, check_for_backend(Pg))]
+#[serde(deny_unknown_fields)]
+pub struct PieceRevisionDump {
+    pub piece_id: Uuid,
+    pub revision: i32,
+    pub body: String,
+    pub reason: Option<String>,
+    pub at: DateTime<Utc>,
+    pub actor_id: Uuid,
 }
 
 fn a_person() -> String {
@@ -157,6 +182,9 @@ pub struct EventDump {
     pub to_value: Option<String>,
     pub reason: Option<String>,
     pub subject_id: Option<Uuid>,
+    /// Absent from dumps made before migration 000017.
+    #[serde(default)]
+    pub revision: Option<i32>,
 }
 
 #[derive(Debug, Serialize, Deserialize, Queryable, Selectable)]
@@ -171,6 +199,9 @@ pub struct PieceEventDump {
     pub field: String,
     pub from_value: Option<String>,
     pub to_value: Option<String>,
+    /// Absent from dumps made before migration 000017.
+    #[serde(default)]
+    pub reason: Option<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize, Queryable, Selectable, Insertable)]
@@ -271,6 +302,11 @@ pub async fn export(conn: &mut Conn, with_credentials: bool) -> StoreResult<Dump
                     .select(PieceDump::as_select())
                     .load(conn)
                     .await?,
+                piece_revisions: piece_revisions::table
+                    .order((piece_revisions::piece_id, piece_revisions::revision))
+                    .select(PieceRevisionDump::as_select())
+                    .load(conn)
+                    .await?,
                 claims: claims::table
                     .order(claims::id)
                     .select(ClaimDump::as_select())
@@ -324,6 +360,12 @@ pub async fn import(conn: &mut Conn, dump: &Dump) -> StoreResult<Imported> {
         }
         for chunk in dump.pieces.chunks(CHUNK) {
             diesel::insert_into(pieces::table)
+                .values(chunk)
+                .execute(conn)
+                .await?;
+        }
+        for chunk in dump.piece_revisions.chunks(CHUNK) {
+            diesel::insert_into(piece_revisions::table)
                 .values(chunk)
                 .execute(conn)
                 .await?;
@@ -403,10 +445,10 @@ pub fn counted(n: impl Into<i64>, noun: &str) -> String {
 /// continues after the last one. (The append-only triggers refuse UPDATE and DELETE, not INSERT.)
 async fn insert_events(conn: &mut Conn, rows: &[EventDump]) -> StoreResult<()> {
     diesel::sql_query(
-        "INSERT INTO events (id, seq, claim_id, actor_id, at, kind, field, from_value, to_value, reason, subject_id) \
+        "INSERT INTO events (id, seq, claim_id, actor_id, at, kind, field, from_value, to_value, reason, subject_id, revision) \
          OVERRIDING SYSTEM VALUE \
          SELECT * FROM unnest($1::uuid[], $2::int8[], $3::uuid[], $4::uuid[], $5::timestamptz[], $6::text[], \
-                              $7::text[], $8::text[], $9::text[], $10::text[], $11::uuid[])",
+                              $7::text[], $8::text[], $9::text[], $10::text[], $11::uuid[], $12::int4[])",
     )
     .bind::<Array<diesel::sql_types::Uuid>, _>(rows.iter().map(|e| e.id).collect::<Vec<_>>())
     .bind::<Array<BigInt>, _>(rows.iter().map(|e| e.seq).collect::<Vec<_>>())
@@ -425,6 +467,9 @@ async fn insert_events(conn: &mut Conn, rows: &[EventDump]) -> StoreResult<()> {
     .bind::<Array<Nullable<diesel::sql_types::Uuid>>, _>(
         rows.iter().map(|e| e.subject_id).collect::<Vec<_>>(),
     )
+    .bind::<Array<Nullable<diesel::sql_types::Integer>>, _>(
+        rows.iter().map(|e| e.revision).collect::<Vec<_>>(),
+    )
     .execute(conn)
     .await?;
     continue_sequence(conn, "events").await
@@ -432,10 +477,10 @@ async fn insert_events(conn: &mut Conn, rows: &[EventDump]) -> StoreResult<()> {
 
 async fn insert_piece_events(conn: &mut Conn, rows: &[PieceEventDump]) -> StoreResult<()> {
     diesel::sql_query(
-        "INSERT INTO piece_events (id, seq, piece_id, actor_id, at, field, from_value, to_value) \
+        "INSERT INTO piece_events (id, seq, piece_id, actor_id, at, field, from_value, to_value, reason) \
          OVERRIDING SYSTEM VALUE \
          SELECT * FROM unnest($1::uuid[], $2::int8[], $3::uuid[], $4::uuid[], $5::timestamptz[], $6::text[], \
-                              $7::text[], $8::text[])",
+                              $7::text[], $8::text[], $9::text[])",
     )
     .bind::<Array<diesel::sql_types::Uuid>, _>(rows.iter().map(|e| e.id).collect::<Vec<_>>())
     .bind::<Array<BigInt>, _>(rows.iter().map(|e| e.seq).collect::<Vec<_>>())
@@ -449,6 +494,7 @@ async fn insert_piece_events(conn: &mut Conn, rows: &[PieceEventDump]) -> StoreR
             .collect::<Vec<_>>(),
     )
     .bind::<Array<Nullable<Text>>, _>(rows.iter().map(|e| e.to_value.as_deref()).collect::<Vec<_>>())
+    .bind::<Array<Nullable<Text>>, _>(rows.iter().map(|e| e.reason.as_deref()).collect::<Vec<_>>())
     .execute(conn)
     .await?;
     continue_sequence(conn, "piece_events").await

@@ -20,6 +20,8 @@ pub struct Change<'a> {
     pub to: Option<&'a str>,
     pub reason: Option<&'a str>,
     pub subject: Option<Uuid>,
+    /// The piece's revision a correction made (`reanchored`, `orphaned`).
+    pub revision: Option<i32>,
 }
 
 pub async fn record(
@@ -40,6 +42,7 @@ pub async fn record(
             to_value: change.to,
             reason: change.reason,
             subject_id: change.subject,
+            revision: change.revision,
         })
         .execute(conn)
         .await?;
@@ -58,6 +61,8 @@ pub struct Event {
     pub to: Option<String>,
     pub reason: Option<String>,
     pub subject_id: Option<Uuid>,
+    /// The piece's revision whose correction this event followed (null for other events).
+    pub revision: Option<i32>,
 }
 
 /// A claim's history, oldest first.
@@ -85,6 +90,7 @@ pub async fn for_claim(mut conn: &Conn, claim: ClaimId) -> StoreResult<Vec<Event
             to: row.to_value,
             reason: row.reason,
             subject_id: row.subject_id,
+            revision: row.revision,
         })
         .collect())
 }

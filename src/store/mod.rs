@@ -3,6 +3,7 @@
 pub mod claim_sheet;
 pub mod claims;
 mod columns;
+pub mod corrections;
 pub mod credentials;
 pub mod database;
 pub mod demo;

@@ -6,6 +6,7 @@ use super::ids::{ClaimId, EvidenceId, PieceId, UserId};
 use super::schema::{claims, events, evidence, notes, pieces};
 use crate::domain::claimreview::ClaimantKind;
 use crate::domain::history::EventKind;
+use crate::domain::reanchor::Anchor;
 use crate::domain::workflow::{Priority, Status};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -77,6 +78,7 @@ pub struct ClaimRow {
     pub signed_off_at: Option<DateTime<Utc>>,
     pub signoff_note: Option<String>,
     pub claimant_kind: ClaimantKind,
+    pub anchor: Anchor,
 }
 
 #[derive(Debug, Insertable)]
@@ -178,6 +180,7 @@ pub struct EventRow {
     pub to_value: Option<String>,
     pub reason: Option<String>,
     pub subject_id: Option<Uuid>,
+    pub revision: Option<i32>,
 }
 
 // None is NULL, not DEFAULT (the columns have none): one SQL text for every event, so the
@@ -194,4 +197,5 @@ pub struct NewEventRow<'a> {
     pub to_value: Option<&'a str>,
     pub reason: Option<&'a str>,
     pub subject_id: Option<Uuid>,
+    pub revision: Option<i32>,
 }

@@ -1,6 +1,7 @@
-//! Editing a piece's details: title, outlet, address, authors and publication date. Its text
-//! never changes here, because claims are anchored in it. Every changed field is recorded in
-//! `piece_events`, in the edit's transaction, as a claim's changes are in `events`.
+//! Editing a piece: its details (title, outlet, address, authors and publication date) and its
+//! text, whose correction every claim follows (`corrections`). Every changed field is recorded
+//! in `piece_events`, in the edit's transaction, as a claim's changes are in `events`.
+use super::corrections;
 use super::events::Actor;
 use super::ids::{PieceId, UserId};
 use super::models::PieceHead;
@@ -21,6 +22,9 @@ pub struct PieceChanges {
     pub url: Option<Option<String>>,
     pub authors: Option<Vec<String>>,
     pub published_at: Option<DateTime<Utc>>,
+    /// A corrected text, and why it changed (required when it does).
+    pub body: Option<String>,
+    pub reason: Option<String>,
 }
 
 /// One changed field of a piece, who changed it and when.
@@ -33,6 +37,8 @@ pub struct PieceEvent {
     pub field: String,
     pub from: Option<String>,
     pub to: Option<String>,
+    /// Why the text changed (`body`, from revision to revision); none for the details.
+    pub reason: Option<String>,
 }
 
 /// How a date is written in the history: the same RFC 3339 form the API answers with.
@@ -83,9 +89,9 @@ pub async fn update(
     changes: &PieceChanges,
 ) -> StoreResult<PieceDetail> {
     conn.transaction(async move |conn| {
-        let current: PieceHead = pieces_table::table
+        let (current, body): (PieceHead, String) = pieces_table::table
             .find(id)
-            .select(PieceHead::as_select())
+            .select((PieceHead::as_select(), pieces_table::body))
             .for_update()
             .first(conn)
             .await
@@ -96,7 +102,18 @@ pub async fn update(
             })?;
         super::at_version("piece", expected, current.version)?;
         let changed = differences(&current, changes);
-        if !changed.is_empty() {
+        let corrected = changes.body.as_deref().filter(|new| *new != body);
+        if let Some(new) = corrected {
+            let Some(reason) = changes.reason.as_deref() else {
+                return Err(StoreError::invalid(
+                    "reason",
+                    "say why the text changed (such as “Correction: an earlier version misstated the date”): it is kept with the correction",
+                ));
+            };
+            pieces::refuse_duplicate(conn, new, Some(id)).await?;
+            corrections::correct(conn, actor, &current, &body, new, reason).await?;
+        }
+        if !changed.is_empty() || corrected.is_some() {
             let authors: Vec<String> = match &changes.authors {
                 Some(new) => new.clone(),
                 None => current.authors.iter().flatten().cloned().collect(),
@@ -109,6 +126,7 @@ pub async fn update(
                     pieces_table::authors.eq(&authors),
                     pieces_table::published_at
                         .eq(changes.published_at.unwrap_or(current.published_at)),
+                    pieces_table::body.eq(corrected.unwrap_or(&body)),
                     pieces_table::version.eq(current.version + 1),
                     pieces_table::updated_at.eq(diesel::dsl::now),
                     pieces_table::updated_by.eq(actor),
@@ -128,10 +146,12 @@ pub async fn update(
                     )
                 })
                 .collect();
-            diesel::insert_into(piece_events::table)
-                .values(rows)
-                .execute(conn)
-                .await?;
+            if !rows.is_empty() {
+                diesel::insert_into(piece_events::table)
+                    .values(rows)
+                    .execute(conn)
+                    .await?;
+            }
         }
         pieces::get(conn, id).await
     })
@@ -187,6 +207,7 @@ async fn read(mut conn: &Conn, piece: PieceId, latest_only: bool) -> StoreResult
             piece_events::field,
             piece_events::from_value,
             piece_events::to_value,
+            piece_events::reason,
         ))
         .into_boxed();
     query = if latest_only {
@@ -203,17 +224,21 @@ async fn read(mut conn: &Conn, piece: PieceId, latest_only: bool) -> StoreResult
         String,
         Option<String>,
         Option<String>,
+        Option<String>,
     )> = query.load(&mut conn).await?;
     Ok(rows
         .into_iter()
-        .map(|(id, at, actor, name, field, from, to)| PieceEvent {
-            id,
-            piece_id: piece,
-            at,
-            actor: Actor { id: actor, name },
-            field,
-            from,
-            to,
-        })
+        .map(
+            |(id, at, actor, name, field, from, to, reason)| PieceEvent {
+                id,
+                piece_id: piece,
+                at,
+                actor: Actor { id: actor, name },
+                field,
+                from,
+                to,
+                reason,
+            },
+        )
         .collect())
 }

@@ -6,6 +6,7 @@ use super::models::{ClaimRow, NoteRow, PieceHead};
 use super::schema::{evidence, users};
 use crate::domain::anchor::Selector;
 use crate::domain::claimreview::ClaimantKind;
+use crate::domain::reanchor::Anchor;
 use crate::domain::roles::Role;
 use crate::domain::workflow::{Priority, Stance, Status};
 use chrono::{DateTime, Utc};
@@ -41,6 +42,9 @@ pub struct Claim {
     pub signed_off_by: Option<UserId>,
     pub signed_off_at: Option<DateTime<Utc>>,
     pub signoff_note: Option<String>,
+    /// What the last correction of the piece's text did to the claim's words: `exact` also for
+    /// a claim whose piece was never corrected.
+    pub anchor: Anchor,
 }
 
 impl Claim {
@@ -73,6 +77,7 @@ impl Claim {
             signed_off_by: row.signed_off_by,
             signed_off_at: row.signed_off_at,
             signoff_note: row.signoff_note,
+            anchor: row.anchor,
         }
     }
 }

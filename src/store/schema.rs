@@ -35,6 +35,7 @@ diesel::table! {
         signed_off_at -> Nullable<Timestamptz>,
         signoff_note -> Nullable<Text>,
         claimant_kind -> Text,
+        anchor -> Text,
     }
 }
 
@@ -63,6 +64,7 @@ diesel::table! {
         to_value -> Nullable<Text>,
         reason -> Nullable<Text>,
         subject_id -> Nullable<Uuid>,
+        revision -> Nullable<Int4>,
     }
 }
 
@@ -103,6 +105,7 @@ diesel::table! {
         field -> Text,
         from_value -> Nullable<Text>,
         to_value -> Nullable<Text>,
+        reason -> Nullable<Text>,
     }
 }
 
@@ -111,6 +114,17 @@ diesel::table! {
         piece_id -> Uuid,
         status -> Text,
         claims -> Int4,
+    }
+}
+
+diesel::table! {
+    piece_revisions (piece_id, revision) {
+        piece_id -> Uuid,
+        revision -> Int4,
+        body -> Text,
+        reason -> Nullable<Text>,
+        at -> Timestamptz,
+        actor_id -> Uuid,
     }
 }
 
@@ -163,6 +177,8 @@ diesel::joinable!(notes -> users (author_id));
 diesel::joinable!(piece_events -> pieces (piece_id));
 diesel::joinable!(piece_events -> users (actor_id));
 diesel::joinable!(piece_progress -> pieces (piece_id));
+diesel::joinable!(piece_revisions -> pieces (piece_id));
+diesel::joinable!(piece_revisions -> users (actor_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     claim_checked_before,
@@ -173,6 +189,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     notes,
     piece_events,
     piece_progress,
+    piece_revisions,
     pieces,
     sign_in_failures,
     users,

@@ -445,6 +445,20 @@ async fn worked_on_desk() -> (TestApp, Uuid) {
         )
         .await;
     assert_eq!(edited.status, Status::Ok, "{edited:#?}");
+    // A correction: its revisions, the claim it changed (`anchor`), and their histories.
+    let body = detail.body["body"]
+        .as_str()
+        .unwrap()
+        .replace("countrywide safety adviser", "national security adviser");
+    let correction = json!({ "body": body, "reason": "Correction: Bolton's title." });
+    let corrected = app
+        .patch(
+            &format!("/api/v1/pieces/{piece}"),
+            edited.etag.as_deref(),
+            &correction,
+        )
+        .await;
+    assert_eq!(corrected.status, Status::Ok, "{corrected:#?}");
     (app, piece.into())
 }
 
@@ -475,7 +489,17 @@ async fn export_import_export_gives_the_same_document() {
             .iter()
             .any(|c| !c["signed_off_by"].is_null())
     );
-    assert_eq!(document["piece_events"].as_array().unwrap().len(), 3);
+    // Three details changed and one correction of the text.
+    assert_eq!(document["piece_events"].as_array().unwrap().len(), 4);
+    let revisions = document["piece_revisions"].as_array().unwrap();
+    assert_eq!(revisions.len(), 2, "the text as added and as corrected");
+    assert!(
+        document["claims"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["anchor"] == "changed")
+    );
     assert_eq!(document["notes"].as_array().unwrap().len(), 1);
     // Stable: the same data, the same bytes.
     assert_eq!(factdesk(&app.db.url, &["export"]).ok(), dump);

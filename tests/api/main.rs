@@ -6,6 +6,7 @@ mod bad_input;
 mod claim_page;
 mod claimreview;
 mod cli;
+mod corrections;
 mod desk_pages;
 mod duplicates;
 mod evidence_notes;

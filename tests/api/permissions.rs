@@ -147,12 +147,14 @@ fn api_outcome(answer: &Answer) -> Outcome {
 }
 
 /// A redirect to /login is "sign in first", unless it ends a session (signing out ends there
-/// too). The page forms answer 303 when served.
-fn page_outcome(method: &Method, page: &Page) -> Outcome {
+/// too). The page forms answer 303 when served; a form that only shows what it would do (a
+/// correction's preview, `step=preview`) answers its page, 200.
+fn page_outcome(method: &Method, page: &Page, previews: bool) -> Outcome {
     let to_login = page.status == Status::SeeOther && page.location() == Some("/login");
     match page.status.code {
         _ if to_login && page.set_cookie(SESSION_COOKIE).is_none() => Outcome::NotSignedIn,
-        303 if *method == Method::Post => Outcome::Served,
+        303 if *method == Method::Post && !previews => Outcome::Served,
+        200 if *method == Method::Post && previews => Outcome::Served,
         200..=399 if *method != Method::Post => Outcome::Served,
         403 => Outcome::Forbidden,
         _ => Outcome::Unexpected(format!("{page:?}")),
@@ -219,6 +221,7 @@ impl Principal {
                 mut form,
             } => {
                 let browser = self.browser(app).await;
+                let previews = form.iter().any(|(k, v)| k == "step" && v == "preview");
                 let page = if method == Method::Post {
                     form.push(("csrf_token".into(), browser.csrf_token().await));
                     let fields: Vec<(&str, &str)> =
@@ -230,7 +233,7 @@ impl Principal {
                 } else {
                     browser.get(&path).await
                 };
-                page_outcome(&method, &page)
+                page_outcome(&method, &page, previews)
             }
         }
     }
@@ -360,13 +363,40 @@ impl Desk<'_> {
                 vec![api(Get, format!("/api/v1/pieces/{piece}"), None, None)]
             }
             // A piece of its own, so that its version is the "1" the request names.
+            // Its details, and its text corrected (each on a piece of its own at version 1).
             ("PATCH", "/api/v1/pieces/{id}") => {
                 let piece = self.app.create_another_piece(PIECE_BODY).await;
+                let corrected = self.app.create_another_piece(PIECE_BODY).await;
+                let correction = json!({ "body": new_text(), "reason": "Correction: the month." });
+                vec![
+                    api(
+                        Patch,
+                        format!("/api/v1/pieces/{piece}"),
+                        Some("\"1\"".into()),
+                        Some(json!({ "title": "A corrected title", "outlet": "The Gazette" })),
+                    ),
+                    api(
+                        Patch,
+                        format!("/api/v1/pieces/{corrected}"),
+                        Some("\"1\"".into()),
+                        Some(correction),
+                    ),
+                ]
+            }
+            ("GET", "/api/v1/pieces/{id}/revisions") => {
                 vec![api(
-                    Patch,
-                    format!("/api/v1/pieces/{piece}"),
-                    Some("\"1\"".into()),
-                    Some(json!({ "title": "A corrected title", "outlet": "The Gazette" })),
+                    Get,
+                    format!("/api/v1/pieces/{piece}/revisions"),
+                    None,
+                    None,
+                )]
+            }
+            ("GET", "/api/v1/pieces/{id}/revisions/{revision}") => {
+                vec![api(
+                    Get,
+                    format!("/api/v1/pieces/{piece}/revisions/1"),
+                    None,
+                    None,
                 )]
             }
             ("GET", "/api/v1/pieces/{id}/history") => {
@@ -496,6 +526,26 @@ impl Desk<'_> {
                     ("seen", "0"),
                 ];
                 vec![page(Post, format!("/pieces/{piece}/edit"), &form)]
+            }
+            // Correcting a piece's text: its form, a preview and a correction saved (on a piece
+            // of its own at version 1).
+            ("GET", "/pieces/{id}/correct") => {
+                vec![page(Get, format!("/pieces/{piece}/correct"), &[])]
+            }
+            ("POST", "/pieces/{id}/correct") => {
+                let piece = self.app.create_another_piece(PIECE_BODY).await;
+                let text = new_text();
+                let path = format!("/pieces/{piece}/correct");
+                let sent = |step| {
+                    let form = [
+                        ("body", text.as_str()),
+                        ("reason", "Correction: the month."),
+                        ("version", "1"),
+                        ("step", step),
+                    ];
+                    page(Post, path.clone(), &form)
+                };
+                vec![sent("preview"), sent("save")]
             }
             ("POST", "/claims/{id}/status") => {
                 let (claim, etag) = self.fresh_claim().await;

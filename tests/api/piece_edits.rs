@@ -215,29 +215,6 @@ async fn an_edit_that_changes_nothing_keeps_the_version_and_records_nothing() {
 }
 
 #[rocket::async_test]
-async fn the_text_of_a_piece_cannot_be_changed() {
-    let app = spawn_app().await;
-    let piece = full_piece(&app).await;
-    let before = state(&app, &piece).await;
-
-    for edit in [
-        json!({ "body": "A corrected text." }),
-        json!({ "title": "A new title", "body": BODY }),
-        json!({ "body": null }),
-    ] {
-        let answer = patch(&app, &piece, Some("\"1\""), edit.clone()).await;
-        answer.assert_problem(422);
-        assert_eq!(answer.error_fields(), ["body"], "{edit}: {answer:#?}");
-        let message = answer.body["errors"][0]["message"].as_str().unwrap();
-        assert!(
-            message.contains("cannot be changed") && message.contains("new piece"),
-            "{message}"
-        );
-        assert_eq!(state(&app, &piece).await, before, "{edit} wrote");
-    }
-}
-
-#[rocket::async_test]
 async fn bad_values_are_refused_naming_every_field_and_write_nothing() {
     let app = spawn_app().await;
     let piece = full_piece(&app).await;

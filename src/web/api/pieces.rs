@@ -4,6 +4,7 @@ use crate::input::claim::ClaimFields;
 use crate::input::page::Paging;
 use crate::input::piece::{self, PieceFields};
 use crate::store::claims::NewClaim;
+use crate::store::corrections::{Revision, RevisionSummary};
 use crate::store::piece_edits::{PieceChanges, PieceEvent};
 use crate::store::pieces::{NewPiece, PieceDetail, PieceListing};
 use crate::store::{self, claims::Claim};
@@ -16,7 +17,6 @@ use rocket::response::status::Created;
 use rocket::serde::json::Json;
 use rocket::{Route, get, patch, post, routes};
 use serde::Deserialize;
-use serde::de::IgnoredAny;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -90,18 +90,32 @@ struct DetailsInput {
     url: Option<Option<String>>,
     authors: Option<Vec<String>>,
     published_at: Option<String>,
-    /// Named only to refuse it in words: claims are anchored in the text (even `null`).
+    /// A corrected text: every claim follows its words into it (`null` is refused in words).
     #[serde(default, deserialize_with = "present")]
-    body: Option<Option<IgnoredAny>>,
+    body: Option<Option<String>>,
+    /// Why the text changed: required with a new `body`.
+    reason: Option<String>,
 }
 
 impl DetailsInput {
     fn validate(&self) -> Result<PieceChanges, AppError> {
         let mut fields = Fields::default();
-        if self.body.is_some() {
+        let body = match &self.body {
+            Some(Some(body)) => Some(fields.verbatim("body", body, limits::BODY)),
+            Some(None) => {
+                fields.error("body", "a piece always has a text: send the corrected one");
+                None
+            }
+            None => None,
+        };
+        let reason = self
+            .reason
+            .as_deref()
+            .map(|r| fields.text("reason", r, limits::REASON));
+        if self.reason.is_some() && self.body.is_none() {
             fields.error(
-                "body",
-                "a piece's text cannot be changed: its claims are anchored in it; add the corrected text as a new piece",
+                "reason",
+                "goes with a corrected text: send the new `body` with it, or leave `reason` out",
             );
         }
         let title = self
@@ -128,11 +142,12 @@ impl DetailsInput {
             && self.outlet.is_none()
             && self.url.is_none()
             && self.authors.is_none()
-            && self.published_at.is_none();
-        if nothing && self.body.is_none() {
+            && self.published_at.is_none()
+            && self.body.is_none();
+        if nothing && self.reason.is_none() {
             fields.error(
                 "",
-                "send at least one of title, outlet, url, authors, published_at",
+                "send at least one of title, outlet, url, authors, published_at, body",
             );
         }
         let valid = fields.finish().map_err(AppError::invalid)?;
@@ -142,6 +157,8 @@ impl DetailsInput {
             url,
             authors,
             published_at: valid.open_sent(published_at),
+            body,
+            reason,
         })
     }
 }
@@ -167,6 +184,37 @@ async fn update(
 async fn history(_user: ApiUser, mut db: Db, id: &str) -> Result<Json<Vec<PieceEvent>>, AppError> {
     let id = parse_id("piece", id)?;
     Ok(Json(store::piece_edits::history(&mut db, id).await?))
+}
+
+/// Every text the piece has had, oldest first: revision 1 is the text as first added.
+#[get("/pieces/<id>/revisions")]
+async fn revisions(
+    _user: ApiUser,
+    mut db: Db,
+    id: &str,
+) -> Result<Json<Vec<RevisionSummary>>, AppError> {
+    let id = parse_id("piece", id)?;
+    Ok(Json(store::corrections::revisions(&mut db, id).await?))
+}
+
+#[get("/pieces/<id>/revisions/<revision>")]
+async fn revision(
+    _user: ApiUser,
+    mut db: Db,
+    id: &str,
+    revision: &str,
+) -> Result<Json<Revision>, AppError> {
+    let id = parse_id("piece", id)?;
+    // Anything but a revision's number names no revision, as an id that is not a UUID names
+    // no piece.
+    let number = revision
+        .parse::<i32>()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or_else(|| AppError::NotFound(format!("no revision `{revision}`")))?;
+    Ok(Json(
+        store::corrections::revision(&mut db, id, number).await?,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -210,5 +258,7 @@ async fn add_claim(
 }
 
 pub fn routes() -> Vec<Route> {
-    routes![create, list, show, update, history, add_claim]
+    routes![
+        create, list, show, update, history, revisions, revision, add_claim
+    ]
 }

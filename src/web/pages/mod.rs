@@ -2,6 +2,7 @@
 mod checks;
 mod claim;
 mod claim_list;
+mod correction;
 mod error_page;
 mod form_answer;
 mod home;
@@ -95,6 +96,7 @@ pub fn routes() -> Vec<Route> {
         home::routes(),
         search::routes(),
         piece_form::routes(),
+        correction::routes(),
         piece::routes(),
         claim::routes(),
         checks::routes(),

@@ -10,6 +10,7 @@ use crate::domain::claimreview::ClaimantKind;
 use crate::domain::dates::Shown;
 use crate::domain::fields::FieldError;
 use crate::domain::highlight::{Span, segments};
+use crate::domain::reanchor::Anchor;
 use crate::domain::roles::Action;
 use crate::domain::workflow::Priority;
 use crate::input::claim::ClaimFields;
@@ -42,6 +43,17 @@ struct ClaimView {
     assignee: Option<String>,
     /// The tooltip of its marks: status and summary.
     title: String,
+    /// What the last correction of the text did to its words, when it did something.
+    anchor_note: Option<&'static str>,
+    orphaned: bool,
+}
+
+/// The piece's latest correction, as its page says it.
+struct Corrected {
+    revision: i32,
+    at: Shown,
+    by: String,
+    reason: String,
 }
 
 /// One claim's mark around a run of text.
@@ -108,6 +120,10 @@ struct PiecePage<'a> {
     can_edit: bool,
     /// Who last edited the details, and when, if anyone has.
     edited: Option<(String, Shown)>,
+    /// The text's latest correction, if it was ever corrected.
+    corrected: Option<Corrected>,
+    /// Claims whose words a correction took out of the text.
+    orphans: usize,
     /// The claim just added, to say so and point at it.
     added: Option<&'a ClaimView>,
     form: &'a ClaimForm,
@@ -179,6 +195,12 @@ fn view(claim: &Claim, names: &HashMap<UserId, &str>) -> ClaimView {
         assignee: claim
             .assignee
             .map(|id| names.get(&id).map_or("someone", |n| n).to_string()),
+        anchor_note: match claim.anchor {
+            Anchor::Exact => None,
+            Anchor::Changed => Some("its words were changed by a correction"),
+            Anchor::Orphaned => Some("its words are gone from the text"),
+        },
+        orphaned: claim.anchor == Anchor::Orphaned,
     }
 }
 
@@ -195,20 +217,23 @@ async fn show(
     // first so that a change made meanwhile is told to the page. Names for the assignees: one
     // query for everyone, not one per claim.
     let conn: &store::Conn = db;
-    let (latest, detail, edited, users) = futures_util::try_join!(
+    let (latest, detail, edited, users, corrected) = futures_util::try_join!(
         store::live::latest(conn),
         store::pieces::get(conn, id),
         store::piece_edits::latest_change(conn, id),
         store::users::list(conn),
+        store::corrections::latest(conn, id),
     )?;
     let live = live_url(Scope::Piece(id), latest);
     let names = super::claim_list::names(&users);
 
     let claims: Vec<ClaimView> = detail.claims.iter().map(|c| view(c, &names)).collect();
+    // An orphan's position says nothing about the text any more: it is listed, never marked.
     let spans: Vec<Span<usize>> = detail
         .claims
         .iter()
         .enumerate()
+        .filter(|(_, c)| c.anchor != Anchor::Orphaned)
         .map(|(i, c)| Span {
             id: i,
             start: c.selector.start,
@@ -223,7 +248,7 @@ async fn show(
                 .iter()
                 .map(|&i| Mark {
                     claim: &claims[i],
-                    starts: spans[i].start == segment.start,
+                    starts: detail.claims[i].selector.start == segment.start,
                 })
                 .collect(),
             text: segment.text,
@@ -266,6 +291,13 @@ async fn show(
         can_add_claim: user.user.role().can(Action::AddClaim),
         can_edit: user.user.role().can(Action::EditPiece),
         edited: edited.map(|e| (e.actor.name, Shown::of(e.at))),
+        orphans: claims.iter().filter(|c| c.orphaned).count(),
+        corrected: corrected.map(|r| Corrected {
+            revision: r.revision,
+            at: Shown::of(r.at),
+            by: r.by.name,
+            reason: r.reason.unwrap_or_default(),
+        }),
         added: added.and_then(|added| claims.iter().find(|c| c.id == added)),
         form: &add.typed,
         errors: &add.errors,

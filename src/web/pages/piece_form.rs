@@ -99,6 +99,7 @@ fn label(field: &str) -> &'static str {
         "outlet" => "outlet",
         "url" => "address",
         "authors" => "authors",
+        "body" => "text (a correction, from revision to revision)",
         _ => "publication date",
     }
 }

@@ -146,6 +146,9 @@ struct ClaimPage<'a> {
     prefix: &'a str,
     quote: &'a str,
     suffix: &'a str,
+    /// What the last correction of the piece's text did to the claim's words: `exact`,
+    /// `changed` or `orphaned`.
+    anchor: &'static str,
     claimant: &'a str,
     claimant_kind_label: &'static str,
     summary: &'a str,
@@ -314,6 +317,7 @@ pub(super) fn page(
         prefix: &claim.selector.prefix,
         quote: &claim.selector.exact,
         suffix: &claim.selector.suffix,
+        anchor: claim.anchor.as_str(),
         claimant: &claim.claimant,
         claimant_kind_label: claim.claimant_kind.label(),
         summary: &claim.summary,

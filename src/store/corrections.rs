@@ -1,0 +1,476 @@
+//! Correcting a piece's text (issue 12): every earlier text is kept in `piece_revisions`, and
+//! every claim follows its words into the new text (`domain::reanchor`), in the correction's
+//! own transaction, with what happened to each in its history.
+use super::events::{self, Actor, Change};
+use super::ids::{ClaimId, PieceId, UserId};
+use super::models::{ClaimRow, PieceHead};
+use super::schema::{claims, piece_events, piece_revisions, pieces, users};
+use super::{Conn, StoreError, StoreResult};
+use crate::domain::anchor::Selector;
+use crate::domain::history::EventKind;
+use crate::domain::reanchor::{Anchor, Correction, Followed};
+use crate::domain::workflow::Status;
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel::sql_types::Timestamptz;
+use diesel_async::RunQueryDsl;
+use serde::Serialize;
+use uuid::Uuid;
+
+/// One of a piece's texts, without the text: what the list of revisions shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct RevisionSummary {
+    pub revision: i32,
+    pub at: DateTime<Utc>,
+    pub by: Actor,
+    /// Why the text changed; none for the text as first added.
+    pub reason: Option<String>,
+    /// The text's length in characters.
+    pub chars: usize,
+}
+
+/// One of a piece's texts, whole.
+#[derive(Debug, Clone, Serialize)]
+pub struct Revision {
+    pub revision: i32,
+    pub at: DateTime<Utc>,
+    pub by: Actor,
+    pub reason: Option<String>,
+    pub body: String,
+}
+
+/// Writes the correction of `piece` (locked by the caller) from `old` to `new` as its next
+/// revision, and moves every claim of the piece to where its words now are. Returns the new
+/// revision's number. The caller writes the text itself and the piece's new version.
+pub(super) async fn correct(
+    conn: &mut Conn,
+    actor: UserId,
+    piece: &PieceHead,
+    old: &str,
+    new: &str,
+    reason: &str,
+) -> StoreResult<i32> {
+    let last: Option<i32> = piece_revisions::table
+        .filter(piece_revisions::piece_id.eq(piece.id))
+        .select(diesel::dsl::max(piece_revisions::revision))
+        .get_result(conn)
+        .await?;
+    // A piece never corrected keeps its first text only in `pieces`: it is written out now.
+    let revision = match last {
+        Some(last) => last + 1,
+        None => {
+            diesel::insert_into(piece_revisions::table)
+                .values((
+                    piece_revisions::piece_id.eq(piece.id),
+                    piece_revisions::revision.eq(1),
+                    piece_revisions::body.eq(old),
+                    piece_revisions::reason.eq(None::<&str>),
+                    piece_revisions::at.eq(piece.created_at),
+                    piece_revisions::actor_id.eq(piece.created_by),
+                ))
+                .execute(conn)
+                .await?;
+            2
+        }
+    };
+    diesel::insert_into(piece_revisions::table)
+        .values((
+            piece_revisions::piece_id.eq(piece.id),
+            piece_revisions::revision.eq(revision),
+            piece_revisions::body.eq(new),
+            piece_revisions::reason.eq(reason),
+            piece_revisions::actor_id.eq(actor),
+        ))
+        .execute(conn)
+        .await?;
+    diesel::insert_into(piece_events::table)
+        .values((
+            piece_events::id.eq(Uuid::new_v4()),
+            piece_events::piece_id.eq(piece.id),
+            piece_events::actor_id.eq(actor),
+            piece_events::field.eq("body"),
+            piece_events::from_value.eq((revision - 1).to_string()),
+            piece_events::to_value.eq(revision.to_string()),
+            piece_events::reason.eq(reason),
+        ))
+        .execute(conn)
+        .await?;
+    follow_claims(conn, actor, piece.id, old, new, revision, reason).await?;
+    Ok(revision)
+}
+
+/// What a correction would do to one claim, foreseen without writing anything.
+#[derive(Debug, Clone)]
+pub struct Foreseen {
+    pub claim: ClaimId,
+    pub anchor: Anchor,
+    /// Its words now, and in the corrected text (for an orphan, the same: it keeps them).
+    pub words: String,
+    pub new_words: String,
+    /// Whether it would be written at all: moved, changed or orphaned anew.
+    pub affected: bool,
+    /// Its verdict would be reopened.
+    pub reopens: bool,
+}
+
+/// What a correction of `piece` to `new` would do to each of its claims, in text order,
+/// without writing anything: the preview a correction form shows before it is saved.
+pub async fn preview(conn: &mut Conn, piece: PieceId, new: &str) -> StoreResult<Vec<Foreseen>> {
+    let (old,): (String,) = pieces::table
+        .find(piece)
+        .select((pieces::body,))
+        .first(conn)
+        .await
+        .optional()?
+        .ok_or(StoreError::NotFound {
+            kind: "piece",
+            id: piece.to_string(),
+        })?;
+    let rows = claims_of(conn, piece, false).await?;
+    let correction = Correction::new(&old, new);
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let followed = correction.follow(&selector(&row));
+            Foreseen {
+                claim: row.id,
+                affected: !left_alone(&row, &followed),
+                reopens: followed.anchor == Anchor::Changed && row.status.is_verdict(),
+                anchor: followed.anchor,
+                new_words: followed.selector.exact,
+                words: row.quote_exact,
+            }
+        })
+        .collect())
+}
+
+async fn claims_of(conn: &mut Conn, piece: PieceId, lock: bool) -> StoreResult<Vec<ClaimRow>> {
+    let query = claims::table
+        .filter(claims::piece_id.eq(piece))
+        .order((claims::quote_start.asc(), claims::id.asc()))
+        .select(ClaimRow::as_select());
+    Ok(if lock {
+        query.for_update().load(conn).await?
+    } else {
+        query.load(conn).await?
+    })
+}
+
+fn selector(row: &ClaimRow) -> Selector {
+    Selector {
+        exact: row.quote_exact.clone(),
+        prefix: row.quote_prefix.clone(),
+        suffix: row.quote_suffix.clone(),
+        start: row.quote_start.0,
+        end: row.quote_end.0,
+    }
+}
+
+async fn follow_claims(
+    conn: &mut Conn,
+    actor: UserId,
+    piece: PieceId,
+    old: &str,
+    new: &str,
+    revision: i32,
+    reason: &str,
+) -> StoreResult<()> {
+    let rows = claims_of(conn, piece, true).await?;
+    let correction = Correction::new(old, new);
+    let now: DateTime<Utc> = diesel::select(diesel::dsl::now.into_sql::<Timestamptz>())
+        .get_result(conn)
+        .await?;
+    for row in &rows {
+        let followed = correction.follow(&selector(row));
+        follow(conn, actor, row, &followed, revision, reason, now).await?;
+    }
+    Ok(())
+}
+
+/// The correction left the claim where and as it was: nothing to write.
+fn left_alone(row: &ClaimRow, followed: &Followed) -> bool {
+    followed.anchor == row.anchor && followed.selector == selector(row)
+}
+
+fn span(start: usize, end: usize) -> String {
+    format!("{start}-{end}")
+}
+
+/// Writes what one correction did to one claim: its new place and words, the verdict the
+/// changed words reopen, and each of those in its history. A claim the correction left exactly
+/// where and as it was is not written at all.
+async fn follow(
+    conn: &mut Conn,
+    actor: UserId,
+    row: &ClaimRow,
+    followed: &Followed,
+    revision: i32,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    let new = &followed.selector;
+    if left_alone(row, followed) {
+        return Ok(());
+    }
+    let start = i32::try_from(new.start).map_err(|_| too_long())?;
+    let end = i32::try_from(new.end).map_err(|_| too_long())?;
+    // Changed words are not what the verdict was given on: it is looked at again, and what was
+    // signed off and published of it no longer stands.
+    let reopen = followed.anchor == Anchor::Changed && row.status.is_verdict();
+    let status = if reopen {
+        Status::InProgress
+    } else {
+        row.status
+    };
+    let (reason_now, verdict_by, verdict_at) = if reopen {
+        (None, None, None)
+    } else {
+        (row.status_reason.as_deref(), row.verdict_by, row.verdict_at)
+    };
+    let voids = reopen && row.signed_off_by.is_some();
+    let (signed_off_by, signed_off_at, signoff_note) = if voids {
+        (None, None, None)
+    } else {
+        (
+            row.signed_off_by,
+            row.signed_off_at,
+            row.signoff_note.as_deref(),
+        )
+    };
+    diesel::update(claims::table.find(row.id))
+        .set((
+            claims::quote_exact.eq(&new.exact),
+            claims::quote_prefix.eq(&new.prefix),
+            claims::quote_suffix.eq(&new.suffix),
+            claims::quote_start.eq(start),
+            claims::quote_end.eq(end),
+            claims::anchor.eq(followed.anchor.as_str()),
+            claims::status.eq(status.as_str()),
+            claims::status_reason.eq(reason_now),
+            claims::verdict_by.eq(verdict_by),
+            claims::verdict_at.eq(verdict_at),
+            claims::signed_off_by.eq(signed_off_by),
+            claims::signed_off_at.eq(signed_off_at),
+            claims::signoff_note.eq(signoff_note),
+            claims::version.eq(row.version + 1),
+            claims::updated_at.eq(now),
+            claims::updated_by.eq(actor),
+        ))
+        .execute(conn)
+        .await?;
+
+    let was = span(row.quote_start.0, row.quote_end.0);
+    let (kind, to) = match followed.anchor {
+        Anchor::Orphaned => (EventKind::Orphaned, None),
+        Anchor::Exact | Anchor::Changed => (EventKind::Reanchored, Some(span(new.start, new.end))),
+    };
+    let change = Change {
+        field: Some(followed.anchor.as_str()),
+        from: Some(&was),
+        to: to.as_deref(),
+        reason: Some(reason),
+        revision: Some(revision),
+        ..Change::default()
+    };
+    events::record(conn, row.id, actor, kind, change).await?;
+    if new.exact != row.quote_exact {
+        let change = Change {
+            field: Some("quote"),
+            from: Some(&row.quote_exact),
+            to: Some(&new.exact),
+            reason: Some(reason),
+            revision: Some(revision),
+            ..Change::default()
+        };
+        events::record(conn, row.id, actor, EventKind::Edited, change).await?;
+    }
+    if reopen {
+        let why = format!(
+            "The correction of the piece's text (revision {revision}) changed the words of the claim: {reason}"
+        );
+        let change = Change {
+            from: Some(row.status.as_str()),
+            to: Some(status.as_str()),
+            reason: Some(&why),
+            revision: Some(revision),
+            ..Change::default()
+        };
+        events::record(conn, row.id, actor, EventKind::StatusChanged, change).await?;
+        if voids {
+            let signer = row.signed_off_by.map(|id| id.to_string());
+            let change = Change {
+                from: signer.as_deref(),
+                reason: Some(&why),
+                revision: Some(revision),
+                ..Change::default()
+            };
+            events::record(conn, row.id, actor, EventKind::SignoffVoided, change).await?;
+        }
+    }
+    Ok(())
+}
+
+fn too_long() -> StoreError {
+    StoreError::invalid("body", "the text is too long to anchor claims in")
+}
+
+/// The piece's latest correction (None for a piece never corrected): its revision, when and
+/// why. One indexed row, for the piece page.
+pub async fn latest(conn: &Conn, piece: PieceId) -> StoreResult<Option<RevisionSummary>> {
+    Ok(summaries(conn, piece, true).await?.pop())
+}
+
+/// A piece's texts, oldest first: revision 1 is the text as first added (`NotFound` for no such
+/// piece).
+pub async fn revisions(conn: &mut Conn, piece: PieceId) -> StoreResult<Vec<RevisionSummary>> {
+    let corrected = summaries(conn, piece, false).await?;
+    if !corrected.is_empty() {
+        return Ok(corrected);
+    }
+    let first = first_text(conn, piece).await?;
+    Ok(vec![RevisionSummary {
+        revision: 1,
+        chars: first.body.chars().count(),
+        at: first.at,
+        by: first.by,
+        reason: None,
+    }])
+}
+
+/// A revision without its text, as stored.
+#[derive(Queryable)]
+struct SummaryRow {
+    revision: i32,
+    at: DateTime<Utc>,
+    actor: UserId,
+    name: String,
+    reason: Option<String>,
+    chars: i32,
+}
+
+/// The stored revisions of a piece oldest first, or only its latest.
+async fn summaries(
+    mut conn: &Conn,
+    piece: PieceId,
+    latest_only: bool,
+) -> StoreResult<Vec<RevisionSummary>> {
+    let query = piece_revisions::table
+        .inner_join(users::table)
+        .filter(piece_revisions::piece_id.eq(piece))
+        .select((
+            piece_revisions::revision,
+            piece_revisions::at,
+            piece_revisions::actor_id,
+            users::name,
+            piece_revisions::reason,
+            length(piece_revisions::body),
+        ))
+        .into_boxed();
+    let query = if latest_only {
+        query.order(piece_revisions::revision.desc()).limit(1)
+    } else {
+        query.order(piece_revisions::revision.asc())
+    };
+    let rows: Vec<SummaryRow> = query.load(&mut conn).await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| RevisionSummary {
+            revision: row.revision,
+            at: row.at,
+            by: Actor {
+                id: row.actor,
+                name: row.name,
+            },
+            reason: row.reason,
+            chars: usize::try_from(row.chars).unwrap_or_default(),
+        })
+        .collect())
+}
+
+/// A revision with its text, as stored.
+#[derive(Queryable)]
+struct RevisionRow {
+    at: DateTime<Utc>,
+    actor: UserId,
+    name: String,
+    reason: Option<String>,
+    body: String,
+}
+
+/// One of a piece's texts (`NotFound` for no such piece or revision).
+pub async fn revision(conn: &mut Conn, piece: PieceId, revision: i32) -> StoreResult<Revision> {
+    let row: Option<RevisionRow> = piece_revisions::table
+        .inner_join(users::table)
+        .filter(piece_revisions::piece_id.eq(piece))
+        .filter(piece_revisions::revision.eq(revision))
+        .select((
+            piece_revisions::at,
+            piece_revisions::actor_id,
+            users::name,
+            piece_revisions::reason,
+            piece_revisions::body,
+        ))
+        .first(conn)
+        .await
+        .optional()?;
+    if let Some(row) = row {
+        return Ok(Revision {
+            revision,
+            at: row.at,
+            by: Actor {
+                id: row.actor,
+                name: row.name,
+            },
+            reason: row.reason,
+            body: row.body,
+        });
+    }
+    let missing = || StoreError::NotFound {
+        kind: "revision",
+        id: revision.to_string(),
+    };
+    // Revision 1 of a piece never corrected is its text as it is.
+    let corrected: i64 = piece_revisions::table
+        .filter(piece_revisions::piece_id.eq(piece))
+        .count()
+        .get_result(conn)
+        .await?;
+    if revision != 1 || corrected > 0 {
+        // Say which is unknown: the piece, or only the revision.
+        first_text(conn, piece).await?;
+        return Err(missing());
+    }
+    first_text(conn, piece).await
+}
+
+/// A piece never corrected: its one text, as added.
+async fn first_text(conn: &mut Conn, piece: PieceId) -> StoreResult<Revision> {
+    let (at, id, name, body): (DateTime<Utc>, UserId, String, String) = pieces::table
+        .inner_join(users::table.on(users::id.eq(pieces::created_by)))
+        .filter(pieces::id.eq(piece))
+        .select((
+            pieces::created_at,
+            pieces::created_by,
+            users::name,
+            pieces::body,
+        ))
+        .first(conn)
+        .await
+        .optional()?
+        .ok_or(StoreError::NotFound {
+            kind: "piece",
+            id: piece.to_string(),
+        })?;
+    Ok(Revision {
+        revision: 1,
+        at,
+        by: Actor { id, name },
+        reason: None,
+        body,
+    })
+}
+
+diesel::define_sql_function! {
+    /// A text's length in characters.
+    fn length(text: diesel::sql_types::Text) -> diesel::sql_types::Integer;
+}
