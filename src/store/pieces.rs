@@ -6,6 +6,7 @@ pub use super::records::Piece;
 use super::schema::claims;
 use super::schema::{piece_progress, pieces};
 use super::{Conn, Existing, StoreError, StoreResult, listing};
+use crate::domain::reanchor::Anchor;
 use crate::domain::workflow::Status;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -31,6 +32,8 @@ pub struct PieceSummary {
     pub piece: Piece,
     pub claim_count: i64,
     pub claims_by_status: BTreeMap<&'static str, i64>,
+    /// Claims whose words a correction of the text took out, waiting to be re-attached.
+    pub orphaned_claims: i64,
 }
 
 /// A piece with its full text and its claims in text order.
@@ -142,15 +145,23 @@ pub async fn list(
         .encode()
     });
     let ids: Vec<PieceId> = rows.iter().map(|row| row.id).collect();
-    let counts: Vec<(PieceId, Status, i32)> = piece_progress::table
+    let counts = piece_progress::table
         .filter(piece_progress::piece_id.eq_any(&ids))
         .select((
             piece_progress::piece_id,
             piece_progress::status,
             piece_progress::claims,
         ))
-        .load(&mut conn)
-        .await?;
+        .load::<(PieceId, Status, i32)>(&mut conn);
+    // Few claims are ever orphaned: their partial index answers for the page's pieces.
+    let orphans = claims::table
+        .filter(claims::piece_id.eq_any(&ids))
+        .filter(claims::anchor.eq(Anchor::Orphaned.as_str()))
+        .group_by(claims::piece_id)
+        .select((claims::piece_id, diesel::dsl::count_star()))
+        .load::<(PieceId, i64)>(&mut conn);
+    let (counts, orphans) = futures_util::try_join!(counts, orphans)?;
+    let mut orphans: HashMap<PieceId, i64> = orphans.into_iter().collect();
     let mut by_piece: HashMap<PieceId, BTreeMap<&'static str, i64>> = HashMap::new();
     for (piece, status, count) in counts {
         *by_piece
@@ -168,6 +179,7 @@ pub async fn list(
             PieceSummary {
                 claim_count: claims_by_status.values().sum(),
                 claims_by_status,
+                orphaned_claims: orphans.remove(&row.id).unwrap_or(0),
                 piece: row.into(),
             }
         })

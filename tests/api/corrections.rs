@@ -597,6 +597,17 @@ async fn the_pages_list_an_orphan_without_marking_it_and_say_which_correction_to
         .count();
     assert_eq!(marked, old.len() - 1);
 
+    // The desk flags the piece, and the API counts its orphans.
+    let desk = browser.get("/").await;
+    desk.assert_html("the desk", Status::Ok);
+    assert!(
+        unescape(&desk.body).contains("1 claim lost its words in a correction"),
+        "{}",
+        desk.body
+    );
+    let listed = app.get("/api/v1/pieces").await.body;
+    assert_eq!(listed["items"][0]["orphaned_claims"], 1);
+
     let orphan = browser.get(&format!("/claims/{lost}")).await;
     orphan.assert_html("an orphan's page", Status::Ok);
     assert!(unescape(&orphan.body).contains("A correction of the piece took these words out"));

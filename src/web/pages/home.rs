@@ -52,6 +52,8 @@ struct PieceLine {
     checked: i64,
     /// Each status with claims at it, in words ("Unchecked: 50").
     by_status: Vec<(&'static str, &'static str, i64)>,
+    /// Claims a correction took the words of, to re-attach.
+    orphans: i64,
 }
 
 impl PieceLine {
@@ -81,6 +83,7 @@ impl PieceLine {
             total: summary.claim_count,
             checked,
             by_status,
+            orphans: summary.orphaned_claims,
         }
     }
 }
