@@ -9,6 +9,44 @@ use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
 const REASON: &str = "Correction: an earlier version misstated Bolton's title.";
+/// A sentence of the demo piece that holds one claim whole, and a phrase inside another claim.
+const SENTENCE: &str =
+    " Bolton and the Point out Department also did not answer to requests for comment.";
+const TITLE: &str = "countrywide safety adviser";
+const TITLE_FIXED: &str = "national security adviser";
+
+/// The demo piece's text with `TITLE` fixed (and, with `cut`, `SENTENCE` deleted).
+fn fixed(body: &str, cut: bool) -> String {
+    let body = body.replace(TITLE, TITLE_FIXED);
+    if cut {
+        body.replace(SENTENCE, "")
+    } else {
+        body
+    }
+}
+
+/// The app with the demo loaded, and the piece as the API answers it before any correction.
+struct Demo {
+    app: TestApp,
+    id: String,
+    before: Value,
+    body: String,
+    old: BTreeMap<String, Value>,
+}
+
+async fn demo() -> Demo {
+    let (app, id) = spawn_app_with_demo().await;
+    let id = id.to_string();
+    let (before, body) = piece(&app, &id).await;
+    let old = claims(&before);
+    Demo {
+        app,
+        id,
+        before,
+        body,
+        old,
+    }
+}
 
 /// The demo piece as the API answers it, and its text.
 async fn piece(app: &TestApp, piece: &str) -> (Value, String) {
@@ -85,9 +123,13 @@ fn claim_quoting(claims: &BTreeMap<String, Value>, words: &str) -> String {
 
 #[rocket::async_test]
 async fn a_paragraph_inserted_at_the_top_moves_every_claim_exactly() {
-    let (app, id) = spawn_app_with_demo().await;
-    let id = id.to_string();
-    let (before, body) = piece(&app, &id).await;
+    let Demo {
+        app,
+        id,
+        before,
+        body,
+        ..
+    } = demo().await;
     let note = "Editor's note: this article was updated on 14 January 2020 with the Pentagon's account.\n\n";
     let new = format!("{note}{body}");
 
@@ -121,10 +163,9 @@ async fn a_paragraph_inserted_at_the_top_moves_every_claim_exactly() {
 
 #[rocket::async_test]
 async fn a_phrase_fixed_inside_a_claim_changes_it_reopens_its_verdict_and_leaves_the_rest_exact() {
-    let (app, id) = spawn_app_with_demo().await;
-    let id = id.to_string();
-    let (before, body) = piece(&app, &id).await;
-    let old = claims(&before);
+    let Demo {
+        app, id, body, old, ..
+    } = demo().await;
     let bolton = claim_quoting(&old, "John Bolton, Trump’s countrywide safety adviser");
     app.add_evidence(&bolton, "supports").await;
     app.give_verdict(
@@ -137,7 +178,7 @@ async fn a_phrase_fixed_inside_a_claim_changes_it_reopens_its_verdict_and_leaves
     assert_eq!(app.get(&review).await.status, Status::Ok, "published");
     let signed = app.get(&format!("/api/v1/claims/{bolton}")).await.body;
 
-    let new = body.replace("countrywide safety adviser", "national security adviser");
+    let new = fixed(&body, false);
     let after = corrected(&app, &id, &new).await;
 
     let now = claims(&after);
@@ -211,14 +252,11 @@ async fn a_phrase_fixed_inside_a_claim_changes_it_reopens_its_verdict_and_leaves
 
 #[rocket::async_test]
 async fn a_deleted_sentence_orphans_its_claim_which_keeps_its_words() {
-    let (app, id) = spawn_app_with_demo().await;
-    let id = id.to_string();
-    let (before, body) = piece(&app, &id).await;
-    let old = claims(&before);
-    let sentence =
-        " Bolton and the Point out Department also did not answer to requests for comment.";
-    assert!(body.contains(sentence));
-    let new = body.replace(sentence, "");
+    let Demo {
+        app, id, body, old, ..
+    } = demo().await;
+    assert!(body.contains(SENTENCE));
+    let new = body.replace(SENTENCE, "");
 
     let after = corrected(&app, &id, &new).await;
 
@@ -240,7 +278,7 @@ async fn a_deleted_sentence_orphans_its_claim_which_keeps_its_words() {
         (&event["from"], &event["to"]),
         (&json!(format!("{start}-{end}")), &Value::Null)
     );
-    let cut = sentence.chars().count();
+    let cut = SENTENCE.chars().count();
     for (claim, was) in old.iter().filter(|(c, _)| **c != lost) {
         let is = &now[claim];
         assert_eq!(is["anchor"], "exact", "{}", quote(was));
@@ -257,10 +295,9 @@ async fn a_deleted_sentence_orphans_its_claim_which_keeps_its_words() {
 
 #[rocket::async_test]
 async fn a_moved_paragraph_takes_its_claims_to_their_new_place() {
-    let (app, id) = spawn_app_with_demo().await;
-    let id = id.to_string();
-    let (before, body) = piece(&app, &id).await;
-    let old = claims(&before);
+    let Demo {
+        app, id, body, old, ..
+    } = demo().await;
     let mut paragraphs: Vec<&str> = body.split("\n\n").collect();
     let moved = paragraphs.remove(7);
     assert!(moved.starts_with("Neither the White Property"), "{moved}");
@@ -290,10 +327,9 @@ async fn a_moved_paragraph_takes_its_claims_to_their_new_place() {
 
 #[rocket::async_test]
 async fn where_a_quote_occurs_twice_after_a_correction_its_context_chooses() {
-    let (app, id) = spawn_app_with_demo().await;
-    let id = id.to_string();
-    let (before, body) = piece(&app, &id).await;
-    let old = claims(&before);
+    let Demo {
+        app, id, body, old, ..
+    } = demo().await;
     let pompeo = claim_quoting(&old, "Secretary of Condition Mike Pompeo");
     let words = quote(&old[&pompeo]).to_owned();
     // The correction adds the same words again, at the end, in other words around them.
@@ -317,15 +353,10 @@ async fn where_a_quote_occurs_twice_after_a_correction_its_context_chooses() {
 
 #[rocket::async_test]
 async fn a_correction_and_its_revert_put_every_claim_back_and_the_history_shows_both() {
-    let (app, id) = spawn_app_with_demo().await;
-    let id = id.to_string();
-    let (before, body) = piece(&app, &id).await;
-    let old = claims(&before);
-    let sentence =
-        " Bolton and the Point out Department also did not answer to requests for comment.";
-    let new = body
-        .replace(sentence, "")
-        .replace("countrywide safety adviser", "national security adviser");
+    let Demo {
+        app, id, body, old, ..
+    } = demo().await;
+    let new = fixed(&body, true);
     corrected(&app, &id, &new).await;
 
     let after = corrected(&app, &id, &body).await;
@@ -402,7 +433,7 @@ async fn every_earlier_text_is_kept_and_read_back_by_revision() {
     let one = app.get(&format!("{path}/1")).await;
     assert_eq!(one.body["body"], body.as_str());
 
-    let new = body.replace("countrywide safety adviser", "national security adviser");
+    let new = fixed(&body, false);
     corrected(&app, &id, &new).await;
 
     let list = app.get(&path).await.body;
@@ -552,17 +583,12 @@ async fn two_corrections_sent_at_once_from_the_same_version_are_one_taken_one_re
 
 #[rocket::async_test]
 async fn the_pages_list_an_orphan_without_marking_it_and_say_which_correction_took_its_words() {
-    let (app, id) = spawn_app_with_demo().await;
-    let id = id.to_string();
-    let (before, body) = piece(&app, &id).await;
-    let old = claims(&before);
+    let Demo {
+        app, id, body, old, ..
+    } = demo().await;
     let lost = claim_quoting(&old, "Bolton and the Point out Department");
     let bolton = claim_quoting(&old, "John Bolton, Trump’s countrywide safety adviser");
-    let sentence =
-        " Bolton and the Point out Department also did not answer to requests for comment.";
-    let new = body
-        .replace(sentence, "")
-        .replace("countrywide safety adviser", "national security adviser");
+    let new = fixed(&body, true);
     corrected(&app, &id, &new).await;
     let browser = app.browser_as(Role::Reviewer).await.1;
 
@@ -631,10 +657,9 @@ fn textarea(page: &Page, id: &str) -> String {
 
 #[rocket::async_test]
 async fn an_editor_previews_a_correction_on_its_page_then_saves_it() {
-    let (app, id) = spawn_app_with_demo().await;
-    let id = id.to_string();
-    let (before, body) = piece(&app, &id).await;
-    let old = claims(&before);
+    let Demo {
+        app, id, body, old, ..
+    } = demo().await;
     let bolton = claim_quoting(&old, "John Bolton, Trump’s countrywide safety adviser");
     let browser = app.browser_for(&app.editor).await;
     let form = browser.get(&format!("/pieces/{id}/correct")).await;
@@ -647,11 +672,7 @@ async fn an_editor_previews_a_correction_on_its_page_then_saves_it() {
     );
     let token = browser.csrf_token().await;
     let path = format!("/pieces/{id}/correct");
-    let sentence =
-        " Bolton and the Point out Department also did not answer to requests for comment.";
-    let new = body
-        .replace(sentence, "")
-        .replace("countrywide safety adviser", "national security adviser");
+    let new = fixed(&body, true);
     let rows = written(&app).await;
 
     // The preview: each claim's outcome, nothing written, what was typed kept.
