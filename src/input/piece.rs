@@ -75,6 +75,19 @@ struct Details {
     published_at: Checked<DateTime<Utc>>,
 }
 
+/// A correction of a piece's text, from the API or the correction page: the new text, kept as
+/// sent (as a new piece's is), and why it changed. Both are checked into `fields`; that a changed
+/// text needs a reason is the store's to say, which alone knows whether it changed.
+pub fn correction(
+    fields: &mut Fields,
+    body: &str,
+    reason: Option<&str>,
+) -> (String, Option<String>) {
+    let body = fields.verbatim("body", body, limits::BODY);
+    let reason = reason.map(|r| fields.text("reason", r, limits::REASON));
+    (body, reason)
+}
+
 pub fn authors(fields: &mut Fields, names: &[String]) -> Vec<String> {
     if names.len() > limits::AUTHORS {
         fields.error(

@@ -100,18 +100,17 @@ struct DetailsInput {
 impl DetailsInput {
     fn validate(&self) -> Result<PieceChanges, AppError> {
         let mut fields = Fields::default();
-        let body = match &self.body {
-            Some(Some(body)) => Some(fields.verbatim("body", body, limits::BODY)),
+        let (body, reason) = match &self.body {
+            Some(Some(body)) => {
+                let (body, reason) = piece::correction(&mut fields, body, self.reason.as_deref());
+                (Some(body), reason)
+            }
             Some(None) => {
                 fields.error("body", "a piece always has a text: send the corrected one");
-                None
+                (None, None)
             }
-            None => None,
+            None => (None, None),
         };
-        let reason = self
-            .reason
-            .as_deref()
-            .map(|r| fields.text("reason", r, limits::REASON));
         if self.reason.is_some() && self.body.is_none() {
             fields.error(
                 "reason",

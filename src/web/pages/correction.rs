@@ -4,9 +4,10 @@
 //! /api/v1/pieces/{id}` with `body` and `reason`), at the version the form was made from.
 use super::{Layout, render};
 use crate::domain::dates::Shown;
-use crate::domain::fields::{FieldError, Fields, limits};
+use crate::domain::fields::{FieldError, Fields};
 use crate::domain::reanchor::Anchor;
 use crate::domain::roles::Action;
+use crate::input::piece;
 use crate::store;
 use crate::store::corrections::Foreseen;
 use crate::store::ids::PieceId;
@@ -147,13 +148,14 @@ async fn correct_form(
     page(&user, &csrf, &mut db, id, None, Shows::default()).await
 }
 
-/// The text and reason checked as the API checks them.
-fn checked(typed: &CorrectionForm<'_>) -> Result<(String, String), AppError> {
+/// The text and reason checked as the API checks them; the form always sends a reason (empty is
+/// refused as empty).
+fn checked(typed: &CorrectionForm<'_>) -> Result<(String, Option<String>), AppError> {
     let mut fields = Fields::default();
-    let body = fields.verbatim("body", typed.body.unwrap_or_default(), limits::BODY);
-    let reason = fields.text("reason", typed.reason.unwrap_or_default(), limits::REASON);
+    let reason = Some(typed.reason.unwrap_or_default());
+    let checked = piece::correction(&mut fields, typed.body.unwrap_or_default(), reason);
     fields.finish().map_err(AppError::invalid)?;
-    Ok((body, reason))
+    Ok(checked)
 }
 
 #[post("/pieces/<id>/correct", data = "<form>")]
@@ -181,7 +183,7 @@ async fn correct(
         // The preview needs the text only: a reason can still be written after seeing it.
         let body = typed.body.unwrap_or_default();
         let mut fields = Fields::default();
-        fields.verbatim("body", body, limits::BODY);
+        piece::correction(&mut fields, body, None);
         let mut shows = Shows::default();
         match fields.finish() {
             Ok(_) => {
@@ -217,7 +219,7 @@ async fn correct(
         };
         let changes = PieceChanges {
             body: Some(body),
-            reason: Some(reason),
+            reason,
             ..PieceChanges::default()
         };
         store::piece_edits::update(&mut db, actor, id, &[version], &changes).await?;
