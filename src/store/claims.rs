@@ -9,6 +9,7 @@ use super::schema::{claims, pieces, users};
 use super::{Conn, Existing, StoreError, StoreResult, from_json, pieces as piece_store};
 use crate::domain::anchor::anchor;
 use crate::domain::history::EventKind;
+use crate::domain::reanchor::Anchor;
 use crate::domain::workflow::{
     Status, Touches, TransitionFacts, check_sign_off, check_transition, verdict_stamp,
     voids_sign_off,
@@ -58,10 +59,13 @@ pub async fn create(
         let (title, body) = piece_store::body_for_anchoring(conn, piece).await?;
         let selector = anchor(&body, &new.quote, new.start).map_err(StoreError::from_anchor)?;
         let (start, end) = (position(selector.start)?, position(selector.end)?);
+        // An orphan's position is where its words were before a correction, not a place in
+        // this text: it is no claim over these words.
         let same: Option<ClaimId> = claims::table
             .filter(claims::piece_id.eq(piece))
             .filter(claims::quote_start.eq(start))
             .filter(claims::quote_end.eq(end))
+            .filter(claims::anchor.ne(Anchor::Orphaned.as_str()))
             .select(claims::id)
             .first(conn)
             .await

@@ -278,6 +278,16 @@ async fn a_deleted_sentence_orphans_its_claim_which_keeps_its_words() {
         (&event["from"], &event["to"]),
         (&json!(format!("{start}-{end}")), &Value::Null)
     );
+    // The orphan's old span is no claim in the new text: a claim over exactly those characters
+    // of it is not a duplicate of the orphan.
+    let words: String = new.chars().skip(start).take(end - start).collect();
+    let added = app
+        .post(
+            &format!("/api/v1/pieces/{id}/claims"),
+            &json!({ "quote": words, "start": start }),
+        )
+        .await;
+    assert_eq!(added.status, Status::Created, "{added:#?}");
     let cut = SENTENCE.chars().count();
     for (claim, was) in old.iter().filter(|(c, _)| **c != lost) {
         let is = &now[claim];
