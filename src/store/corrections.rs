@@ -40,8 +40,8 @@ pub struct Revision {
 }
 
 /// Writes the correction of `piece` (locked by the caller) from `old` to `new` as its next
-/// revision, and moves every claim of the piece to where its words now are. Returns the new
-/// revision's number. The caller writes the text itself and the piece's new version.
+/// revision, and moves every claim of the piece to where its words now are. The caller writes
+/// the text itself and the piece's new version.
 pub(super) async fn correct(
     conn: &mut Conn,
     actor: UserId,
@@ -49,7 +49,7 @@ pub(super) async fn correct(
     old: &str,
     new: &str,
     reason: &str,
-) -> StoreResult<i32> {
+) -> StoreResult<()> {
     let last: Option<i32> = piece_revisions::table
         .filter(piece_revisions::piece_id.eq(piece.id))
         .select(diesel::dsl::max(piece_revisions::revision))
@@ -95,8 +95,7 @@ pub(super) async fn correct(
         ))
         .execute(conn)
         .await?;
-    follow_claims(conn, actor, piece.id, old, new, revision, reason).await?;
-    Ok(revision)
+    follow_claims(conn, actor, piece.id, old, new, revision, reason).await
 }
 
 /// What a correction would do to one claim, foreseen without writing anything.
@@ -425,22 +424,17 @@ pub async fn revision(conn: &mut Conn, piece: PieceId, revision: i32) -> StoreRe
             body: row.body,
         });
     }
-    let missing = || StoreError::NotFound {
+    // A corrected piece has a row for revision 1: without one, the piece was never corrected
+    // and its first text is its text as it is.
+    if revision == 1 {
+        return first_text(conn, piece).await;
+    }
+    // Say which is unknown: the piece, or only the revision.
+    super::pieces::head(conn, piece).await?;
+    Err(StoreError::NotFound {
         kind: "revision",
         id: revision.to_string(),
-    };
-    // Revision 1 of a piece never corrected is its text as it is.
-    let corrected: i64 = piece_revisions::table
-        .filter(piece_revisions::piece_id.eq(piece))
-        .count()
-        .get_result(conn)
-        .await?;
-    if revision != 1 || corrected > 0 {
-        // Say which is unknown: the piece, or only the revision.
-        first_text(conn, piece).await?;
-        return Err(missing());
-    }
-    first_text(conn, piece).await
+    })
 }
 
 /// A piece never corrected: its one text, as added.
