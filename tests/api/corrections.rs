@@ -192,6 +192,23 @@ async fn a_phrase_fixed_inside_a_claim_changes_it_reopens_its_verdict_and_leaves
     assert_eq!(changed["verdict_by"], Value::Null);
     assert_eq!(changed["version"], signed["version"].as_i64().unwrap() + 1);
     assert_ne!(app.get(&review).await.status, Status::Ok, "withdrawn");
+    // The search index follows the new words, in the correction's transaction.
+    let found = |q: &'static str| {
+        let (app, bolton) = (&app, &bolton);
+        async move {
+            let hits = app.get(&format!("/api/v1/claims?q={q}")).await.body;
+            hits["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|hit| hit["id"] == bolton.as_str())
+        }
+    };
+    assert!(found("security%20adviser").await, "found by its new words");
+    assert!(
+        !found("safety%20adviser").await,
+        "no longer by its old ones"
+    );
     // Its history: where its words went, the words before, the reopening and the void, each
     // naming the correction.
     let history = app.claim_history(&bolton).await;
