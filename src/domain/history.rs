@@ -17,6 +17,16 @@ pub enum EventKind {
     Reanchored,
     /// A correction of the piece's text took the claim's words out.
     Orphaned,
+    /// An editor attached the claim to words of its piece's text anew (an orphan, say).
+    Reattached,
+    /// Taken off the desk, on its own or with its piece (field `piece`).
+    Archived,
+    /// Back on the desk as it was archived, on its own or with its piece (field `piece`).
+    Restored,
+    /// Its author reworded a note (`subject_id`): from the old words to the new.
+    NoteEdited,
+    /// Its author withdrew a note (`subject_id`): its last words are kept here.
+    NoteWithdrawn,
 }
 
 named_values!(EventKind, "event kind", {
@@ -30,6 +40,11 @@ named_values!(EventKind, "event kind", {
     SignoffVoided => "signoff_voided", "Sign-off voided";
     Reanchored => "reanchored", "Followed through a correction";
     Orphaned => "orphaned", "Words lost in a correction";
+    Reattached => "reattached", "Re-attached to the text";
+    Archived => "archived", "Archived";
+    Restored => "restored", "Restored";
+    NoteEdited => "note_edited", "Note edited";
+    NoteWithdrawn => "note_withdrawn", "Note withdrawn";
 });
 
 impl EventKind {
@@ -59,6 +74,17 @@ impl EventKind {
             EventKind::Orphaned => {
                 "corrected the piece's text, which took the claim's words out".to_owned()
             }
+            EventKind::Reattached => "re-attached the claim to words of the text".to_owned(),
+            EventKind::Archived => match field {
+                Some("piece") => "archived the piece, and the claim with it".to_owned(),
+                _ => "archived the claim".to_owned(),
+            },
+            EventKind::Restored => match field {
+                Some("piece") => "restored the piece, and the claim with it".to_owned(),
+                _ => "restored the claim".to_owned(),
+            },
+            EventKind::NoteEdited => "edited a note".to_owned(),
+            EventKind::NoteWithdrawn => "withdrew a note".to_owned(),
         }
     }
 }

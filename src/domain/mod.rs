@@ -12,5 +12,6 @@ pub mod live;
 pub mod markdown;
 pub mod password;
 pub mod reanchor;
+pub mod redline;
 pub mod roles;
 pub mod workflow;

@@ -76,6 +76,8 @@ pub enum FoundBy {
     Restored,
     /// Not found: orphaned.
     Lost,
+    /// An editor chose its words in the text (re-attaching it), outside any correction.
+    Chosen,
 }
 
 /// One claim through one correction.

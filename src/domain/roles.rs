@@ -32,11 +32,13 @@ pub enum Action {
     Assign,
     AddEvidence,
     RemoveEvidence,
+    /// Take a piece or a claim off the desk, and put it back.
+    Archive,
     ManageUsers,
 }
 
 impl Action {
-    pub const ALL: [Action; 11] = [
+    pub const ALL: [Action; 12] = [
         Action::Read,
         Action::AddNote,
         Action::SignOff,
@@ -47,6 +49,7 @@ impl Action {
         Action::Assign,
         Action::AddEvidence,
         Action::RemoveEvidence,
+        Action::Archive,
         Action::ManageUsers,
     ];
 
@@ -60,7 +63,8 @@ impl Action {
             | Action::EditClaim
             | Action::Assign
             | Action::AddEvidence
-            | Action::RemoveEvidence => Role::Editor,
+            | Action::RemoveEvidence
+            | Action::Archive => Role::Editor,
             Action::ManageUsers => Role::Admin,
         }
     }
@@ -78,6 +82,7 @@ impl Action {
             Action::Assign => "assign claims",
             Action::AddEvidence => "add evidence",
             Action::RemoveEvidence => "remove evidence",
+            Action::Archive => "archive or restore pieces and claims",
             Action::ManageUsers => "manage users",
         }
     }
@@ -111,6 +116,7 @@ mod tests {
                     Assign,
                     AddEvidence,
                     RemoveEvidence,
+                    Archive,
                 ],
             ),
             (Admin, &all),

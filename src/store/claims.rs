@@ -6,7 +6,9 @@ use super::models::{ClaimRow, NewClaimRow, PieceHead};
 pub use super::records::{Claim, ClaimDetail};
 use super::records::{Evidence, Note, NoteJson, Piece};
 use super::schema::{claims, pieces, users};
-use super::{Conn, Existing, StoreError, StoreResult, from_json, pieces as piece_store};
+use super::{
+    Conn, Existing, StoreError, StoreResult, from_json, pieces as piece_store, refuse_archived,
+};
 use crate::domain::anchor::anchor;
 use crate::domain::history::EventKind;
 use crate::domain::reanchor::Anchor;
@@ -59,20 +61,7 @@ pub async fn create(
         let (title, body) = piece_store::body_for_anchoring(conn, piece).await?;
         let selector = anchor(&body, &new.quote, new.start).map_err(StoreError::from_anchor)?;
         let (start, end) = (position(selector.start)?, position(selector.end)?);
-        // An orphan's position is where its words were before a correction, not a place in
-        // this text: it is no claim over these words.
-        let same: Option<ClaimId> = claims::table
-            .filter(claims::piece_id.eq(piece))
-            .filter(claims::quote_start.eq(start))
-            .filter(claims::quote_end.eq(end))
-            .filter(claims::anchor.ne(Anchor::Orphaned.as_str()))
-            .select(claims::id)
-            .first(conn)
-            .await
-            .optional()?;
-        if let Some(id) = same {
-            return Err(Existing::Claim { id }.into());
-        }
+        refuse_same_span(conn, piece, start, end, None).await?;
         let row: ClaimRow = diesel::insert_into(claims::table)
             .values(NewClaimRow {
                 id: ClaimId::random(),
@@ -109,7 +98,35 @@ pub async fn create(
     .await
 }
 
-fn position(chars: usize) -> StoreResult<i32> {
+/// Refuses a second claim over exactly the span of a claim of the piece on the desk (`except`
+/// aside: a claim being re-attached is no duplicate of itself).
+pub(super) async fn refuse_same_span(
+    conn: &mut Conn,
+    piece: PieceId,
+    start: i32,
+    end: i32,
+    except: Option<ClaimId>,
+) -> StoreResult<()> {
+    let mut same = claims::table
+        .filter(claims::piece_id.eq(piece))
+        .filter(claims::quote_start.eq(start))
+        .filter(claims::quote_end.eq(end))
+        // An orphan's position is where its words were before a correction, not a place in
+        // this text: it is no claim over these words. An archived claim has left the desk.
+        .filter(claims::anchor.ne(Anchor::Orphaned.as_str()))
+        .filter(claims::archived_at.is_null())
+        .select(claims::id)
+        .into_boxed();
+    if let Some(except) = except {
+        same = same.filter(claims::id.ne(except));
+    }
+    match same.first(conn).await.optional()? {
+        Some(id) => Err(Existing::Claim { id }.into()),
+        None => Ok(()),
+    }
+}
+
+pub(super) fn position(chars: usize) -> StoreResult<i32> {
     i32::try_from(chars)
         .map_err(|_| StoreError::invalid("quote", "the piece is too long to anchor in"))
 }
@@ -161,6 +178,7 @@ diesel::define_sql_function! {
 /// of its evidence cannot interleave.
 pub(super) async fn touch(conn: &mut Conn, id: ClaimId, actor: UserId) -> StoreResult<()> {
     let touched = diesel::update(claims::table.find(id))
+        .filter(claims::archived_at.is_null())
         .set((
             claims::updated_at.eq(diesel::dsl::now),
             claims::updated_by.eq(actor),
@@ -168,16 +186,22 @@ pub(super) async fn touch(conn: &mut Conn, id: ClaimId, actor: UserId) -> StoreR
         .execute(conn)
         .await?;
     if touched == 0 {
-        return Err(StoreError::NotFound {
-            kind: "claim",
-            id: id.to_string(),
-        });
+        // No such claim, or an archived one: the locked read says which.
+        locked(conn, id).await?;
     }
     Ok(())
 }
 
-/// The claim's row, locked until the transaction ends.
+/// The claim's row, locked until the transaction ends, for a change: an archived claim is
+/// refused (`archive`).
 pub(super) async fn locked(conn: &mut Conn, id: ClaimId) -> StoreResult<ClaimRow> {
+    let row = locked_even_archived(conn, id).await?;
+    refuse_archived("claim", row.archived_at, row.archive_reason.as_deref())?;
+    Ok(row)
+}
+
+/// The claim's row, locked until the transaction ends, archived or not.
+pub(super) async fn locked_even_archived(conn: &mut Conn, id: ClaimId) -> StoreResult<ClaimRow> {
     claims::table
         .find(id)
         .select(ClaimRow::as_select())
@@ -242,6 +266,7 @@ async fn locked_for_change(conn: &mut Conn, id: ClaimId) -> StoreResult<(ClaimRo
             kind: "claim",
             id: id.to_string(),
         })?;
+    refuse_archived("claim", row.archived_at, row.archive_reason.as_deref())?;
     let facts = ChangeFacts {
         evidence_count: usize::try_from(count.unwrap_or(0)).unwrap_or(0),
         now,

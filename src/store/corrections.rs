@@ -126,19 +126,17 @@ pub async fn preview(conn: &mut Conn, piece: PieceId, new: &str) -> StoreResult<
             id: piece.to_string(),
         })?;
     let rows = claims_of(conn, piece, false).await?;
-    let correction = Correction::new(&old, new);
+    let followed = followed(old, new.to_owned(), &rows).await?;
     Ok(rows
         .into_iter()
-        .map(|row| {
-            let followed = correction.follow(&selector(&row));
-            Foreseen {
-                claim: row.id,
-                affected: !left_alone(&row, &followed),
-                reopens: followed.anchor == Anchor::Changed && row.status.is_verdict(),
-                anchor: followed.anchor,
-                new_words: followed.selector.exact,
-                words: row.quote_exact,
-            }
+        .zip(followed)
+        .map(|(row, followed)| Foreseen {
+            claim: row.id,
+            affected: !left_alone(&row, &followed),
+            reopens: followed.anchor == Anchor::Changed && row.status.is_verdict(),
+            anchor: followed.anchor,
+            new_words: followed.selector.exact,
+            words: row.quote_exact,
         })
         .collect())
 }
@@ -175,15 +173,32 @@ async fn follow_claims(
     reason: &str,
 ) -> StoreResult<()> {
     let rows = claims_of(conn, piece, true).await?;
-    let correction = Correction::new(old, new);
+    let followed = followed(old.to_owned(), new.to_owned(), &rows).await?;
     let now: DateTime<Utc> = diesel::select(diesel::dsl::now.into_sql::<Timestamptz>())
         .get_result(conn)
         .await?;
-    for row in &rows {
-        let followed = correction.follow(&selector(row));
-        follow(conn, actor, row, &followed, revision, reason, now).await?;
+    let cause = Cause::Correction { revision, reason };
+    for (row, followed) in rows.iter().zip(&followed) {
+        follow(conn, actor, row, followed, &cause, now).await?;
     }
     Ok(())
+}
+
+/// Where each claim's words went from `old` to `new`, in the order of `rows`. The diff of two
+/// whole texts is CPU work (up to its one-second deadline for a text rewritten wholesale): it
+/// runs on a blocking thread, so the async workers go on serving other requests meanwhile.
+async fn followed(old: String, new: String, rows: &[ClaimRow]) -> StoreResult<Vec<Followed>> {
+    let selectors: Vec<Selector> = rows.iter().map(selector).collect();
+    tokio::task::spawn_blocking(move || {
+        let correction = Correction::new(&old, &new);
+        selectors.iter().map(|s| correction.follow(s)).collect()
+    })
+    .await
+    .map_err(|e| {
+        StoreError::Db(diesel::result::Error::QueryBuilderError(
+            format!("following the claims through the correction failed: {e}").into(),
+        ))
+    })
 }
 
 /// The correction left the claim where and as it was: nothing to write.
@@ -195,16 +210,50 @@ fn span(start: usize, end: usize) -> String {
     format!("{start}-{end}")
 }
 
-/// Writes what one correction did to one claim: its new place and words, the verdict the
-/// changed words reopen, and each of those in its history. A claim the correction left exactly
-/// where and as it was is not written at all.
-async fn follow(
+/// What moved a claim's words: a correction of its piece's text, or an editor re-attaching it.
+pub(super) enum Cause<'a> {
+    Correction { revision: i32, reason: &'a str },
+    Reattached,
+}
+
+impl Cause<'_> {
+    fn revision(&self) -> Option<i32> {
+        match self {
+            Cause::Correction { revision, .. } => Some(*revision),
+            Cause::Reattached => None,
+        }
+    }
+
+    fn reason(&self) -> Option<&str> {
+        match self {
+            Cause::Correction { reason, .. } => Some(reason),
+            Cause::Reattached => None,
+        }
+    }
+
+    /// Why a verdict given on the claim's old words is looked at again.
+    fn reopens(&self) -> String {
+        match self {
+            Cause::Correction { revision, reason } => format!(
+                "The correction of the piece's text (revision {revision}) changed the words of the claim: {reason}"
+            ),
+            Cause::Reattached => {
+                "The claim was re-attached to other words than those its verdict was given on"
+                    .to_owned()
+            }
+        }
+    }
+}
+
+/// Writes what a correction (or a re-attachment) did to one claim: its new place and words, the
+/// verdict changed words reopen, and each of those in its history. A claim left exactly where
+/// and as it was is not written at all.
+pub(super) async fn follow(
     conn: &mut Conn,
     actor: UserId,
     row: &ClaimRow,
     followed: &Followed,
-    revision: i32,
-    reason: &str,
+    cause: &Cause<'_>,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
     let new = &followed.selector;
@@ -215,7 +264,7 @@ async fn follow(
     let end = i32::try_from(new.end).map_err(|_| too_long())?;
     // Changed words are not what the verdict was given on: it is looked at again, and what was
     // signed off and published of it no longer stands.
-    let reopen = followed.anchor == Anchor::Changed && row.status.is_verdict();
+    let reopen = new.exact != row.quote_exact && row.status.is_verdict();
     let status = if reopen {
         Status::InProgress
     } else {
@@ -259,16 +308,20 @@ async fn follow(
         .await?;
 
     let was = span(row.quote_start.0, row.quote_end.0);
-    let (kind, to) = match followed.anchor {
-        Anchor::Orphaned => (EventKind::Orphaned, None),
-        Anchor::Exact | Anchor::Changed => (EventKind::Reanchored, Some(span(new.start, new.end))),
+    let (kind, to) = match (cause, followed.anchor) {
+        (Cause::Reattached, _) => (EventKind::Reattached, Some(span(new.start, new.end))),
+        (_, Anchor::Orphaned) => (EventKind::Orphaned, None),
+        (_, Anchor::Exact | Anchor::Changed) => {
+            (EventKind::Reanchored, Some(span(new.start, new.end)))
+        }
     };
+    let (reason, revision) = (cause.reason(), cause.revision());
     let change = Change {
         field: Some(followed.anchor.as_str()),
         from: Some(&was),
         to: to.as_deref(),
-        reason: Some(reason),
-        revision: Some(revision),
+        reason,
+        revision,
         ..Change::default()
     };
     events::record(conn, row.id, actor, kind, change).await?;
@@ -277,21 +330,19 @@ async fn follow(
             field: Some("quote"),
             from: Some(&row.quote_exact),
             to: Some(&new.exact),
-            reason: Some(reason),
-            revision: Some(revision),
+            reason,
+            revision,
             ..Change::default()
         };
         events::record(conn, row.id, actor, EventKind::Edited, change).await?;
     }
     if reopen {
-        let why = format!(
-            "The correction of the piece's text (revision {revision}) changed the words of the claim: {reason}"
-        );
+        let why = cause.reopens();
         let change = Change {
             from: Some(row.status.as_str()),
             to: Some(status.as_str()),
             reason: Some(&why),
-            revision: Some(revision),
+            revision,
             ..Change::default()
         };
         events::record(conn, row.id, actor, EventKind::StatusChanged, change).await?;
@@ -300,7 +351,7 @@ async fn follow(
             let change = Change {
                 from: signer.as_deref(),
                 reason: Some(&why),
-                revision: Some(revision),
+                revision,
                 ..Change::default()
             };
             events::record(conn, row.id, actor, EventKind::SignoffVoided, change).await?;
@@ -396,6 +447,21 @@ struct RevisionRow {
     body: String,
 }
 
+impl RevisionRow {
+    fn revision(self, revision: i32) -> Revision {
+        Revision {
+            revision,
+            at: self.at,
+            by: Actor {
+                id: self.actor,
+                name: self.name,
+            },
+            reason: self.reason,
+            body: self.body,
+        }
+    }
+}
+
 /// One of a piece's texts (`NotFound` for no such piece or revision).
 pub async fn revision(conn: &mut Conn, piece: PieceId, revision: i32) -> StoreResult<Revision> {
     let row: Option<RevisionRow> = piece_revisions::table
@@ -413,16 +479,7 @@ pub async fn revision(conn: &mut Conn, piece: PieceId, revision: i32) -> StoreRe
         .await
         .optional()?;
     if let Some(row) = row {
-        return Ok(Revision {
-            revision,
-            at: row.at,
-            by: Actor {
-                id: row.actor,
-                name: row.name,
-            },
-            reason: row.reason,
-            body: row.body,
-        });
+        return Ok(row.revision(revision));
     }
     // A corrected piece has a row for revision 1: without one, the piece was never corrected
     // and its first text is its text as it is.
@@ -467,4 +524,32 @@ async fn first_text(conn: &mut Conn, piece: PieceId) -> StoreResult<Revision> {
 diesel::define_sql_function! {
     /// A text's length in characters.
     fn length(text: diesel::sql_types::Text) -> diesel::sql_types::Integer;
+}
+
+/// Every text the piece has had, oldest first, whole: what the revisions page compares, one
+/// statement (a piece never corrected has its one text, as added).
+pub async fn texts(conn: &mut Conn, piece: PieceId) -> StoreResult<Vec<Revision>> {
+    let rows: Vec<(i32, RevisionRow)> = piece_revisions::table
+        .inner_join(users::table)
+        .filter(piece_revisions::piece_id.eq(piece))
+        .order(piece_revisions::revision.asc())
+        .select((
+            piece_revisions::revision,
+            (
+                piece_revisions::at,
+                piece_revisions::actor_id,
+                users::name,
+                piece_revisions::reason,
+                piece_revisions::body,
+            ),
+        ))
+        .load(conn)
+        .await?;
+    if rows.is_empty() {
+        return Ok(vec![first_text(conn, piece).await?]);
+    }
+    Ok(rows
+        .into_iter()
+        .map(|(revision, row)| row.revision(revision))
+        .collect())
 }

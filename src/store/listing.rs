@@ -135,7 +135,8 @@ macro_rules! filtered {
     ($query:expr, $filter:expr) => {{
         use $crate::store::schema;
         let filter: &$crate::store::listing::ClaimFilter = $filter;
-        let mut query = $query;
+        // Archived claims have left the desk: no listing, search or export has them.
+        let mut query = $query.filter(schema::claims::archived_at.is_null());
         if let Some(piece) = filter.piece {
             query = query.filter(schema::claims::piece_id.eq(piece));
         }

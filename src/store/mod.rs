@@ -1,5 +1,6 @@
 //! Diesel queries. Each public function is one unit of work (one transaction where it writes),
 //! applies the rules of `domain`, and knows nothing about HTTP.
+pub mod archive;
 pub mod claim_sheet;
 pub mod claims;
 mod columns;
@@ -19,6 +20,7 @@ pub mod password_checks;
 pub mod piece_edits;
 pub mod pieces;
 pub mod published;
+pub mod reattach;
 mod records;
 pub mod search;
 pub mod synthetic;
@@ -32,6 +34,7 @@ pub mod sign_in;
 use crate::domain::anchor::AnchorError;
 use crate::domain::fields::FieldError;
 use crate::domain::workflow::{SignOffError, TransitionError};
+use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 pub use diesel_async::AsyncPgConnection as Conn;
@@ -56,6 +59,9 @@ pub enum StoreError {
     Gone(String),
     #[error("{0}")]
     Conflict(String),
+    /// Someone else's to change (another author's note).
+    #[error("{0}")]
+    NotYours(String),
     #[error(transparent)]
     Duplicate(#[from] Existing),
     #[error(transparent)]
@@ -93,6 +99,18 @@ fn at_version(what: &'static str, expected: &[i32], current: i32) -> StoreResult
     }
 }
 
+/// Refuses any change to an archived piece or claim (`what`), given its archive columns as read
+/// with its row locked: it is restored first, so a restore brings back exactly what was archived.
+fn refuse_archived(what: &str, at: Option<DateTime<Utc>>, reason: Option<&str>) -> StoreResult<()> {
+    match (at, reason) {
+        (Some(at), Some(reason)) => Err(StoreError::Conflict(format!(
+            "the {what} was archived on {} (“{reason}”): restore it before changing it",
+            at.format("%-d %B %Y")
+        ))),
+        _ => Ok(()),
+    }
+}
+
 impl StoreError {
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
         StoreError::Invalid(vec![FieldError {
@@ -101,7 +119,7 @@ impl StoreError {
         }])
     }
 
-    fn from_anchor(error: AnchorError) -> Self {
+    pub(super) fn from_anchor(error: AnchorError) -> Self {
         let field = match error {
             AnchorError::StartMismatch { .. } => "start",
             _ => "quote",

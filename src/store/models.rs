@@ -27,6 +27,9 @@ pub struct PieceHead {
     pub created_by: UserId,
     pub updated_at: DateTime<Utc>,
     pub updated_by: UserId,
+    pub archived_at: Option<DateTime<Utc>>,
+    pub archived_by: Option<UserId>,
+    pub archive_reason: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -79,6 +82,10 @@ pub struct ClaimRow {
     pub signoff_note: Option<String>,
     pub claimant_kind: ClaimantKind,
     pub anchor: Anchor,
+    pub archived_at: Option<DateTime<Utc>>,
+    pub archived_by: Option<UserId>,
+    pub archive_reason: Option<String>,
+    pub archived_with_piece: bool,
 }
 
 #[derive(Debug, Insertable)]
@@ -156,6 +163,8 @@ pub struct NoteRow {
     pub author_id: UserId,
     pub body: String,
     pub created_at: DateTime<Utc>,
+    pub version: i32,
+    pub edited_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Insertable)]

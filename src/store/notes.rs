@@ -6,8 +6,9 @@ use super::ids::{ClaimId, UserId};
 use super::models::{NewNoteRow, NoteRow};
 pub use super::records::Note;
 use super::schema::{notes, users};
-use super::{Conn, StoreResult};
+use super::{Conn, StoreError, StoreResult};
 use crate::domain::history::EventKind;
+use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, RunQueryDsl};
 use uuid::Uuid;
@@ -30,12 +31,117 @@ pub async fn add(conn: &mut Conn, actor: UserId, claim: ClaimId, body: &str) -> 
             ..Change::default()
         };
         events::record(conn, claim, actor, EventKind::NoteAdded, change).await?;
-        let name: String = users::table
-            .find(actor)
-            .select(users::name)
-            .first(conn)
+        Ok(Note::from_row(row, name_of(conn, actor).await?))
+    })
+    .await
+}
+
+/// The author's name, for the note the store answers with.
+async fn name_of(conn: &mut Conn, author: UserId) -> StoreResult<String> {
+    Ok(users::table
+        .find(author)
+        .select(users::name)
+        .first(conn)
+        .await?)
+}
+
+/// A note locked for its author's change: NotFound for no such note, Gone for one withdrawn,
+/// NotYours for another author's, Stale for a version other than `expected`.
+async fn locked_for_author(
+    conn: &mut Conn,
+    actor: UserId,
+    id: Uuid,
+    expected: &[i32],
+) -> StoreResult<NoteRow> {
+    let (row, withdrawn): (NoteRow, Option<DateTime<Utc>>) = notes::table
+        .find(id)
+        .select((NoteRow::as_select(), notes::withdrawn_at))
+        .for_update()
+        .first(conn)
+        .await
+        .optional()?
+        .ok_or(StoreError::NotFound {
+            kind: "note",
+            id: id.to_string(),
+        })?;
+    if withdrawn.is_some() {
+        return Err(StoreError::Gone(
+            "the note was withdrawn by its author: its words are kept in the claim's history"
+                .into(),
+        ));
+    }
+    if row.author_id != actor {
+        return Err(StoreError::NotYours(
+            "only its author may edit or withdraw a note: add a note of your own instead".into(),
+        ));
+    }
+    super::at_version("note", expected, row.version)?;
+    Ok(row)
+}
+
+/// Rewords a note, by its author; the words it had are kept in the claim's history. The same
+/// words again change nothing.
+pub async fn edit(
+    conn: &mut Conn,
+    actor: UserId,
+    id: Uuid,
+    expected: &[i32],
+    body: &str,
+) -> StoreResult<Note> {
+    conn.transaction(async move |conn| {
+        let row = locked_for_author(conn, actor, id, expected).await?;
+        let row = if row.body == body {
+            row
+        } else {
+            claims::touch(conn, row.claim_id, actor).await?;
+            let edited: NoteRow = diesel::update(notes::table.find(id))
+                .set((
+                    notes::body.eq(body),
+                    notes::version.eq(row.version + 1),
+                    notes::edited_at.eq(diesel::dsl::now),
+                ))
+                .returning(NoteRow::as_returning())
+                .get_result(conn)
+                .await?;
+            let change = Change {
+                subject: Some(id),
+                from: Some(&row.body),
+                to: Some(body),
+                ..Change::default()
+            };
+            events::record(conn, row.claim_id, actor, EventKind::NoteEdited, change).await?;
+            edited
+        };
+        Ok(Note::from_row(row, name_of(conn, actor).await?))
+    })
+    .await
+}
+
+/// Withdraws a note, by its author: it leaves the claim's page and search, and its last words
+/// are kept in the claim's history.
+pub async fn withdraw(
+    conn: &mut Conn,
+    actor: UserId,
+    id: Uuid,
+    expected: &[i32],
+) -> StoreResult<ClaimId> {
+    conn.transaction(async move |conn| {
+        let row = locked_for_author(conn, actor, id, expected).await?;
+        claims::touch(conn, row.claim_id, actor).await?;
+        diesel::update(notes::table.find(id))
+            .set((
+                notes::withdrawn_at.eq(diesel::dsl::now),
+                notes::version.eq(row.version + 1),
+            ))
+            .execute(conn)
             .await?;
-        Ok(Note::from_row(row, name))
+        let change = Change {
+            subject: Some(id),
+            from: Some(&row.body),
+            ..Change::default()
+        };
+        events::record(conn, row.claim_id, actor, EventKind::NoteWithdrawn, change).await?;
+        Ok(row.claim_id)
     })
     .await
 }

@@ -101,6 +101,11 @@ pub async fn update(
                 id: id.to_string(),
             })?;
         super::at_version("piece", expected, current.version)?;
+        super::refuse_archived(
+            "piece",
+            current.archived_at,
+            current.archive_reason.as_deref(),
+        )?;
         let changed = differences(&current, changes);
         let corrected = changes.body.as_deref().filter(|new| *new != body);
         if let Some(new) = corrected {

@@ -5,7 +5,7 @@ use super::records::Claim;
 pub use super::records::Piece;
 use super::schema::claims;
 use super::schema::{piece_progress, pieces};
-use super::{Conn, Existing, StoreError, StoreResult, listing};
+use super::{Conn, Existing, StoreError, StoreResult, listing, refuse_archived};
 use crate::domain::reanchor::Anchor;
 use crate::domain::workflow::Status;
 use chrono::{DateTime, Utc};
@@ -157,6 +157,7 @@ pub async fn list(
     let orphans = claims::table
         .filter(claims::piece_id.eq_any(&ids))
         .filter(claims::anchor.eq(Anchor::Orphaned.as_str()))
+        .filter(claims::archived_at.is_null())
         .group_by(claims::piece_id)
         .select((claims::piece_id, diesel::dsl::count_star()))
         .load::<(PieceId, i64)>(&mut conn);
@@ -224,6 +225,7 @@ async fn heads(
     after: Option<listing::Cursor>,
 ) -> StoreResult<Vec<PieceHead>> {
     let mut query = pieces::table
+        .filter(pieces::archived_at.is_null())
         .order((pieces::published_at.desc(), pieces::id.desc()))
         .select(PieceHead::as_select())
         .limit(limit)
@@ -240,29 +242,48 @@ async fn heads(
 
 /// A piece's details without its text or claims.
 pub async fn head(conn: &mut Conn, id: PieceId) -> StoreResult<Piece> {
-    pieces::table
-        .find(id)
-        .select(PieceHead::as_select())
-        .first(conn)
-        .await
-        .optional()?
-        .map(Piece::from)
-        .ok_or(StoreError::NotFound {
-            kind: "piece",
-            id: id.to_string(),
-        })
+    Ok(read_head(conn, id, false).await?.into())
 }
 
-/// The piece's text, locked against concurrent change while a claim is anchored in it.
+/// A piece's details, its row locked until the transaction ends (for a change of it).
+pub(super) async fn locked_head(conn: &mut Conn, id: PieceId) -> StoreResult<PieceHead> {
+    read_head(conn, id, true).await
+}
+
+async fn read_head(conn: &mut Conn, id: PieceId, lock: bool) -> StoreResult<PieceHead> {
+    let query = pieces::table.find(id).select(PieceHead::as_select());
+    let row = if lock {
+        query.for_update().first(conn).await
+    } else {
+        query.first(conn).await
+    };
+    row.optional()?.ok_or(StoreError::NotFound {
+        kind: "piece",
+        id: id.to_string(),
+    })
+}
+
+/// The piece's text, locked against concurrent change while a claim is anchored in it (an
+/// archived piece is refused: nothing is added to it until it is restored).
 pub(super) async fn body_for_anchoring(
     conn: &mut Conn,
     id: PieceId,
 ) -> StoreResult<(String, String)> {
-    pieces::table
+    let (title, body, archived_at, reason): (
+        String,
+        String,
+        Option<DateTime<Utc>>,
+        Option<String>,
+    ) = pieces::table
         .find(id)
-        .select((pieces::title, pieces::body))
-        // Not shared: two claims added to one piece at once wait for each other, so the second
-        // sees the first when it looks for a claim over the same words.
+        .select((
+            pieces::title,
+            pieces::body,
+            pieces::archived_at,
+            pieces::archive_reason,
+        ))
+        // Not shared: two claims added to one piece at once wait for each other, so the
+        // second sees the first when it looks for a claim over the same words.
         .for_no_key_update()
         .first(conn)
         .await
@@ -270,13 +291,22 @@ pub(super) async fn body_for_anchoring(
         .ok_or(StoreError::NotFound {
             kind: "piece",
             id: id.to_string(),
-        })
+        })?;
+    refuse_archived("piece", archived_at, reason.as_deref())?;
+    Ok((title, body))
 }
 
-/// A piece's claims in text order, as rows (the caller has the piece's title).
+/// A piece's claims in text order, as rows (the caller has the piece's title): those on the
+/// desk, and those archived with the piece (an archived piece shows its claims as they were).
+/// A claim archived on its own is in the "Archived" view.
 async fn for_piece(mut conn: &Conn, piece: PieceId) -> StoreResult<Vec<ClaimRow>> {
     Ok(claims::table
         .filter(claims::piece_id.eq(piece))
+        .filter(
+            claims::archived_at
+                .is_null()
+                .or(claims::archived_with_piece),
+        )
         .order((
             claims::quote_start.asc(),
             claims::quote_end.desc(),

@@ -112,6 +112,8 @@ macro_rules! published {
             .inner_join(pieces::table)
             .filter(claims::signed_off_by.is_not_null())
             .filter(claims::status.eq_any(verdicts()))
+            // An archived check is withdrawn from the public while it is archived.
+            .filter(claims::archived_at.is_null())
     };
 }
 

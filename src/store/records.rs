@@ -45,6 +45,9 @@ pub struct Claim {
     /// What the last correction of the piece's text did to the claim's words: `exact` also for
     /// a claim whose piece was never corrected.
     pub anchor: Anchor,
+    /// Taken off the desk (none while it is on it): by whom, when, why, and whether with its
+    /// piece.
+    pub archived: Option<ClaimArchived>,
 }
 
 impl Claim {
@@ -78,8 +81,41 @@ impl Claim {
             signed_off_at: row.signed_off_at,
             signoff_note: row.signoff_note,
             anchor: row.anchor,
+            archived: Archived::of(row.archived_at, row.archived_by, row.archive_reason).map(
+                |archived| ClaimArchived {
+                    archived,
+                    with_piece: row.archived_with_piece,
+                },
+            ),
         }
     }
+}
+
+/// Who took a piece or a claim off the desk, when and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Archived {
+    pub at: DateTime<Utc>,
+    pub by: UserId,
+    pub reason: String,
+}
+
+impl Archived {
+    /// The three columns are all set or all NULL (a check of migration 000018).
+    fn of(at: Option<DateTime<Utc>>, by: Option<UserId>, reason: Option<String>) -> Option<Self> {
+        Some(Archived {
+            at: at?,
+            by: by?,
+            reason: reason?,
+        })
+    }
+}
+
+/// A claim's archive: its own, or its piece's (`with_piece`: restoring the piece restores it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClaimArchived {
+    #[serde(flatten)]
+    pub archived: Archived,
+    pub with_piece: bool,
 }
 
 /// A claim with what hangs off it: its current evidence and its notes.
@@ -104,6 +140,7 @@ pub struct Piece {
     pub created_by: UserId,
     pub updated_at: DateTime<Utc>,
     pub updated_by: UserId,
+    pub archived: Option<Archived>,
 }
 
 impl From<PieceHead> for Piece {
@@ -120,6 +157,7 @@ impl From<PieceHead> for Piece {
             created_by: row.created_by,
             updated_at: row.updated_at,
             updated_by: row.updated_by,
+            archived: Archived::of(row.archived_at, row.archived_by, row.archive_reason),
         }
     }
 }
@@ -145,9 +183,12 @@ pub struct Note {
     pub id: Uuid,
     pub claim_id: ClaimId,
     pub author: Actor,
-    /// Markdown, exactly as written.
+    /// Markdown, exactly as written (as last edited: every earlier wording is in the history).
     pub body: String,
     pub created_at: DateTime<Utc>,
+    /// 1 as first written, one more for each edit: what `If-Match` names to edit or withdraw it.
+    pub version: i32,
+    pub edited_at: Option<DateTime<Utc>>,
 }
 
 impl Note {
@@ -161,6 +202,8 @@ impl Note {
             },
             body: row.body,
             created_at: row.created_at,
+            version: row.version,
+            edited_at: row.edited_at,
         }
     }
 }

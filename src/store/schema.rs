@@ -36,6 +36,10 @@ diesel::table! {
         signoff_note -> Nullable<Text>,
         claimant_kind -> Text,
         anchor -> Text,
+        archived_at -> Nullable<Timestamptz>,
+        archived_by -> Nullable<Uuid>,
+        archive_reason -> Nullable<Text>,
+        archived_with_piece -> Bool,
     }
 }
 
@@ -92,6 +96,9 @@ diesel::table! {
         author_id -> Uuid,
         body -> Text,
         created_at -> Timestamptz,
+        version -> Int4,
+        edited_at -> Nullable<Timestamptz>,
+        withdrawn_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -142,6 +149,9 @@ diesel::table! {
         created_by -> Uuid,
         updated_at -> Timestamptz,
         updated_by -> Uuid,
+        archived_at -> Nullable<Timestamptz>,
+        archived_by -> Nullable<Uuid>,
+        archive_reason -> Nullable<Text>,
     }
 }
 

@@ -123,6 +123,7 @@ impl From<StoreError> for AppError {
             }
             StoreError::Gone(message) => AppError::Gone(message),
             StoreError::Conflict(message) => AppError::Conflict(message),
+            StoreError::NotYours(message) => AppError::Forbidden(message),
             StoreError::Duplicate(existing) => AppError::Duplicate(existing),
             StoreError::Db(error) => error.into(),
         }

@@ -80,5 +80,6 @@ permissions! {
     AddPiece: AddPiece;
     EditPiece: EditPiece;
     AddClaim: AddClaim;
+    Archive: Archive;
     ManageUsers: ManageUsers;
 }

@@ -417,10 +417,26 @@ async fn worked_on_desk() -> (TestApp, Uuid) {
         Status::NoContent
     );
     let note = json!({ "body": "Asked the **Pentagon**; no answer yet." });
-    assert_eq!(
-        app.post(&format!("{path}/notes"), &note).await.status,
-        Status::Created
-    );
+    let added = app.post(&format!("{path}/notes"), &note).await;
+    assert_eq!(added.status, Status::Created);
+    // The note reworded by its author: its first words are in the history.
+    let reworded = json!({ "body": "Asked the **Pentagon**; they answered on Tuesday." });
+    let note_path = format!("/api/v1/notes/{}", added.body["id"].as_str().unwrap());
+    let edited = app.patch(&note_path, Some("\"1\""), &reworded).await;
+    assert_eq!(edited.status, Status::Ok, "{edited:#?}");
+    // Another claim archived, with its reason.
+    let other = detail.body["claims"][1]["id"].as_str().unwrap().to_owned();
+    let other_tag = detail.body["claims"][1]["version"].to_string();
+    let archived = app
+        .send(
+            Method::Post,
+            &format!("/api/v1/claims/{other}/archive"),
+            Some(&app.token),
+            Some(&format!("\"{other_tag}\"")),
+            Some(json!({ "reason": "Claimed twice." }).to_string()),
+        )
+        .await;
+    assert_eq!(archived.status, Status::Ok, "{archived:#?}");
     let etag = app.get(&path).await.etag;
     let verdict = json!({ "status": "misleading", "reason": "Seven months, but with conditions.", "assignee": reviewer.id });
     let answer = app.patch(&path, etag.as_deref(), &verdict).await;
@@ -501,6 +517,15 @@ async fn export_import_export_gives_the_same_document() {
             .any(|c| c["anchor"] == "changed")
     );
     assert_eq!(document["notes"].as_array().unwrap().len(), 1);
+    assert_eq!(document["notes"][0]["version"], 2, "the note as edited");
+    let archived: Vec<&Value> = document["claims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| !c["archived_at"].is_null())
+        .collect();
+    assert_eq!(archived.len(), 1, "the archived claim, archived");
+    assert_eq!(archived[0]["archive_reason"], "Claimed twice.");
     // Stable: the same data, the same bytes.
     assert_eq!(factdesk(&app.db.url, &["export"]).ok(), dump);
 

@@ -39,4 +39,5 @@ mod startup;
 mod stored_values;
 mod synthetic;
 mod timeouts;
+mod undo;
 mod workflow;

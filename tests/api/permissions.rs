@@ -325,6 +325,52 @@ impl Desk<'_> {
         self.app.create_claim(&piece, QUOTE).await
     }
 
+    /// A fresh claim the desk's editor archived, and its ETag ("2").
+    async fn archived_claim(&self) -> (String, String) {
+        let (claim, etag) = self.fresh_claim().await;
+        let answer = self
+            .app
+            .send(
+                Method::Post,
+                &format!("/api/v1/claims/{claim}/archive"),
+                Some(&self.app.token),
+                Some(&etag),
+                Some(json!({ "reason": "Claimed twice." }).to_string()),
+            )
+            .await;
+        assert_eq!(answer.status, Status::Ok, "{answer:#?}");
+        (claim, answer.etag.unwrap())
+    }
+
+    /// A fresh piece the desk's editor archived (at version 2).
+    async fn archived_piece(&self) -> String {
+        let piece = self.app.create_another_piece(PIECE_BODY).await;
+        let answer = self
+            .app
+            .send(
+                Method::Post,
+                &format!("/api/v1/pieces/{piece}/archive"),
+                Some(&self.app.token),
+                Some("\"1\""),
+                Some(json!({ "reason": "Sent twice." }).to_string()),
+            )
+            .await;
+        assert_eq!(answer.status, Status::Ok, "{answer:#?}");
+        piece
+    }
+
+    /// A note on the desk's claim written by `who` (by the desk's editor for anonymous, who
+    /// is refused before it matters): (claim, note).
+    async fn note_by(&self, who: &Principal) -> (String, String) {
+        let author = who.account.as_ref().unwrap_or(&self.app.editor).id;
+        let claim = self.claim.parse().unwrap();
+        let note =
+            factdesk::store::notes::add(&mut self.app.db.conn().await, author, claim, "A note.")
+                .await
+                .unwrap();
+        (self.claim.clone(), note.id.to_string())
+    }
+
     /// A fresh claim whose verdict the desk's editor set, ready for anyone else to sign off.
     async fn claim_with_verdict(&self) -> String {
         let (claim, etag) = self.fresh_claim().await;
@@ -648,6 +694,133 @@ impl Desk<'_> {
                     None,
                     None,
                 )]
+            }
+            ("POST", "/api/v1/claims/{id}/anchor") => {
+                let (claim, etag) = self.fresh_claim().await;
+                vec![api(
+                    Post,
+                    format!("/api/v1/claims/{claim}/anchor"),
+                    Some(etag),
+                    Some(json!({ "quote": QUOTE })),
+                )]
+            }
+            ("POST", "/api/v1/claims/{id}/archive") => {
+                let (claim, etag) = self.fresh_claim().await;
+                vec![api(
+                    Post,
+                    format!("/api/v1/claims/{claim}/archive"),
+                    Some(etag),
+                    Some(json!({ "reason": "Claimed twice." })),
+                )]
+            }
+            ("POST", "/api/v1/claims/{id}/restore") => {
+                let (claim, etag) = self.archived_claim().await;
+                vec![api(
+                    Post,
+                    format!("/api/v1/claims/{claim}/restore"),
+                    Some(etag),
+                    Some(json!({})),
+                )]
+            }
+            ("POST", "/api/v1/pieces/{id}/archive") => {
+                let piece = self.app.create_another_piece(PIECE_BODY).await;
+                vec![api(
+                    Post,
+                    format!("/api/v1/pieces/{piece}/archive"),
+                    Some("\"1\"".into()),
+                    Some(json!({ "reason": "Sent twice." })),
+                )]
+            }
+            ("POST", "/api/v1/pieces/{id}/restore") => {
+                let piece = self.archived_piece().await;
+                vec![api(
+                    Post,
+                    format!("/api/v1/pieces/{piece}/restore"),
+                    Some("\"2\"".into()),
+                    Some(json!({})),
+                )]
+            }
+            ("PATCH", "/api/v1/notes/{id}") => {
+                let (_, note) = self.note_by(who).await;
+                vec![api(
+                    Patch,
+                    format!("/api/v1/notes/{note}"),
+                    Some("\"1\"".into()),
+                    Some(json!({ "body": "Reworded." })),
+                )]
+            }
+            ("POST", "/api/v1/notes/{id}/withdraw") => {
+                let (_, note) = self.note_by(who).await;
+                vec![api(
+                    Post,
+                    format!("/api/v1/notes/{note}/withdraw"),
+                    Some("\"1\"".into()),
+                    None,
+                )]
+            }
+            ("GET", "/pieces/{id}/revisions") => {
+                vec![page(Get, format!("/pieces/{piece}/revisions"), &[])]
+            }
+            ("GET", "/pieces/{id}/archive") => {
+                vec![page(Get, format!("/pieces/{piece}/archive"), &[])]
+            }
+            ("POST", "/pieces/{id}/archive") => {
+                let piece = self.app.create_another_piece(PIECE_BODY).await;
+                let form = [
+                    ("reason", "Sent twice."),
+                    ("confirm", "yes"),
+                    ("version", "1"),
+                ];
+                vec![page(Post, format!("/pieces/{piece}/archive"), &form)]
+            }
+            ("POST", "/pieces/{id}/restore") => {
+                let piece = self.archived_piece().await;
+                vec![page(
+                    Post,
+                    format!("/pieces/{piece}/restore"),
+                    &[("version", "2")],
+                )]
+            }
+            ("POST", "/archived/claims/{id}/restore") => {
+                let (claim, _) = self.archived_claim().await;
+                let path = format!("/archived/claims/{claim}/restore");
+                vec![page(Post, path, &[("version", "2")])]
+            }
+            ("POST", "/claims/{id}/archive") => {
+                let (claim, _) = self.fresh_claim().await;
+                let form = [
+                    ("reason", "Claimed twice."),
+                    ("confirm", "yes"),
+                    ("version", "1"),
+                ];
+                vec![page(Post, format!("/claims/{claim}/archive"), &form)]
+            }
+            ("POST", "/claims/{id}/restore") => {
+                let (claim, _) = self.archived_claim().await;
+                vec![page(
+                    Post,
+                    format!("/claims/{claim}/restore"),
+                    &[("version", "2")],
+                )]
+            }
+            ("POST", "/claims/{id}/anchor") => {
+                let (claim, _) = self.fresh_claim().await;
+                let form = [("quote", QUOTE), ("version", "1")];
+                vec![page(Post, format!("/claims/{claim}/anchor"), &form)]
+            }
+            ("POST", "/claims/{id}/notes/{note}/edit") => {
+                let (claim, note) = self.note_by(who).await;
+                let form = [("body", "Reworded."), ("version", "1")];
+                vec![page(
+                    Post,
+                    format!("/claims/{claim}/notes/{note}/edit"),
+                    &form,
+                )]
+            }
+            ("POST", "/claims/{id}/notes/{note}/withdraw") => {
+                let (claim, note) = self.note_by(who).await;
+                let path = format!("/claims/{claim}/notes/{note}/withdraw");
+                vec![page(Post, path, &[("version", "1")])]
             }
             // Any other GET without an id needs nothing made first.
             ("GET", path) if !path.contains('{') => {

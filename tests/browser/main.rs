@@ -26,3 +26,4 @@ mod pages;
 mod piece;
 mod screenshots;
 mod sign_in;
+mod undo;

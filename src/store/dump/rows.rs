@@ -38,6 +38,13 @@ pub struct PieceDump {
     pub created_by: Uuid,
     pub updated_at: DateTime<Utc>,
     pub updated_by: Uuid,
+    /// Absent from dumps made before migration 000018, when nothing could be archived.
+    #[serde(default)]
+    pub archived_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub archived_by: Option<Uuid>,
+    #[serde(default)]
+    pub archive_reason: Option<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize, Queryable, Selectable, Insertable)]
@@ -73,6 +80,15 @@ pub struct ClaimDump {
     /// Absent from dumps made before migration 000017, when no text could change.
     #[serde(default = "exact")]
     pub anchor: String,
+    /// Absent from dumps made before migration 000018, when nothing could be archived.
+    #[serde(default)]
+    pub archived_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub archived_by: Option<Uuid>,
+    #[serde(default)]
+    pub archive_reason: Option<String>,
+    #[serde(default)]
+    pub archived_with_piece: bool,
 }
 
 fn exact() -> String {
@@ -124,6 +140,17 @@ pub struct NoteDump {
     pub author_id: Uuid,
     pub body: String,
     pub created_at: DateTime<Utc>,
+    /// Absent from dumps made before migration 000018, when no note could change.
+    #[serde(default = "first_version")]
+    pub version: i32,
+    #[serde(default)]
+    pub edited_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub withdrawn_at: Option<DateTime<Utc>>,
+}
+
+fn first_version() -> i32 {
+    1
 }
 
 #[derive(Debug, Serialize, Deserialize, Queryable, Selectable)]

@@ -12,7 +12,7 @@ use crate::web::api::Tagged;
 use crate::web::auth::ApiUser;
 use crate::web::error::AppError;
 use crate::web::guards::{Db, DbAfterBody, IfMatch, Input, parse_id};
-use crate::web::permission::{ApiMay, ChangeClaim, SignOff};
+use crate::web::permission::{ApiMay, ChangeClaim, EditClaim, SignOff};
 use rocket::serde::json::Json;
 use rocket::{Route, get, patch, post, routes};
 use serde::Deserialize;
@@ -161,6 +161,36 @@ async fn sign_off(
     Ok(Tagged(Json(claim.into()), version))
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AnchorInput {
+    quote: String,
+    start: Option<usize>,
+}
+
+/// Re-attaches the claim to `quote` in its piece's text as it now is (an orphan's words gone in
+/// a correction, found elsewhere): anchored as a new claim is, `anchor` back to `exact`.
+#[post("/claims/<id>/anchor", data = "<input>")]
+async fn reattach(
+    user: ApiMay<EditClaim>,
+    db: DbAfterBody<'_>,
+    id: &str,
+    if_match: IfMatch,
+    input: Input<AnchorInput>,
+) -> Result<Tagged<Json<ClaimAnswer>>, AppError> {
+    let mut db = db.connect().await?;
+    let id = parse_id("claim", id)?;
+    let mut fields = Fields::default();
+    let quote = fields.verbatim("quote", &input.0.quote, limits::QUOTE);
+    fields.finish().map_err(AppError::invalid)?;
+    let expected = if_match.versions()?;
+    let claim =
+        store::reattach::reattach(&mut db, user.actor(), id, &expected, &quote, input.0.start)
+            .await?;
+    let version = claim.claim.version;
+    Ok(Tagged(Json(claim.into()), version))
+}
+
 pub fn routes() -> Vec<Route> {
-    routes![list, show, similar, update, history, sign_off]
+    routes![list, show, similar, update, history, sign_off, reattach]
 }

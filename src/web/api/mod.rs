@@ -1,5 +1,6 @@
 //! The JSON API under /api/v1.
 mod answers;
+mod archive;
 pub(crate) mod claimreview;
 mod claims;
 mod evidence;
@@ -22,6 +23,7 @@ pub fn routes() -> Vec<Route> {
         export::routes(),
         evidence::routes(),
         notes::routes(),
+        archive::routes(),
         tokens::routes(),
         users::routes(),
     ]

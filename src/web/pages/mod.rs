@@ -1,4 +1,5 @@
 //! Server-rendered pages (askama templates, compiled in and escaped by default).
+mod archive;
 mod checks;
 mod claim;
 mod claim_list;
@@ -8,6 +9,7 @@ mod form_answer;
 mod home;
 mod piece;
 mod piece_form;
+mod revisions;
 mod search;
 mod session;
 
@@ -97,9 +99,11 @@ pub fn routes() -> Vec<Route> {
         search::routes(),
         piece_form::routes(),
         correction::routes(),
+        revisions::routes(),
         piece::routes(),
         claim::routes(),
         checks::routes(),
+        archive::routes(),
     ]
     .concat()
 }

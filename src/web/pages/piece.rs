@@ -118,6 +118,11 @@ struct PiecePage<'a> {
     claims: &'a [ClaimView],
     can_add_claim: bool,
     can_edit: bool,
+    /// Who took the piece off the desk, when and why, if it is archived.
+    archived: Option<(String, Shown, String)>,
+    can_archive: bool,
+    can_restore: bool,
+    version: i32,
     /// Who last edited the details, and when, if anyone has.
     edited: Option<(String, Shown)>,
     /// The text's latest correction, if it was ever corrected.
@@ -272,6 +277,9 @@ async fn show(
     let typed_priority = typed_or(&add.typed.priority, Priority::default().as_str());
     let typed_kind = typed_or(&add.typed.claimant_kind, ClaimantKind::default().as_str());
     let piece = detail.piece;
+    let role = user.user.role();
+    // An archived piece changes no further until it is restored: no form but the restore.
+    let open = piece.archived.is_none();
     let layout = Layout {
         title: &piece.title,
         user: Some(&user.user),
@@ -288,8 +296,15 @@ async fn show(
         published: Shown::of(piece.published_at),
         runs,
         claims: &claims,
-        can_add_claim: user.user.role().can(Action::AddClaim),
-        can_edit: user.user.role().can(Action::EditPiece),
+        can_add_claim: open && role.can(Action::AddClaim),
+        can_edit: open && role.can(Action::EditPiece),
+        archived: piece.archived.as_ref().map(|a| {
+            let who = names.get(&a.by).map_or("someone", |n| n).to_string();
+            (who, Shown::of(a.at), a.reason.clone())
+        }),
+        can_archive: open && role.can(Action::Archive),
+        can_restore: !open && role.can(Action::Archive),
+        version: piece.version,
         edited: edited.map(|e| (e.actor.name, Shown::of(e.at))),
         orphans: claims.iter().filter(|c| c.orphaned).count(),
         corrected: corrected.map(|r| Corrected {

@@ -21,7 +21,7 @@ type Answer = FormAnswer;
 
 /// What a form's store call came to: a mendable refusal (`form_answer`) shows the claim as it is
 /// now with the form refilled.
-async fn settle(
+pub(super) async fn settle(
     user: &PageUser,
     csrf: &CsrfToken,
     db: &mut Db,
@@ -55,22 +55,31 @@ async fn settle(
 
 /// Fields of a form arrive as typed; all are optional so that nothing typed is lost to a
 /// missing field (`Fields` says what is wrong instead).
-fn text(value: &Option<String>) -> String {
+pub(super) fn text(value: &Option<String>) -> String {
     value.clone().unwrap_or_default()
 }
 
 /// A blank optional field means "none".
-fn given(value: &Option<String>) -> Option<&str> {
+pub(super) fn given(value: &Option<String>) -> Option<&str> {
     value.as_deref().filter(|v| !v.trim().is_empty())
 }
 
 fn version(fields: &mut Fields, value: &Option<String>) -> Vec<i32> {
+    version_of("claim", fields, value)
+}
+
+/// The version of `what` (the claim, a note) the form was read at.
+pub(in crate::web::pages) fn version_of(
+    what: &str,
+    fields: &mut Fields,
+    value: &Option<String>,
+) -> Vec<i32> {
     match value.as_deref().map(str::trim).map(str::parse::<i32>) {
         Some(Ok(version)) => vec![version],
         _ => {
             fields.error(
                 "version",
-                "the form lost the claim's version; reload the page",
+                format!("the form lost the {what}'s version; reload the page"),
             );
             Vec::new()
         }

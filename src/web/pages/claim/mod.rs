@@ -5,6 +5,9 @@
 //!
 //! `view` builds the page from what `load` read; `forms` answers each form.
 mod forms;
+mod undo;
+pub(super) use forms::version_of;
+pub(super) use undo::confirmed;
 mod view;
 
 use crate::domain::claimreview::script_json;
@@ -82,5 +85,6 @@ async fn show(
 pub fn routes() -> Vec<Route> {
     let mut all = routes![show];
     all.extend(forms::routes());
+    all.extend(undo::routes());
     all
 }

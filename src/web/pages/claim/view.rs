@@ -6,6 +6,7 @@ use crate::domain::dates::Shown;
 use crate::domain::fields::FieldError;
 use crate::domain::history::{EventKind, value_label};
 use crate::domain::markdown::render_note;
+use crate::domain::reanchor::Anchor;
 use crate::domain::roles::Action;
 use crate::domain::workflow::{Priority, Stance, allowed_from, check_sign_off};
 use crate::store::events::Event;
@@ -39,6 +40,11 @@ pub(super) struct Typed {
     pub(super) evidence_note: String,
     pub(super) note: String,
     pub(super) signoff_note: String,
+    pub(super) archive_reason: String,
+    pub(super) anchor_quote: String,
+    pub(super) anchor_start: String,
+    /// A note being edited, and its words as typed.
+    pub(super) editing_note: Option<(uuid::Uuid, String)>,
 }
 
 /// Why a form was refused, shown above the forms.
@@ -88,10 +94,27 @@ struct StanceGroup {
 }
 
 struct NoteItem {
+    id: uuid::Uuid,
+    version: i32,
     author: String,
     /// Rendered from Markdown and sanitised by `domain::markdown::render_note`, here.
     body_html: String,
+    /// The Markdown as written (or as typed into a refused edit), for its edit form.
+    body: String,
     at: Shown,
+    edited: Option<Shown>,
+    /// Its author is reading it, and may edit or withdraw it.
+    mine: bool,
+    /// A refused edit of it: its form opens again.
+    editing: bool,
+}
+
+/// Who took the claim off the desk, when and why.
+struct ArchivedLine {
+    who: String,
+    at: Shown,
+    reason: String,
+    with_piece: bool,
 }
 
 struct HistoryItem {
@@ -184,6 +207,11 @@ struct ClaimPage<'a> {
     can_remove_evidence: bool,
     can_note: bool,
     can_sign_off: bool,
+    archived: Option<ArchivedLine>,
+    can_archive: bool,
+    can_restore: bool,
+    /// Offered where a correction lost or changed the claim's words.
+    can_reattach: bool,
 }
 
 impl ClaimPage<'_> {
@@ -218,6 +246,7 @@ pub(super) fn page(
         priority: claim.priority.as_str().to_owned(),
         assignee: claim.assignee.map(|a| a.to_string()).unwrap_or_default(),
         stance: Stance::Supports.as_str().to_owned(),
+        anchor_quote: claim.selector.exact.clone(),
         ..Typed::default()
     };
     typed(&mut fresh);
@@ -246,14 +275,26 @@ pub(super) fn page(
                 .collect(),
         })
         .collect();
+    // An archived claim changes no further until it is restored: no form but the restore.
+    let open = claim.archived.is_none();
+    let can = |action: Action| open && role.can(action);
     let notes = loaded
         .detail
         .notes
         .iter()
-        .map(|n| NoteItem {
-            author: n.author.name.clone(),
-            body_html: numeric_references(&render_note(&n.body)),
-            at: Shown::of(n.created_at),
+        .map(|n| {
+            let editing = typed.editing_note.as_ref().filter(|(id, _)| *id == n.id);
+            NoteItem {
+                id: n.id,
+                version: n.version,
+                author: n.author.name.clone(),
+                body_html: numeric_references(&render_note(&n.body)),
+                body: editing.map_or_else(|| n.body.clone(), |(_, typed)| typed.clone()),
+                at: Shown::of(n.created_at),
+                edited: n.edited_at.map(Shown::of),
+                mine: n.author.id == user.user.id && can(Action::AddNote),
+                editing: editing.is_some(),
+            }
         })
         .collect();
     let history = loaded.history.iter().map(|e| describe(e, &name)).collect();
@@ -288,7 +329,7 @@ pub(super) fn page(
         selected: u.id.to_string() == typed.assignee,
     }));
     // The form is offered where the two-person rule would take it.
-    let can_sign_off = role.can(Action::SignOff)
+    let can_sign_off = can(Action::SignOff)
         && check_sign_off(
             status,
             claim.signed_off_by.is_some(),
@@ -359,12 +400,22 @@ pub(super) fn page(
         stances: choices(&Stance::ALL, Stance::as_str, Stance::label, &typed.stance),
         assignees,
         typed,
-        can_edit: role.can(Action::EditClaim),
-        can_assign: role.can(Action::Assign),
-        can_add_evidence: role.can(Action::AddEvidence),
-        can_remove_evidence: role.can(Action::RemoveEvidence),
-        can_note: role.can(Action::AddNote),
+        can_edit: can(Action::EditClaim),
+        can_assign: can(Action::Assign),
+        can_add_evidence: can(Action::AddEvidence),
+        can_remove_evidence: can(Action::RemoveEvidence),
+        can_note: can(Action::AddNote),
         can_sign_off,
+        archived: claim.archived.as_ref().map(|a| ArchivedLine {
+            who: name(a.archived.by),
+            at: Shown::of(a.archived.at),
+            reason: a.archived.reason.clone(),
+            with_piece: a.with_piece,
+        }),
+        can_archive: can(Action::Archive),
+        can_restore: claim.archived.as_ref().is_some_and(|a| !a.with_piece)
+            && role.can(Action::Archive),
+        can_reattach: can(Action::EditClaim) && claim.anchor != Anchor::Exact,
     })
 }
 
