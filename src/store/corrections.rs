@@ -1,15 +1,14 @@
 //! Correcting a piece's text (issue 12): every earlier text is kept in `piece_revisions`, and
 //! every claim follows its words into the new text (`domain::reanchor`), in the correction's
 //! own transaction, with what happened to each in its history.
-use super::events::{self, Actor, Change};
+use super::events::Actor;
+use super::following::{self, Cause, selector};
 use super::ids::{ClaimId, PieceId, UserId};
 use super::models::{ClaimRow, PieceHead};
 use super::schema::{claims, piece_events, piece_revisions, pieces, users};
 use super::{Conn, StoreError, StoreResult};
 use crate::domain::anchor::Selector;
-use crate::domain::history::EventKind;
 use crate::domain::reanchor::{Anchor, Correction, Followed};
-use crate::domain::workflow::Status;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::Timestamptz;
@@ -132,7 +131,7 @@ pub async fn preview(conn: &mut Conn, piece: PieceId, new: &str) -> StoreResult<
         .zip(followed)
         .map(|(row, followed)| Foreseen {
             claim: row.id,
-            affected: !left_alone(&row, &followed),
+            affected: !following::left_alone(&row, &followed),
             reopens: followed.anchor == Anchor::Changed && row.status.is_verdict(),
             anchor: followed.anchor,
             new_words: followed.selector.exact,
@@ -153,16 +152,6 @@ async fn claims_of(conn: &mut Conn, piece: PieceId, lock: bool) -> StoreResult<V
     })
 }
 
-fn selector(row: &ClaimRow) -> Selector {
-    Selector {
-        exact: row.quote_exact.clone(),
-        prefix: row.quote_prefix.clone(),
-        suffix: row.quote_suffix.clone(),
-        start: row.quote_start.0,
-        end: row.quote_end.0,
-    }
-}
-
 async fn follow_claims(
     conn: &mut Conn,
     actor: UserId,
@@ -178,10 +167,7 @@ async fn follow_claims(
         .get_result(conn)
         .await?;
     let cause = Cause::Correction { revision, reason };
-    for (row, followed) in rows.iter().zip(&followed) {
-        follow(conn, actor, row, followed, &cause, now).await?;
-    }
-    Ok(())
+    following::write(conn, actor, &rows, &followed, &cause, now).await
 }
 
 /// Where each claim's words went from `old` to `new`, in the order of `rows`. The diff of two
@@ -199,169 +185,6 @@ async fn followed(old: String, new: String, rows: &[ClaimRow]) -> StoreResult<Ve
             format!("following the claims through the correction failed: {e}").into(),
         ))
     })
-}
-
-/// The correction left the claim where and as it was: nothing to write.
-fn left_alone(row: &ClaimRow, followed: &Followed) -> bool {
-    followed.anchor == row.anchor && followed.selector == selector(row)
-}
-
-fn span(start: usize, end: usize) -> String {
-    format!("{start}-{end}")
-}
-
-/// What moved a claim's words: a correction of its piece's text, or an editor re-attaching it.
-pub(super) enum Cause<'a> {
-    Correction { revision: i32, reason: &'a str },
-    Reattached,
-}
-
-impl Cause<'_> {
-    fn revision(&self) -> Option<i32> {
-        match self {
-            Cause::Correction { revision, .. } => Some(*revision),
-            Cause::Reattached => None,
-        }
-    }
-
-    fn reason(&self) -> Option<&str> {
-        match self {
-            Cause::Correction { reason, .. } => Some(reason),
-            Cause::Reattached => None,
-        }
-    }
-
-    /// Why a verdict given on the claim's old words is looked at again.
-    fn reopens(&self) -> String {
-        match self {
-            Cause::Correction { revision, reason } => format!(
-                "The correction of the piece's text (revision {revision}) changed the words of the claim: {reason}"
-            ),
-            Cause::Reattached => {
-                "The claim was re-attached to other words than those its verdict was given on"
-                    .to_owned()
-            }
-        }
-    }
-}
-
-/// Writes what a correction (or a re-attachment) did to one claim: its new place and words, the
-/// verdict changed words reopen, and each of those in its history. A claim left exactly where
-/// and as it was is not written at all.
-pub(super) async fn follow(
-    conn: &mut Conn,
-    actor: UserId,
-    row: &ClaimRow,
-    followed: &Followed,
-    cause: &Cause<'_>,
-    now: DateTime<Utc>,
-) -> StoreResult<()> {
-    let new = &followed.selector;
-    if left_alone(row, followed) {
-        return Ok(());
-    }
-    let start = i32::try_from(new.start).map_err(|_| too_long())?;
-    let end = i32::try_from(new.end).map_err(|_| too_long())?;
-    // Changed words are not what the verdict was given on: it is looked at again, and what was
-    // signed off and published of it no longer stands.
-    let reopen = new.exact != row.quote_exact && row.status.is_verdict();
-    let status = if reopen {
-        Status::InProgress
-    } else {
-        row.status
-    };
-    let (reason_now, verdict_by, verdict_at) = if reopen {
-        (None, None, None)
-    } else {
-        (row.status_reason.as_deref(), row.verdict_by, row.verdict_at)
-    };
-    let voids = reopen && row.signed_off_by.is_some();
-    let (signed_off_by, signed_off_at, signoff_note) = if voids {
-        (None, None, None)
-    } else {
-        (
-            row.signed_off_by,
-            row.signed_off_at,
-            row.signoff_note.as_deref(),
-        )
-    };
-    diesel::update(claims::table.find(row.id))
-        .set((
-            claims::quote_exact.eq(&new.exact),
-            claims::quote_prefix.eq(&new.prefix),
-            claims::quote_suffix.eq(&new.suffix),
-            claims::quote_start.eq(start),
-            claims::quote_end.eq(end),
-            claims::anchor.eq(followed.anchor.as_str()),
-            claims::status.eq(status.as_str()),
-            claims::status_reason.eq(reason_now),
-            claims::verdict_by.eq(verdict_by),
-            claims::verdict_at.eq(verdict_at),
-            claims::signed_off_by.eq(signed_off_by),
-            claims::signed_off_at.eq(signed_off_at),
-            claims::signoff_note.eq(signoff_note),
-            claims::version.eq(row.version + 1),
-            claims::updated_at.eq(now),
-            claims::updated_by.eq(actor),
-        ))
-        .execute(conn)
-        .await?;
-
-    let was = span(row.quote_start.0, row.quote_end.0);
-    let (kind, to) = match (cause, followed.anchor) {
-        (Cause::Reattached, _) => (EventKind::Reattached, Some(span(new.start, new.end))),
-        (_, Anchor::Orphaned) => (EventKind::Orphaned, None),
-        (_, Anchor::Exact | Anchor::Changed) => {
-            (EventKind::Reanchored, Some(span(new.start, new.end)))
-        }
-    };
-    let (reason, revision) = (cause.reason(), cause.revision());
-    let change = Change {
-        field: Some(followed.anchor.as_str()),
-        from: Some(&was),
-        to: to.as_deref(),
-        reason,
-        revision,
-        ..Change::default()
-    };
-    events::record(conn, row.id, actor, kind, change).await?;
-    if new.exact != row.quote_exact {
-        let change = Change {
-            field: Some("quote"),
-            from: Some(&row.quote_exact),
-            to: Some(&new.exact),
-            reason,
-            revision,
-            ..Change::default()
-        };
-        events::record(conn, row.id, actor, EventKind::Edited, change).await?;
-    }
-    if reopen {
-        let why = cause.reopens();
-        let change = Change {
-            from: Some(row.status.as_str()),
-            to: Some(status.as_str()),
-            reason: Some(&why),
-            revision,
-            ..Change::default()
-        };
-        events::record(conn, row.id, actor, EventKind::StatusChanged, change).await?;
-        if voids {
-            let signer = row.signed_off_by.map(|id| id.to_string());
-            let change = Change {
-                from: signer.as_deref(),
-                reason: Some(&why),
-                revision,
-                ..Change::default()
-            };
-            events::record(conn, row.id, actor, EventKind::SignoffVoided, change).await?;
-        }
-    }
-    Ok(())
-}
-
-fn too_long() -> StoreError {
-    StoreError::invalid("body", "the text is too long to anchor claims in")
 }
 
 /// The piece's latest correction (None for a piece never corrected): its revision, when and

@@ -11,6 +11,7 @@ pub mod demo;
 pub mod dump;
 pub mod events;
 pub mod evidence;
+mod following;
 pub mod ids;
 pub mod listing;
 pub mod live;

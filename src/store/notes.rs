@@ -45,14 +45,24 @@ async fn name_of(conn: &mut Conn, author: UserId) -> StoreResult<String> {
         .await?)
 }
 
-/// A note locked for its author's change: NotFound for no such note, Gone for one withdrawn,
-/// NotYours for another author's, Stale for a version other than `expected`.
+/// Which note a change is of: its id, and the claim it was seen on (a page's form names both;
+/// the API, the note alone).
+#[derive(Debug, Clone, Copy)]
+pub struct NoteRef {
+    pub id: Uuid,
+    pub on: Option<ClaimId>,
+}
+
+/// A note locked for its author's change: NotFound for no such note (or one of another claim
+/// than the one it was seen on), Gone for one withdrawn, NotYours for another author's, Stale
+/// for a version other than `expected`.
 async fn locked_for_author(
     conn: &mut Conn,
     actor: UserId,
-    id: Uuid,
+    note: NoteRef,
     expected: &[i32],
 ) -> StoreResult<NoteRow> {
+    let id = note.id;
     let (row, withdrawn): (NoteRow, Option<DateTime<Utc>>) = notes::table
         .find(id)
         .select((NoteRow::as_select(), notes::withdrawn_at))
@@ -60,6 +70,7 @@ async fn locked_for_author(
         .first(conn)
         .await
         .optional()?
+        .filter(|(row, _)| note.on.is_none_or(|claim| claim == row.claim_id))
         .ok_or(StoreError::NotFound {
             kind: "note",
             id: id.to_string(),
@@ -84,12 +95,13 @@ async fn locked_for_author(
 pub async fn edit(
     conn: &mut Conn,
     actor: UserId,
-    id: Uuid,
+    note: NoteRef,
     expected: &[i32],
     body: &str,
 ) -> StoreResult<Note> {
+    let id = note.id;
     conn.transaction(async move |conn| {
-        let row = locked_for_author(conn, actor, id, expected).await?;
+        let row = locked_for_author(conn, actor, note, expected).await?;
         let row = if row.body == body {
             row
         } else {
@@ -122,11 +134,12 @@ pub async fn edit(
 pub async fn withdraw(
     conn: &mut Conn,
     actor: UserId,
-    id: Uuid,
+    note: NoteRef,
     expected: &[i32],
 ) -> StoreResult<ClaimId> {
+    let id = note.id;
     conn.transaction(async move |conn| {
-        let row = locked_for_author(conn, actor, id, expected).await?;
+        let row = locked_for_author(conn, actor, note, expected).await?;
         claims::touch(conn, row.claim_id, actor).await?;
         diesel::update(notes::table.find(id))
             .set((

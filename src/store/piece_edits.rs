@@ -184,7 +184,8 @@ pub async fn changes_to(conn: &mut Conn, piece: PieceId) -> StoreResult<Vec<Piec
     read(conn, piece, false).await
 }
 
-/// The latest change to a piece's details, if any: one row, however long its history.
+/// The latest change to a piece's details or text, if any (an archive or restore is none): one
+/// row, however long its history.
 pub async fn latest_change(conn: &Conn, piece: PieceId) -> StoreResult<Option<PieceEvent>> {
     Ok(read(conn, piece, true).await?.pop())
 }
@@ -216,7 +217,12 @@ async fn read(mut conn: &Conn, piece: PieceId, latest_only: bool) -> StoreResult
         ))
         .into_boxed();
     query = if latest_only {
-        query.order(piece_events::seq.desc()).limit(1)
+        // The latest edit of its details or text: an archive or restore is told by the piece's
+        // archive, not as an edit.
+        query
+            .filter(piece_events::field.ne("archived"))
+            .order(piece_events::seq.desc())
+            .limit(1)
     } else {
         query.order(piece_events::seq.asc())
     };

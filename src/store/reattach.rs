@@ -3,7 +3,7 @@
 //! are anchored as a new claim's are; the claim keeps everything else, and a verdict given on
 //! other words is reopened, as a correction that changed them would.
 use super::claims::{self, ClaimDetail};
-use super::corrections::{Cause, follow};
+use super::following::{self, Cause};
 use super::ids::{ClaimId, UserId};
 use super::{Conn, StoreError, StoreResult, at_version, pieces};
 use crate::domain::anchor::anchor;
@@ -41,7 +41,7 @@ pub async fn reattach(
             found_by: FoundBy::Chosen,
             selector,
         };
-        follow(conn, actor, &row, &followed, &Cause::Reattached, now).await?;
+        following::write(conn, actor, &[row], &[followed], &Cause::Reattached, now).await?;
         claims::get(conn, id).await
     })
     .await

@@ -622,7 +622,7 @@ async fn the_revisions_page_shows_each_correction_word_by_word() {
 #[rocket::async_test]
 async fn on_the_claim_page_an_author_edits_a_note_and_an_orphan_is_reattached() {
     use crate::support::html::unescape;
-    let (app, _, claim) = orphan().await;
+    let (app, piece, claim) = orphan().await;
     let id = note(&app, &claim, &app.token, "First words.").await;
     let browser = app.browser_for(&app.editor).await;
     let page = browser.get(&format!("/claims/{claim}")).await;
@@ -648,6 +648,18 @@ async fn on_the_claim_page_an_author_edits_a_note_and_an_orphan_is_reattached() 
     .await;
     stale.assert_html("a stale note edit", Status::PreconditionFailed);
     assert!(stale.body.contains("Kept words."), "what was typed is kept");
+    // The note through another claim's page is no note of that claim.
+    let (other, _) = app.create_claim(&piece, "Gamma agreed.").await;
+    let elsewhere = format!("/claims/{other}/notes/{id}/edit");
+    let events = app.count("events").await;
+    let astray = send_form(
+        &browser,
+        &elsewhere,
+        &[("body", "Astray."), ("version", "1")],
+    )
+    .await;
+    astray.assert_html("a note through another claim", Status::NotFound);
+    assert_eq!(app.count("events").await, events);
     let edited = send_form(
         &browser,
         &edit,

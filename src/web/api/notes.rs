@@ -1,6 +1,7 @@
 use super::answers::NoteAnswer;
 use crate::domain::fields::{Fields, limits};
 use crate::store;
+use crate::store::notes::NoteRef;
 use crate::web::api::Tagged;
 use crate::web::error::AppError;
 use crate::web::guards::{Db, DbAfterBody, IfMatch, Input, parse_id};
@@ -43,7 +44,8 @@ async fn edit(
     let id = parse_id("note", id)?;
     let body = read_body(&input.0.body)?;
     let expected = if_match.versions()?;
-    let note = store::notes::edit(&mut db, user.actor(), id, &expected, &body).await?;
+    let note = NoteRef { id, on: None };
+    let note = store::notes::edit(&mut db, user.actor(), note, &expected, &body).await?;
     let version = note.version;
     Ok(Tagged(Json(note.into()), version))
 }
@@ -58,7 +60,8 @@ async fn withdraw(
 ) -> Result<NoContent, AppError> {
     let id = parse_id("note", id)?;
     let expected = if_match.versions()?;
-    store::notes::withdraw(&mut db, user.actor(), id, &expected).await?;
+    let note = NoteRef { id, on: None };
+    store::notes::withdraw(&mut db, user.actor(), note, &expected).await?;
     Ok(NoContent)
 }
 

@@ -5,6 +5,7 @@ use super::view::{Sent, Typed};
 use crate::domain::fields::{Fields, limits};
 use crate::domain::roles::Action;
 use crate::store;
+use crate::store::notes::NoteRef;
 use crate::web::auth::PageUser;
 use crate::web::csrf::{CsrfToken, Protected};
 use crate::web::error::AppError;
@@ -159,10 +160,19 @@ async fn edit_note(
     let expected = version_of("note", &mut fields, &form.version);
     let body = fields.verbatim("body", &text(&form.body), limits::NOTE);
     let result = match fields.finish() {
-        Ok(_) => store::notes::edit(&mut db, actor, note, &expected, &body)
-            .await
-            .map(drop)
-            .map_err(AppError::from),
+        Ok(_) => store::notes::edit(
+            &mut db,
+            actor,
+            NoteRef {
+                id: note,
+                on: Some(id),
+            },
+            &expected,
+            &body,
+        )
+        .await
+        .map(drop)
+        .map_err(AppError::from),
         Err(errors) => Err(AppError::invalid(errors)),
     };
     let typed = |t: &mut Typed| t.editing_note = Some((note, text(&form.body)));
@@ -187,10 +197,18 @@ async fn withdraw_note(
     let mut fields = Fields::default();
     let expected = version_of("note", &mut fields, &form.version);
     let result = match fields.finish() {
-        Ok(_) => store::notes::withdraw(&mut db, actor, note, &expected)
-            .await
-            .map(drop)
-            .map_err(AppError::from),
+        Ok(_) => store::notes::withdraw(
+            &mut db,
+            actor,
+            NoteRef {
+                id: note,
+                on: Some(id),
+            },
+            &expected,
+        )
+        .await
+        .map(drop)
+        .map_err(AppError::from),
         Err(errors) => Err(AppError::invalid(errors)),
     };
     let sent = Sent::new("note-edit", &None);
