@@ -137,6 +137,48 @@ ALTER TABLE piece_events DROP CONSTRAINT piece_events_field_check;
 ALTER TABLE piece_events ADD CONSTRAINT piece_events_field_check
     CHECK (field IN ('title', 'outlet', 'url', 'authors', 'published_at', 'body', 'archived'));
 
+-- "Checked before" lists no archived claim: migration 000007's function (with 000009's kept
+-- plans), an archived neighbour read as no neighbour. The kept lists themselves are unchanged,
+-- so a restored claim is listed again.
+CREATE OR REPLACE FUNCTION claim_checked_before_list(claim uuid, at_least real, how_many integer)
+    RETURNS TABLE (id uuid, piece_id uuid, piece_title text, piece_published_at timestamptz,
+                   text text, status text, verdict_at timestamptz, similarity real)
+    LANGUAGE plpgsql VOLATILE ROWS 10 SET plan_cache_mode = force_generic_plan AS $$
+#variable_conflict use_column
+DECLARE
+    near_ids uuid[];
+    similarities real[];
+    keep boolean;
+BEGIN
+    SELECT b.near_ids, b.similarities INTO near_ids, similarities
+      FROM claim_checked_before b WHERE b.claim_id = claim;
+    IF NOT FOUND THEN
+        -- Tried before the texts are read, so the statement that finds the list reads them
+        -- after it (see above).
+        keep := pg_try_advisory_xact_lock(hashtext('factdesk.claim_checked_before'));
+        SELECT coalesce(array_agg(a.near_id ORDER BY a.near_similarity DESC, a.near_id), '{}'),
+               coalesce(array_agg(a.near_similarity ORDER BY a.near_similarity DESC, a.near_id), '{}')
+          INTO near_ids, similarities
+          FROM claims_alike(claim, at_least, how_many, false) a;
+        IF keep THEN
+            INSERT INTO claim_checked_before (claim_id, near_ids, similarities)
+            SELECT claim, near_ids, similarities
+             WHERE EXISTS (SELECT 1 FROM claims WHERE claims.id = claim)
+            ON CONFLICT (claim_id) DO NOTHING;
+        END IF;
+    END IF;
+    RETURN QUERY
+    SELECT c.id, c.piece_id, p.title, p.published_at, claim_text(c.summary, c.quote_exact),
+           c.status, c.verdict_at, near.similarity
+      FROM claims me
+      LEFT JOIN LATERAL unnest(near_ids, similarities) AS near(id, similarity) ON true
+      LEFT JOIN claims c ON c.id = near.id AND c.archived_at IS NULL
+      LEFT JOIN pieces p ON p.id = c.piece_id
+     WHERE me.id = claim
+     ORDER BY near.similarity DESC, c.id;
+END;
+$$;
+
 -- Every listing and search now asks `archived_at IS NULL`. A column just added has no
 -- statistics, and without them the planner takes `IS NULL` to keep one row in 200 (its default)
 -- instead of all of them, and picks other plans: on 100,000 claims the common-word search fell

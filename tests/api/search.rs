@@ -593,6 +593,43 @@ async fn similar_claims_of_earlier_other_pieces_are_found_best_first() {
         HashSet::from([&nearer, &near, &same_piece, &asked])
     );
 
+    // An archived claim is no claim checked before; restored, it is again.
+    let path = format!("/api/v1/claims/{nearer}");
+    let tag = app.get(&path).await.etag;
+    let archive = |action: &'static str, tag: Option<String>| {
+        let (app, path) = (&app, &path);
+        async move {
+            let body = json!({ "reason": "Claimed twice." }).to_string();
+            let body = if action == "restore" {
+                "{}".to_owned()
+            } else {
+                body
+            };
+            app.send(
+                rocket::http::Method::Post,
+                &format!("{path}/{action}"),
+                Some(&app.token),
+                tag.as_deref(),
+                Some(body),
+            )
+            .await
+        }
+    };
+    let archived = archive("archive", tag).await;
+    assert_eq!(archived.status, Status::Ok, "{archived:#?}");
+    let shown = ids(&app
+        .get(&format!("/api/v1/claims/{asked}/similar"))
+        .await
+        .body);
+    assert_eq!(shown, std::slice::from_ref(&near));
+    let restored = archive("restore", archived.etag).await;
+    assert_eq!(restored.status, Status::Ok, "{restored:#?}");
+    let shown = ids(&app
+        .get(&format!("/api/v1/claims/{asked}/similar"))
+        .await
+        .body);
+    assert_eq!(shown, [nearer.clone(), near.clone()]);
+
     let unknown = app
         .get("/api/v1/claims/00000000-0000-4000-8000-000000000000/similar")
         .await;
