@@ -11,7 +11,6 @@ use crate::domain::anchor::Selector;
 use crate::domain::reanchor::{Anchor, Correction, Followed};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::Timestamptz;
 use diesel_async::RunQueryDsl;
 use serde::Serialize;
 use uuid::Uuid;
@@ -163,11 +162,8 @@ async fn follow_claims(
 ) -> StoreResult<()> {
     let rows = claims_of(conn, piece, true).await?;
     let followed = followed(old.to_owned(), new.to_owned(), &rows).await?;
-    let now: DateTime<Utc> = diesel::select(diesel::dsl::now.into_sql::<Timestamptz>())
-        .get_result(conn)
-        .await?;
     let cause = Cause::Correction { revision, reason };
-    following::write(conn, actor, &rows, &followed, &cause, now).await
+    following::write(conn, actor, &rows, &followed, &cause).await
 }
 
 /// Where each claim's words went from `old` to `new`, in the order of `rows`. The diff of two

@@ -115,7 +115,6 @@ pub(super) async fn write(
     rows: &[ClaimRow],
     followed: &[Followed],
     cause: &Cause<'_>,
-    now: DateTime<Utc>,
 ) -> StoreResult<()> {
     let mut columns = Columns::default();
     let mut told = Vec::new();
@@ -127,7 +126,7 @@ pub(super) async fn write(
     if columns.ids.is_empty() {
         return Ok(());
     }
-    update(conn, actor, columns, now).await?;
+    update(conn, actor, columns).await?;
     let revision = cause.revision();
     let events: Vec<NewEventRow<'_>> = told
         .iter()
@@ -245,22 +244,18 @@ fn plan(
     Ok(())
 }
 
-/// Every moved claim in one statement, each row from the arrays' same index. The rows are
-/// locked already (the correction's or the re-attachment's read).
-async fn update(
-    conn: &mut Conn,
-    actor: UserId,
-    columns: Columns,
-    now: DateTime<Utc>,
-) -> StoreResult<()> {
+/// Every moved claim in one statement, each row from the arrays' same index, stamped with the
+/// transaction's time (`now()`, as every other write of it). The rows are locked already (the
+/// correction's or the re-attachment's read).
+async fn update(conn: &mut Conn, actor: UserId, columns: Columns) -> StoreResult<()> {
     diesel::sql_query(
         "UPDATE claims AS c SET quote_exact = m.exact, quote_prefix = m.prefix, \
          quote_suffix = m.suffix, quote_start = m.start_at, quote_end = m.end_at, \
          anchor = m.anchor, status = m.status, status_reason = m.status_reason, \
          verdict_by = m.verdict_by, verdict_at = m.verdict_at, \
          signed_off_by = m.signed_off_by, signed_off_at = m.signed_off_at, \
-         signoff_note = m.signoff_note, version = c.version + 1, updated_at = $15, \
-         updated_by = $16 \
+         signoff_note = m.signoff_note, version = c.version + 1, updated_at = now(), \
+         updated_by = $15 \
          FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::int4[], $6::int4[], \
                      $7::text[], $8::text[], $9::text[], $10::uuid[], $11::timestamptz[], \
                      $12::uuid[], $13::timestamptz[], $14::text[]) \
@@ -282,7 +277,6 @@ async fn update(
     .bind::<Array<Nullable<SqlUuid>>, _>(columns.signed_off_by)
     .bind::<Array<Nullable<Timestamptz>>, _>(columns.signed_off_at)
     .bind::<Array<Nullable<Text>>, _>(columns.signoff_note)
-    .bind::<Timestamptz, _>(now)
     .bind::<SqlUuid, _>(Uuid::from(actor))
     .execute(conn)
     .await?;

@@ -8,9 +8,7 @@ use super::ids::{ClaimId, UserId};
 use super::{Conn, StoreError, StoreResult, at_version, pieces};
 use crate::domain::anchor::anchor;
 use crate::domain::reanchor::{Anchor, Followed, FoundBy};
-use chrono::{DateTime, Utc};
-use diesel::prelude::*;
-use diesel_async::{AsyncConnection, RunQueryDsl};
+use diesel_async::AsyncConnection;
 
 /// Anchors the claim at `quote` (the occurrence at `start` where it repeats) in its piece's
 /// text as it now is, if the claim is still at one of the `expected` versions.
@@ -32,16 +30,12 @@ pub async fn reattach(
             claims::position(selector.end)?,
         );
         claims::refuse_same_span(conn, row.piece_id, from, to, Some(id)).await?;
-        let now: DateTime<Utc> =
-            diesel::select(diesel::dsl::now.into_sql::<diesel::sql_types::Timestamptz>())
-                .get_result(conn)
-                .await?;
         let followed = Followed {
             anchor: Anchor::Exact,
             found_by: FoundBy::Chosen,
             selector,
         };
-        following::write(conn, actor, &[row], &[followed], &Cause::Reattached, now).await?;
+        following::write(conn, actor, &[row], &[followed], &Cause::Reattached).await?;
         claims::get(conn, id).await
     })
     .await
